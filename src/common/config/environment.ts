@@ -1,0 +1,78 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+
+/** The well-known placeholder secret; production refuses to start with it. */
+export const DEFAULT_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) => value === true || value === 'true' || value === '1';
+
+/**
+ * Every environment variable the app reads, validated at boot so a typo fails fast with a
+ * clear message instead of surfacing as a 500 later. `.env.example` lists the same names.
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsOptional()
+  @IsString()
+  HOST?: string;
+
+  /** A real MongoDB replica set. Absent: an in-memory emulator is started inside the process. */
+  @IsOptional()
+  @IsString()
+  MONGODB_URI?: string;
+
+  @IsString()
+  @MinLength(16)
+  JWT_SECRET: string = DEFAULT_JWT_SECRET;
+
+  /** Access-token lifetime in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Comma-separated allowed origins; empty disables CORS, `*` allows any. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  /** How often the outbox relay polls for new events. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_POLL_INTERVAL_MS = 200;
+
+  /** Bench-only routes (never in production). */
+  @Transform(toBool)
+  BENCH_ROUTES = false;
+
+  /** Throttling of the auth endpoints; tests may switch it off to fire races from one address. */
+  @Transform(toBool)
+  AUTH_THROTTLE_ENABLED = true;
+}
+
+/** Validates `process.env` (or a given record) into an {@link Environment}; throws one readable error. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  - ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEFAULT_JWT_SECRET) {
+    throw new Error('Invalid environment configuration:\n  - JWT_SECRET: must be set to a secret of your own in production');
+  }
+  return env;
+}

@@ -1,0 +1,16 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { register } from 'prom-client';
+import { Public } from '../http/public.decorator';
+
+/** Prometheus scrape endpoint: http_* metrics plus whatever the libraries register. */
+@ApiExcludeController()
+@Public()
+@Controller('metrics')
+export class MetricsController {
+  @Get()
+  @Header('content-type', register.contentType)
+  metrics(): Promise<string> {
+    return register.metrics();
+  }
+}
