@@ -1,0 +1,105 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Types } from 'mongoose';
+import { UnauthenticatedError } from '@app/concurrency';
+import type { TenantsRepository } from '../tenants/tenants.repository';
+import type { PasswordHasher } from '../users/password-hasher';
+import type { UsersRepository } from '../users/users.repository';
+import { AuthService, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN } from './auth.service';
+import { Role } from './role';
+import { SessionEndReason } from './session.schema';
+import type { SessionRecord, SessionsRepository } from './sessions.repository';
+import type { TokenService } from './token.service';
+
+const sessionId = new Types.ObjectId();
+const session = {
+  _id: sessionId,
+  tenantId: '665f1c2e8b3e4a0012345670',
+  userId: '665f1c2e8b3e4a0012345678',
+  roles: [Role.Admin],
+} as SessionRecord;
+
+const tokens = {
+  hashOpaqueToken: (t: string) => `hash(${t})`,
+  newOpaqueToken: () => ({ token: 'next', hash: 'hash(next)' }),
+  signAccessToken: async () => 'jwt',
+  accessTtlSeconds: 900,
+} as unknown as TokenService;
+
+function serviceWith(sessions: Partial<SessionsRepository>, extra: { users?: Partial<UsersRepository>; hasher?: Partial<PasswordHasher> } = {}) {
+  return new AuthService(
+    (extra.users ?? {}) as UsersRepository,
+    {} as TenantsRepository,
+    sessions as SessionsRepository,
+    tokens,
+    (extra.hasher ?? {}) as PasswordHasher,
+  );
+}
+
+describe(AuthService.name, () => {
+  describe('refresh', () => {
+    it('rotates with one atomic call: presented hash out, successor in', async () => {
+      const calls: unknown[][] = [];
+      const service = serviceWith({
+        rotateRefreshToken: async (...args: unknown[]) => {
+          calls.push(args);
+          return session;
+        },
+      });
+      assert.deepEqual(await service.refresh('old'), { accessToken: 'jwt', refreshToken: 'next', expiresIn: 900 });
+      assert.equal(calls.length, 1);
+      assert.equal(calls[0][0], 'hash(old)');
+      assert.equal(calls[0][1], 'hash(next)');
+    });
+
+    it('a rotated token is reuse: its session is revoked and the answer is 401', async () => {
+      const revoked: unknown[][] = [];
+      const service = serviceWith({
+        rotateRefreshToken: async () => null,
+        findByRotatedTokenAcrossTenants: async () => session,
+        revoke: async (...args: unknown[]) => {
+          revoked.push(args);
+          return true;
+        },
+      });
+      await assert.rejects(service.refresh('old'), (e: Error) => e instanceof UnauthenticatedError && e.message === INVALID_REFRESH_TOKEN);
+      assert.equal(revoked.length, 1);
+      assert.deepEqual(revoked[0].slice(0, 2), [{ _id: sessionId.toHexString(), tenantId: session.tenantId }, SessionEndReason.RefreshTokenReuse]);
+    });
+
+    it('an unknown token is 401 and revokes nothing', async () => {
+      const service = serviceWith({
+        rotateRefreshToken: async () => null,
+        findByRotatedTokenAcrossTenants: async () => null,
+        revoke: async () => assert.fail('must not revoke'),
+      });
+      await assert.rejects(service.refresh('nope'), UnauthenticatedError);
+    });
+  });
+
+  describe('login', () => {
+    it('an unknown email still runs one password verification, and fails like a wrong password', async () => {
+      let dummy = 0;
+      let real = 0;
+      const hasher = {
+        verify: async () => {
+          real++;
+          return false;
+        },
+        verifyNothing: async () => {
+          dummy++;
+          return false as const;
+        },
+      };
+      const known = serviceWith({}, { hasher, users: { findCredentialsByEmailAcrossTenants: async () => ({ _id: new Types.ObjectId(), tenantId: session.tenantId, passwordHash: 'h', roles: [Role.Admin] }) } });
+      const unknown = serviceWith({}, { hasher, users: { findCredentialsByEmailAcrossTenants: async () => null } });
+      const failure = (s: AuthService) => s.login({ email: 'a@b.example', password: 'x' }, { userAgent: null, ip: null }).then(
+        () => assert.fail('must fail'),
+        (e: Error) => [e.constructor.name, e.message],
+      );
+      assert.deepEqual(await failure(known), await failure(unknown));
+      assert.deepEqual(await failure(unknown), ['UnauthenticatedError', INVALID_CREDENTIALS]);
+      assert.deepEqual([real, dummy], [1, 2]);
+    });
+  });
+});

@@ -1,0 +1,134 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { NotFoundError, Transactional, UnauthenticatedError } from '@app/concurrency';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { PasswordHasher } from '../users/password-hasher';
+import { UsersRepository } from '../users/users.repository';
+import type { AuthUser } from './auth-user';
+import type { ClientInfo } from './client-info.decorator';
+import { LoginDto } from './dto/login.dto';
+import { SessionListResponseDto } from './dto/session-response.dto';
+import { SignupDto } from './dto/signup.dto';
+import { SignupResponseDto, TokenPairDto } from './dto/token-pair.dto';
+import { Role } from './role';
+import { SessionEndReason } from './session.schema';
+import { SessionRecord, SessionsRepository } from './sessions.repository';
+import { REFRESH_TOKEN_TTL_MS, TokenService } from './token.service';
+
+/** The one answer to every failed login: unknown email and wrong password are indistinguishable. */
+export const INVALID_CREDENTIALS = 'Invalid email or password.';
+/** The one answer to every failed refresh (unknown, expired, already used, revoked). */
+export const INVALID_REFRESH_TOKEN = 'The refresh token is invalid, expired or already used; sign in again.';
+
+/** Signup, login, refresh-token rotation with reuse detection, logout, sessions. */
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly tenants: TenantsRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly tokens: TokenService,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async signup(dto: SignupDto, client: ClientInfo): Promise<SignupResponseDto> {
+    // Slow and pure: hashed once, outside the transaction (whose body may run again).
+    const passwordHash = await this.hasher.hash(dto.password);
+    return this.createTenantWithAdmin(dto, passwordHash, client);
+  }
+
+  /** Tenant, first admin and first session: all or nothing. A taken email → 409 from the unique index. */
+  @Transactional()
+  private async createTenantWithAdmin(dto: SignupDto, passwordHash: string, client: ClientInfo): Promise<SignupResponseDto> {
+    const tenantId = await this.tenants.create({ name: dto.tenantName, adminCount: 1 });
+    const user = await this.users.create({ tenantId, email: dto.email, passwordHash, displayName: dto.displayName, roles: [Role.Admin] });
+    const userId = user._id.toHexString();
+    const pair = await this.openSession(tenantId, userId, client);
+    return { tenantId, userId, ...pair };
+  }
+
+  async login(dto: LoginDto, client: ClientInfo): Promise<TokenPairDto> {
+    const user = await this.users.findCredentialsByEmailAcrossTenants(dto.email);
+    // Exactly one argon2 verification either way, so timing does not tell whether the email exists.
+    const valid = user ? await this.hasher.verify(user.passwordHash, dto.password) : await this.hasher.verifyNothing(dto.password);
+    if (!user || !valid) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    return this.openSession(user.tenantId, user._id.toHexString(), client);
+  }
+
+  /**
+   * Starts a session with the user's roles as of now. Touching the user document in the same
+   * transaction makes a concurrent role change conflict with this login, so a session is
+   * never created with roles that were just taken away (the change also rewrites the roles
+   * of existing sessions, in its own transaction).
+   */
+  @Transactional()
+  private async openSession(tenantId: string, userId: string, client: ClientInfo): Promise<TokenPairDto> {
+    const now = new Date();
+    const user = await this.users.touchLogin({ _id: userId, tenantId }, now);
+    if (!user) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    const refresh = this.tokens.newOpaqueToken();
+    const session = await this.sessions.create(
+      { tenantId, userId, roles: user.roles, refreshTokenHash: refresh.hash, expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_MS), ...client },
+      now,
+    );
+    return this.tokenPair(session, refresh.token);
+  }
+
+  /**
+   * Rotation: one atomic findOneAndUpdate consumes the presented token and installs its
+   * successor, so of concurrent refreshes with one token exactly one wins. A token that was
+   * already rotated is reuse (a copy is in someone else's hands): the whole session is
+   * revoked, which also kills the successor just issued to the winner and its access token.
+   */
+  async refresh(refreshToken: string): Promise<TokenPairDto> {
+    const presented = this.tokens.hashOpaqueToken(refreshToken);
+    const next = this.tokens.newOpaqueToken();
+    const now = new Date();
+    const session = await this.sessions.rotateRefreshToken(presented, next.hash, now, new Date(now.getTime() + REFRESH_TOKEN_TTL_MS));
+    if (session) return this.tokenPair(session, next.token);
+
+    const reused = await this.sessions.findByRotatedTokenAcrossTenants(presented);
+    if (reused) {
+      const revoked = await this.sessions.revoke({ _id: reused._id.toHexString(), tenantId: reused.tenantId }, SessionEndReason.RefreshTokenReuse, now);
+      if (revoked) this.logger.warn(`Refresh-token reuse: revoked session ${reused._id.toHexString()} of user ${reused.userId} (tenant ${reused.tenantId})`);
+    }
+    throw new UnauthenticatedError(INVALID_REFRESH_TOKEN);
+  }
+
+  /** Ends the caller's session: its refresh token and every access token of it stop working at once. */
+  async logout(user: AuthUser): Promise<void> {
+    await this.sessions.revoke({ _id: user.sessionId, tenantId: user.tenantId, userId: user.userId }, SessionEndReason.Logout, new Date());
+  }
+
+  async listSessions(user: AuthUser): Promise<SessionListResponseDto> {
+    const sessions = await this.sessions.listLive({ tenantId: user.tenantId, userId: user.userId }, new Date());
+    return {
+      items: sessions.map((s) => ({
+        id: s._id.toHexString(),
+        current: s._id.toHexString() === user.sessionId,
+        createdAt: s.createdAt.toISOString(),
+        lastUsedAt: s.lastUsedAt.toISOString(),
+        expiresAt: s.expiresAt.toISOString(),
+        userAgent: s.userAgent,
+        ip: s.ip,
+      })),
+    };
+  }
+
+  /** Revokes one of the caller's own live sessions; anything else (another user's, ended, unknown) is 404. */
+  async revokeSession(user: AuthUser, sessionId: string): Promise<void> {
+    const revoked = await this.sessions.revoke({ _id: sessionId, tenantId: user.tenantId, userId: user.userId }, SessionEndReason.Revoked, new Date());
+    if (!revoked) throw new NotFoundError('Session');
+  }
+
+  private async tokenPair(session: SessionRecord, refreshToken: string): Promise<TokenPairDto> {
+    const accessToken = await this.tokens.signAccessToken({
+      sub: session.userId,
+      tid: session.tenantId,
+      roles: session.roles,
+      sid: session._id.toHexString(),
+    });
+    return { accessToken, refreshToken, expiresIn: this.tokens.accessTtlSeconds };
+  }
+}

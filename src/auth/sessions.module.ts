@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { Session, SessionSchema } from './session.schema';
+import { SessionsRepository } from './sessions.repository';
+
+/**
+ * Login sessions. A module of its own because both auth (login, refresh, the guard) and users
+ * (role changes keep sessions' roles current) write them, and users must not import auth.
+ */
+@Module({
+  imports: [MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }])],
+  providers: [SessionsRepository],
+  exports: [SessionsRepository],
+})
+export class SessionsModule {}

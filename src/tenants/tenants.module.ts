@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { Tenant, TenantSchema } from './tenant.schema';
+import { TenantsRepository } from './tenants.repository';
+
+/** Tenants (companies). Created at signup by the auth module; no routes of their own yet. */
+@Module({
+  imports: [MongooseModule.forFeature([{ name: Tenant.name, schema: TenantSchema }])],
+  providers: [TenantsRepository],
+  exports: [TenantsRepository],
+})
+export class TenantsModule {}

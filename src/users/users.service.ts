@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
+import { Role } from '../auth/role';
+import { SessionsRepository } from '../auth/sessions.repository';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { CreateUserDto } from './dto/create-user.dto';
+import { ListUsersQueryDto } from './dto/list-users-query.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { UserListResponseDto, UserResponseDto } from './dto/user-response.dto';
+import { PasswordHasher } from './password-hasher';
+import { LastAdminError } from './users.errors';
+import { NewUser, UsersRepository } from './users.repository';
+
+const isAdmin = (roles: readonly Role[]): boolean => roles.includes(Role.Admin);
+
+/** Users of a tenant: creation, listing, partial versioned updates, the last-admin rule. */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly tenants: TenantsRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async create(tenantId: string, dto: CreateUserDto): Promise<UserResponseDto> {
+    // Hashing is slow and pure: done once, outside the transaction (whose body may re-run).
+    const passwordHash = await this.hasher.hash(dto.password);
+    return this.insert({ tenantId, email: dto.email, passwordHash, displayName: dto.displayName, roles: dto.roles });
+  }
+
+  /** The user and the tenant's admin count move together. */
+  @Transactional()
+  private async insert(data: NewUser): Promise<UserResponseDto> {
+    const user = await this.users.create(data);
+    if (isAdmin(user.roles)) await this.tenants.addAdmin(data.tenantId);
+    return UserResponseDto.from(user);
+  }
+
+  async list(tenantId: string, query: ListUsersQueryDto): Promise<UserListResponseDto> {
+    const users = await this.users.list({ tenantId }, { limit: query.limit ?? 50, offset: query.offset ?? 0 });
+    return { items: users.map((u) => UserResponseDto.from(u)) };
+  }
+
+  async get(tenantId: string, id: string): Promise<UserResponseDto> {
+    const user = await this.users.findOne({ _id: id, tenantId });
+    if (!user) throw new NotFoundError('User');
+    return UserResponseDto.from(user);
+  }
+
+  /**
+   * Partial update under If-Match. One transaction holds the versioned user update, the
+   * tenant's admin counter (guarded: never below one) and the sessions' roles, so two admins
+   * demoting each other at once collide on the tenant document and one of them gets 409.
+   */
+  @Transactional()
+  async update(tenantId: string, id: string, expectedVersion: number, dto: UpdateUserDto): Promise<UserResponseDto> {
+    if (dto.displayName === undefined && dto.roles === undefined) {
+      throw new ValidationFailedError([{ field: 'body', message: 'send at least one of displayName, roles' }]);
+    }
+    const key = { _id: id, tenantId };
+    // Read in the transaction's snapshot: if updateVersioned below succeeds, this is exactly
+    // the version it replaced (a newer commit would make it fail with a write conflict → retry).
+    const before = await this.users.findOne(key);
+    if (!before) throw new NotFoundError('User');
+    const after = await this.users.update(key, expectedVersion, {
+      ...(dto.displayName !== undefined && { displayName: dto.displayName }),
+      ...(dto.roles !== undefined && { roles: dto.roles }),
+    });
+    if (isAdmin(before.roles) && !isAdmin(after.roles)) {
+      if (!(await this.tenants.removeAdminUnlessLast(tenantId))) throw new LastAdminError();
+    } else if (!isAdmin(before.roles) && isAdmin(after.roles)) {
+      await this.tenants.addAdmin(tenantId);
+    }
+    // Access tokens authorise from the session, so a demotion takes effect on the next request.
+    if (dto.roles !== undefined) await this.sessions.setRolesForUser({ tenantId, userId: id }, after.roles);
+    return UserResponseDto.from(after);
+  }
+}
