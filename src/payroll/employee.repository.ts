@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { updateVersioned, VersionedDoc, withVersionBump } from '@app/concurrency';
+import { Model, Types, UpdateQuery } from 'mongoose';
+import type { TenantFilter } from '../common/tenancy/tenant-filter';
+import { balancePath, EMPLOYEE_MODEL, EmployeeDoc, LeaveBalance, LeaveType } from './employee.schema';
+
+export type EmployeeRecord = VersionedDoc<EmployeeDoc>;
+
+/** A change to one leave balance: amounts to add per field (negative to subtract). */
+export type BalanceMove = Partial<Record<keyof LeaveBalance, number>>;
+
+/** One team as the dashboard sees it. */
+export interface TeamRow {
+  managerId: Types.ObjectId;
+  teamSize: number;
+  memberIds: Types.ObjectId[];
+}
+
+/** Employees: profile, manager link and leave balances. */
+@Injectable()
+export class EmployeeRepository {
+  constructor(@InjectModel(EMPLOYEE_MODEL) private readonly employees: Model<EmployeeDoc>) {}
+
+  async create(doc: Omit<EmployeeDoc, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<EmployeeRecord> {
+    const [created] = await this.employees.create([doc]);
+    return created.toObject() as EmployeeRecord;
+  }
+
+  findOne(filter: TenantFilter<EmployeeDoc>): Promise<EmployeeRecord | null> {
+    return this.employees.findOne(filter).lean<EmployeeRecord>().exec();
+  }
+
+  async exists(filter: TenantFilter<EmployeeDoc>): Promise<boolean> {
+    return (await this.employees.exists(filter).exec()) !== null;
+  }
+
+  list(filter: TenantFilter<EmployeeDoc>, page: { skip: number; limit: number }): Promise<EmployeeRecord[]> {
+    return this.employees.find(filter).sort({ _id: 1 }).skip(page.skip).limit(page.limit).lean<EmployeeRecord[]>().exec();
+  }
+
+  count(filter: TenantFilter<EmployeeDoc>): Promise<number> {
+    return this.employees.countDocuments(filter).exec();
+  }
+
+  /** Profile change under optimistic concurrency (If-Match). */
+  updateProfile(filter: TenantFilter<EmployeeDoc>, expectedVersion: number, update: UpdateQuery<EmployeeDoc>): Promise<EmployeeRecord> {
+    return updateVersioned(this.employees, { filter, expectedVersion, update, resource: 'Employee' });
+  }
+
+  /**
+   * Moves days between the terms of one balance in ONE atomic update whose filter requires
+   * every decremented term to cover its decrement (so no term ever goes negative, whatever
+   * runs concurrently). Bumps the version (balances are part of the representation).
+   * Returns null when the employee is missing or a guard failed.
+   */
+  moveBalance(filter: TenantFilter<EmployeeDoc>, type: LeaveType, move: BalanceMove): Promise<EmployeeRecord | null> {
+    const guard: Record<string, unknown> = {};
+    const inc: Record<string, number> = {};
+    for (const [field, amount] of Object.entries(move) as Array<[keyof LeaveBalance, number]>) {
+      if (!amount) continue;
+      inc[balancePath(type, field)] = amount;
+      if (amount < 0) guard[balancePath(type, field)] = { $gte: -amount };
+    }
+    return this.employees
+      .findOneAndUpdate({ ...filter, ...guard }, withVersionBump<EmployeeDoc>({ $inc: inc }), { returnDocument: 'after' })
+      .lean<EmployeeRecord>()
+      .exec();
+  }
+
+  /** Teams by manager, from one aggregation (the dashboard joins the rest in memory by member id). */
+  teams(tenantId: string): Promise<TeamRow[]> {
+    return this.employees
+      .aggregate<TeamRow>([
+        { $match: { tenantId, managerId: { $ne: null } } },
+        { $group: { _id: '$managerId', teamSize: { $sum: 1 }, memberIds: { $push: '$_id' } } },
+        { $project: { _id: 0, managerId: '$_id', teamSize: 1, memberIds: 1 } },
+        { $sort: { managerId: 1 } },
+      ])
+      .exec();
+  }
+
+  /** Names of the given employees (managers on the dashboard): one query, whatever the count. */
+  names(tenantId: string, ids: Types.ObjectId[]): Promise<Array<{ _id: Types.ObjectId; name: string }>> {
+    return this.employees.find({ tenantId, _id: { $in: ids } }).select({ name: 1 }).lean<Array<{ _id: Types.ObjectId; name: string }>>().exec();
+  }
+
+  /** Every employee's balances, for the consistency report (one query). */
+  allBalances(tenantId: string): Promise<Array<Pick<EmployeeRecord, '_id' | 'leave'>>> {
+    return this.employees.find({ tenantId }).select({ leave: 1 }).lean<Array<Pick<EmployeeRecord, '_id' | 'leave'>>>().exec();
+  }
+}

@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import type { TenantFilter } from '../common/tenancy/tenant-filter';
+import { LEAVE_ADJUSTMENT_MODEL, LeaveAdjustmentDoc } from './leave-adjustment.schema';
+
+/** The append-only audit trail of manual leave-entitlement changes. */
+@Injectable()
+export class LeaveAdjustmentRepository {
+  constructor(@InjectModel(LEAVE_ADJUSTMENT_MODEL) private readonly adjustments: Model<LeaveAdjustmentDoc>) {}
+
+  async create(doc: Omit<LeaveAdjustmentDoc, '_id' | 'createdAt'>): Promise<LeaveAdjustmentDoc> {
+    const [created] = await this.adjustments.create([doc]);
+    return created.toObject() as LeaveAdjustmentDoc;
+  }
+
+  list(filter: TenantFilter<LeaveAdjustmentDoc>, limit: number): Promise<LeaveAdjustmentDoc[]> {
+    return this.adjustments.find(filter).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<LeaveAdjustmentDoc[]>().exec();
+  }
+}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { InvalidStateError, NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
+import { Types } from 'mongoose';
+import type { AuthUser } from '../auth/auth-user';
+import { CreateLeaveRequestDto } from './dto/create-leave-request.dto';
+import { LeaveRequestListDto, LeaveRequestResponseDto } from './dto/leave-request-response.dto';
+import { ListLeaveRequestsQueryDto } from './dto/list-leave-requests.query.dto';
+import { pageOf } from './dto/list-query.dto';
+import { BalanceMove, EmployeeRepository } from './employee.repository';
+import { LeaveType } from './employee.schema';
+import { LeaveRequestRepository } from './leave-request.repository';
+import { LeaveRequestDoc } from './leave-request.schema';
+import { daysBetween, workingDays, workingDaysByMonth } from './payroll-dates';
+import { InsufficientBalanceError, OverlappingLeaveError } from './payroll.errors';
+import type { TenantFilter } from '../common/tenancy/tenant-filter';
+
+/** Longest leave request, in calendar days (to − from). */
+export const MAX_LEAVE_SPAN_DAYS = 366;
+
+/**
+ * Leave requests. Every balance movement happens in the same transaction as the state change
+ * that justifies it, so a request's days are reserved once, and given back or consumed once.
+ */
+@Injectable()
+export class LeaveRequestsService {
+  constructor(
+    private readonly employees: EmployeeRepository,
+    private readonly requests: LeaveRequestRepository,
+  ) {}
+
+  /**
+   * Requests leave: validates the dates (400 before anything is written), then reserves the
+   * working days and records the request in one transaction.
+   */
+  async create(user: AuthUser, dto: CreateLeaveRequestDto): Promise<LeaveRequestResponseDto> {
+    const span = daysBetween(dto.from, dto.to);
+    if (span < 0) throw new ValidationFailedError([{ field: 'to', message: 'to must not be before from' }]);
+    if (span > MAX_LEAVE_SPAN_DAYS) throw new ValidationFailedError([{ field: 'to', message: `a request spans at most ${MAX_LEAVE_SPAN_DAYS} days` }]);
+    const days = workingDays(dto.from, dto.to);
+    if (days === 0) throw new ValidationFailedError([{ field: 'to', message: 'the range contains no working day (Mon–Fri)' }]);
+    if (dto.days !== undefined && dto.days !== days) {
+      throw new ValidationFailedError([{ field: 'days', message: `the range contains ${days} working day(s), not ${dto.days}` }]);
+    }
+    return LeaveRequestResponseDto.from(await this.reserveAndRecord(user, dto, days));
+  }
+
+  /**
+   * The race-critical part. Overlap is a write-skew hazard: two requests of one employee
+   * that each check "no overlapping request" and then insert would both pass. So the FIRST
+   * write is the guarded decrement on the employee document: any two leave transactions of
+   * one employee write that same document, the later one gets a write conflict and re-runs
+   * after the first committed — and then its overlap read sees the first one's request.
+   * Each failure throws, which aborts the transaction and returns the reserved days.
+   */
+  @Transactional()
+  private async reserveAndRecord(user: AuthUser, dto: CreateLeaveRequestDto, days: number) {
+    const employeeId = new Types.ObjectId(dto.employeeId);
+    const employeeFilter = { tenantId: user.tenantId, _id: employeeId };
+    const reserved = await this.employees.moveBalance(employeeFilter, dto.type, { available: -days, reserved: days });
+    if (!reserved) {
+      const current = await this.employees.findOne(employeeFilter);
+      if (!current) throw new NotFoundError('Employee');
+      throw new InsufficientBalanceError({ type: dto.type, requested: days, available: current.leave[dto.type].available });
+    }
+    const overlap = await this.requests.findLiveOverlap(user.tenantId, employeeId, dto.from, dto.to);
+    if (overlap) throw new OverlappingLeaveError({ conflictingRequestId: String(overlap._id), from: overlap.from, to: overlap.to });
+    return this.requests.create({
+      tenantId: user.tenantId,
+      employeeId,
+      type: dto.type,
+      from: dto.from,
+      to: dto.to,
+      days,
+      daysByMonth: workingDaysByMonth(dto.from, dto.to),
+      status: 'pending',
+      requestedBy: user.userId,
+    });
+  }
+
+  /** One leave request of the caller's tenant. */
+  async get(user: AuthUser, id: string): Promise<LeaveRequestResponseDto> {
+    const found = await this.requests.findOne({ tenantId: user.tenantId, _id: new Types.ObjectId(id) });
+    if (!found) throw new NotFoundError('Leave request');
+    return LeaveRequestResponseDto.from(found);
+  }
+
+  /** A page of leave requests (optionally of one employee / status) and the total, from one snapshot. */
+  @Transactional()
+  async list(user: AuthUser, query: ListLeaveRequestsQueryDto): Promise<LeaveRequestListDto> {
+    const { page, limit, skip } = pageOf(query);
+    const filter: TenantFilter<LeaveRequestDoc> = { tenantId: user.tenantId };
+    if (query.employeeId) filter.employeeId = new Types.ObjectId(query.employeeId);
+    if (query.status) filter.status = query.status;
+    const items = await this.requests.list(filter, { skip, limit });
+    const total = await this.requests.count(filter);
+    return { items: items.map((r) => LeaveRequestResponseDto.from(r)), page, limit, total };
+  }
+
+  /** pending → approved; the reserved days become consumed, exactly once. */
+  @Transactional()
+  async approve(user: AuthUser, id: string): Promise<LeaveRequestResponseDto> {
+    const request = await this.requests.transition(this.filterOf(user, id), ['pending'], 'approved', { decidedBy: user.userId, decidedAt: new Date() });
+    await this.moveOrFail(user.tenantId, request.employeeId, request.type, { reserved: -request.days, consumed: request.days });
+    return LeaveRequestResponseDto.from(request);
+  }
+
+  /** pending → rejected; the reserved days become available again, exactly once. */
+  @Transactional()
+  async reject(user: AuthUser, id: string, reason: string): Promise<LeaveRequestResponseDto> {
+    const request = await this.requests.transition(this.filterOf(user, id), ['pending'], 'rejected', { decidedBy: user.userId, decidedAt: new Date(), reason });
+    await this.moveOrFail(user.tenantId, request.employeeId, request.type, { reserved: -request.days, available: request.days });
+    return LeaveRequestResponseDto.from(request);
+  }
+
+  /**
+   * pending or approved → cancelled; the days (reserved, or consumed if approved) become
+   * available again, exactly once. The transition is guarded by the state read in this
+   * transaction, so a concurrent approve or cancel makes this one fail, never double-count.
+   */
+  @Transactional()
+  async cancel(user: AuthUser, id: string): Promise<LeaveRequestResponseDto> {
+    const filter = this.filterOf(user, id);
+    const current = await this.requests.findOne(filter);
+    if (!current) throw new NotFoundError('Leave request');
+    if (current.status !== 'pending' && current.status !== 'approved') {
+      throw new InvalidStateError({ currentState: current.status, detail: `Cannot cancel a ${current.status} leave request.` });
+    }
+    const request = await this.requests.transition(filter, [current.status], 'cancelled', { decidedBy: user.userId, decidedAt: new Date() });
+    const held: keyof BalanceMove = current.status === 'pending' ? 'reserved' : 'consumed';
+    await this.moveOrFail(user.tenantId, request.employeeId, request.type, { [held]: -request.days, available: request.days });
+    return LeaveRequestResponseDto.from(request);
+  }
+
+  private filterOf(user: AuthUser, id: string): TenantFilter<LeaveRequestDoc> {
+    return { tenantId: user.tenantId, _id: new Types.ObjectId(id) };
+  }
+
+  /** A balance movement that must succeed: if its guard fails the books were already wrong, so abort loudly (500, logged). */
+  private async moveOrFail(tenantId: string, employeeId: Types.ObjectId, type: LeaveType, move: BalanceMove): Promise<void> {
+    const moved = await this.employees.moveBalance({ tenantId, _id: employeeId }, type, move);
+    if (!moved) throw new Error(`Leave balance invariant broken for employee ${String(employeeId)} (${type}): cannot apply ${JSON.stringify(move)}`);
+  }
+}
