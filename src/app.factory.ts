@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -12,6 +13,9 @@ import { setupSwagger } from './common/swagger/swagger';
 /** Request bodies above this are refused with 413 before any handler runs. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** Uploaded files (multipart/form-data) may be larger than JSON bodies. */
+export const UPLOAD_LIMIT_BYTES = 25 * 1024 * 1024;
+
 /** Paths served outside the /api/v1 prefix. */
 const UNPREFIXED = ['health/live', 'health/ready', 'metrics'];
 
@@ -22,6 +26,9 @@ const UNPREFIXED = ['health/live', 'health/ready', 'metrics'];
 export async function createApp(options: AppModuleOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // Path parameters carry user values (e.g. a list-setting option to delete); the default 100
+    // characters is too short for them once percent-encoded.
+    routerOptions: { maxParamLength: 512 },
     genReqId: (req: IncomingMessage) => {
       const id = requestIdFrom(req);
       // pino-http reads the id from this header, so logs and responses share one id.
@@ -54,6 +61,8 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
       },
     },
   });
+  // Multipart bodies are streamed to the handler (request.file()), never buffered whole.
+  await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 10 } });
   const origins = config.get('CORS_ORIGINS');
   if (origins) {
     app.enableCors({

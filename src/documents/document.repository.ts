@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { NotFoundError, transition, VersionedDoc, VersionMismatchError } from '@app/concurrency';
+import { Model, PipelineStage, UpdateQuery } from 'mongoose';
+import type { TenantFilter } from '../common/tenancy/tenant-filter';
+import { ApprovalEntry, DocumentRecord, DocumentStatus, EDITABLE_STATUSES } from './document.schema';
+
+/** A lean document as the repository returns it. */
+export type StoredDocument = VersionedDoc<DocumentRecord>;
+
+/** Equality filters of the list. */
+export interface DocumentListFilter {
+  status?: DocumentStatus;
+  category?: string;
+  type?: string;
+  tag?: string;
+  customerRef?: string;
+}
+
+/** Raw counts of one stats snapshot. */
+export interface DocumentCounts {
+  total: number;
+  byStatus: Array<{ _id: DocumentStatus; n: number }>;
+  byCategory: Array<{ _id: string; n: number }>;
+}
+
+/** A content change: fields to set and optional fields to remove. */
+export interface DocumentEdit {
+  set: Record<string, unknown>;
+  unset: string[];
+}
+
+/** A workflow step: the guarded state change and the history entry written with it. */
+export interface DocumentTransition {
+  from: readonly DocumentStatus[];
+  to: DocumentStatus;
+  set?: Record<string, unknown>;
+  entry: ApprovalEntry;
+}
+
+const NOT_HISTORY = { history: 0 } as const;
+
+/** Every mongoose call on the `documents` collection. */
+@Injectable()
+export class DocumentRepository {
+  constructor(@InjectModel(DocumentRecord.name) private readonly documents: Model<DocumentRecord>) {}
+
+  async create(doc: Pick<DocumentRecord, 'tenantId' | 'title' | 'category' | 'type' | 'customerRef' | 'tags' | 'fields' | 'createdBy'>): Promise<StoredDocument> {
+    const [created] = await this.documents.create([doc]);
+    return created.toObject() as StoredDocument;
+  }
+
+  /** One document without its history, or null (absent or another tenant's). */
+  findOne(filter: TenantFilter<DocumentRecord>): Promise<StoredDocument | null> {
+    return this.documents.findOne(filter).select(NOT_HISTORY).lean<StoredDocument>().exec();
+  }
+
+  /** The approval history of one document, or null when it does not exist. */
+  async findHistory(filter: TenantFilter<DocumentRecord>): Promise<ApprovalEntry[] | null> {
+    const doc = await this.documents.findOne(filter).select({ history: 1 }).lean<{ history?: ApprovalEntry[] }>().exec();
+    return doc ? (doc.history ?? []) : null;
+  }
+
+  async exists(filter: TenantFilter<DocumentRecord>): Promise<boolean> {
+    return (await this.documents.exists(filter).exec()) !== null;
+  }
+
+  /**
+   * One page and the total count from ONE aggregation ($facet): a single command reads a single
+   * point in time, so `total` always describes the same data as `items`.
+   */
+  async page(tenantId: string, filter: DocumentListFilter, skip: number, limit: number): Promise<{ items: StoredDocument[]; total: number }> {
+    const match: Record<string, unknown> = { tenantId };
+    if (filter.status) match.status = filter.status;
+    if (filter.category) match.category = filter.category;
+    if (filter.type) match.type = filter.type;
+    if (filter.customerRef) match.customerRef = filter.customerRef;
+    if (filter.tag) match.tags = filter.tag;
+    const pipeline: PipelineStage[] = [
+      { $match: match },
+      {
+        $facet: {
+          items: [{ $sort: { createdAt: -1, _id: -1 } }, { $skip: skip }, { $limit: limit }, { $project: NOT_HISTORY }],
+          total: [{ $count: 'n' }],
+        },
+      },
+    ];
+    const [result] = await this.documents.aggregate<{ items: StoredDocument[]; total: Array<{ n: number }> }>(pipeline).exec();
+    return { items: result?.items ?? [], total: result?.total[0]?.n ?? 0 };
+  }
+
+  /**
+   * Counts by status and by category plus the total from ONE aggregation ($facet): every
+   * number describes the same instant, so Σ byStatus = total even while writers run.
+   */
+  async counts(tenantId: string): Promise<DocumentCounts> {
+    const [result] = await this.documents
+      .aggregate<{ total: Array<{ n: number }>; byStatus: DocumentCounts['byStatus']; byCategory: DocumentCounts['byCategory'] }>([
+        { $match: { tenantId } },
+        {
+          $facet: {
+            total: [{ $count: 'n' }],
+            byStatus: [{ $group: { _id: '$status', n: { $sum: 1 } } }],
+            byCategory: [{ $group: { _id: '$category', n: { $sum: 1 } } }],
+          },
+        },
+      ])
+      .exec();
+    return { total: result?.total[0]?.n ?? 0, byStatus: result?.byStatus ?? [], byCategory: result?.byCategory ?? [] };
+  }
+
+  /**
+   * A content change under If-Match, as ONE guarded update: the filter requires the expected
+   * version and an editable state, and the update returns a rejected document to draft.
+   * Stale version → 412, pending/approved → 409 `invalid-state`, absent → 404.
+   */
+  edit(filter: TenantFilter<DocumentRecord>, expectedVersion: number, edit: DocumentEdit): Promise<StoredDocument> {
+    const unset = Object.fromEntries(edit.unset.map((path) => [path, 1]));
+    return transition<DocumentRecord, DocumentStatus>(this.documents, {
+      filter,
+      expectedVersion,
+      from: EDITABLE_STATUSES,
+      to: 'draft',
+      set: edit.set,
+      update: edit.unset.length > 0 ? ({ $unset: unset } as UpdateQuery<DocumentRecord>) : undefined,
+      resource: 'Document',
+    }).then(withoutHistory);
+  }
+
+  /** A workflow step under If-Match: state guard, version guard and history append in ONE update. */
+  transition(filter: TenantFilter<DocumentRecord>, expectedVersion: number, step: DocumentTransition): Promise<StoredDocument> {
+    return transition<DocumentRecord, DocumentStatus>(this.documents, {
+      filter,
+      expectedVersion,
+      from: step.from,
+      to: step.to,
+      set: step.set,
+      push: { history: step.entry },
+      resource: 'Document',
+    }).then(withoutHistory);
+  }
+
+  /**
+   * Deletes under If-Match: the version is part of the delete's filter, so a concurrent change
+   * makes the delete miss instead of destroying an edit nobody saw. Miss → 404 or 412.
+   */
+  async deleteVersioned(filter: TenantFilter<DocumentRecord>, expectedVersion: number): Promise<void> {
+    const deleted = await this.documents.findOneAndDelete({ ...filter, version: expectedVersion }).select({ _id: 1 }).lean().exec();
+    if (deleted) return;
+    const current = await this.documents.findOne(filter).select({ version: 1 }).lean<{ version: number }>().exec();
+    if (!current) throw new NotFoundError('Document');
+    throw new VersionMismatchError({ currentVersion: current.version, expectedVersion });
+  }
+}
+
+function withoutHistory(doc: StoredDocument): StoredDocument {
+  const { history: _history, ...rest } = doc as StoredDocument & { history?: unknown };
+  return rest as StoredDocument;
+}

@@ -1,0 +1,94 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiETag, ApiProblemResponse, IfMatchVersion, RequireIfMatch } from '@app/concurrency';
+import type { AuthUser } from '../auth/auth-user';
+import { Authenticated } from '../auth/authenticated.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { ANY_ROLE, Role } from '../auth/role';
+import { AddSettingItemDto } from './dto/add-setting-item.dto';
+import { PutSettingDto } from './dto/put-setting.dto';
+import { SettingDto } from './dto/setting.dto';
+import { SettingItemPipe, SettingKeyPipe } from './setting-key.pipe';
+import { SettingsService } from './settings.service';
+
+const ADMIN = [Role.Admin];
+const BAD_INPUT = {
+  status: 400,
+  code: 'validation-failed',
+  description: 'Invalid body, query or path (bad setting key, `invalid-key` for `$`/dotted keys); nothing was written.',
+  extensions: { errors: [{ field: 'key', message: 'must match /^[a-z0-9][a-z0-9-]{0,63}$/' }] },
+} as const;
+const NOT_FOUND = { status: 404, code: 'not-found', description: 'No such setting in your tenant.' } as const;
+const NOT_A_LIST = {
+  status: 409,
+  code: 'invalid-state',
+  description: 'The setting holds a single value, not a list.',
+  extensions: { currentState: 'value' },
+} as const;
+const KEY_PARAM = { name: 'key', example: 'document-categories', description: 'Lower-case slug: ^[a-z0-9][a-z0-9-]{0,63}$' } as const;
+
+/** Tenant settings. Everyone reads; admins change them. */
+@ApiTags('settings')
+@Controller('settings')
+export class SettingsController {
+  constructor(private readonly settings: SettingsService) {}
+
+  @Get(':key')
+  @Authenticated({ roles: ANY_ROLE })
+  @ApiProblemResponse(BAD_INPUT)
+  @ApiOperation({ summary: 'Read a setting (ETag; If-None-Match → 304)' })
+  @ApiParam(KEY_PARAM)
+  @ApiOkResponse({ type: SettingDto })
+  @ApiETag()
+  @ApiProblemResponse(NOT_FOUND)
+  get(@CurrentUser() user: AuthUser, @Param('key', SettingKeyPipe) key: string): Promise<SettingDto> {
+    return this.settings.get(user, key);
+  }
+
+  @Put(':key')
+  @Authenticated({ roles: ADMIN })
+  @ApiProblemResponse(BAD_INPUT)
+  @RequireIfMatch()
+  @ApiOperation({
+    summary: 'Replace a setting under If-Match',
+    description: 'A missing setting is version 0: send `If-Match: "0"` to create it. An array of strings makes a list setting.',
+  })
+  @ApiParam(KEY_PARAM)
+  @ApiOkResponse({ type: SettingDto, description: 'The setting at its new version (ETag).' })
+  @ApiProblemResponse(NOT_FOUND)
+  put(@CurrentUser() user: AuthUser, @Param('key', SettingKeyPipe) key: string, @IfMatchVersion() version: number, @Body() dto: PutSettingDto): Promise<SettingDto> {
+    return this.settings.put(user, key, version, dto.value);
+  }
+
+  @Post(':key/items')
+  @HttpCode(200)
+  @Authenticated({ roles: ADMIN })
+  @ApiProblemResponse(BAD_INPUT)
+  @ApiOperation({
+    summary: 'Add an option to a list setting (created if absent)',
+    description: 'Atomic $addToSet: concurrent admins adding different options all keep theirs; adding an existing option is a no-op.',
+  })
+  @ApiParam(KEY_PARAM)
+  @ApiOkResponse({ type: SettingDto })
+  @ApiProblemResponse(NOT_A_LIST)
+  addItem(@CurrentUser() user: AuthUser, @Param('key', SettingKeyPipe) key: string, @Body() dto: AddSettingItemDto): Promise<SettingDto> {
+    return this.settings.addItem(user, key, dto.value);
+  }
+
+  @Delete(':key/items/:value')
+  @Authenticated({ roles: ADMIN })
+  @ApiProblemResponse(BAD_INPUT)
+  @ApiOperation({ summary: 'Remove an option from a list setting (atomic $pull; idempotent)' })
+  @ApiParam(KEY_PARAM)
+  @ApiParam({ name: 'value', example: 'invoices', description: 'The option, URL-encoded.' })
+  @ApiOkResponse({ type: SettingDto })
+  @ApiProblemResponse(NOT_FOUND)
+  @ApiProblemResponse(NOT_A_LIST)
+  removeItem(
+    @CurrentUser() user: AuthUser,
+    @Param('key', SettingKeyPipe) key: string,
+    @Param('value', SettingItemPipe) value: string,
+  ): Promise<SettingDto> {
+    return this.settings.removeItem(user, key, value);
+  }
+}
