@@ -20,9 +20,10 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { SettingsModule } from './settings/settings.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { PayrollModule } from './payroll/payroll.module';
+import { VersioningModule } from './versioning/versioning.module';
 
 /** Domain modules, in dependency order. */
-const DOMAIN_MODULES: Type[] = [EventsModule, TenantsModule, UsersModule, AuthModule, DocumentsModule, SettingsModule, NotificationsModule, InventoryModule, FinanceModule, PayrollModule];
+const DOMAIN_MODULES: Type[] = [EventsModule, TenantsModule, UsersModule, AuthModule, DocumentsModule, SettingsModule, NotificationsModule, InventoryModule, FinanceModule, PayrollModule, VersioningModule];
 
 /** Options for tests and tools that need extra modules (e.g. diagnostics routes). */
 export interface AppModuleOptions {

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@app/concurrency';
+import { AllocateStockDto } from '../dto/allocate-stock.dto';
+import { AllocationDto } from '../dto/allocation.dto';
+import { InsufficientStockError } from '../inventory.errors';
+import type { Actor } from '../stock.service';
+import { NaiveStockRepository } from './naive-stock.repository';
+
+/**
+ * DELIBERATELY UNSAFE — the audit's bug, kept as a baseline for the bench (BENCH_ROUTES=1,
+ * never production). Reads the item, checks the quantity in JavaScript, then writes the
+ * result back with no guard and no transaction: concurrent requests all pass the check
+ * against the same stale read and oversell. Compare StockService.allocate.
+ */
+@Injectable()
+export class NaiveAllocationService {
+  constructor(private readonly naive: NaiveStockRepository) {}
+
+  /** UNSAFE read-check-write allocation. Do not copy. */
+  async allocate(actor: Actor, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
+    const filter = { _id: itemId, tenantId: actor.tenantId };
+    const item = await this.naive.findItem(filter);
+    if (!item) throw new NotFoundError('Item');
+    // UNSAFE: the check runs on a read that concurrent requests are about to invalidate.
+    if (item.quantityOnHand < dto.quantity) {
+      throw new InsufficientStockError({ itemId, requested: dto.quantity, available: item.quantityOnHand });
+    }
+    const allocation = await this.naive.insertAllocation({
+      tenantId: actor.tenantId,
+      itemId: item._id,
+      quantity: dto.quantity,
+      orderReference: dto.orderReference,
+      status: 'open',
+      createdBy: actor.userId,
+    });
+    await this.naive.appendMovement({
+      tenantId: actor.tenantId,
+      itemId: item._id,
+      type: 'allocation',
+      quantity: -dto.quantity,
+      reference: dto.orderReference,
+      allocationId: allocation._id,
+      createdBy: actor.userId,
+    });
+    // UNSAFE: blind overwrite computed from the stale read (lost update).
+    await this.naive.overwriteQuantities(filter, item.quantityOnHand - dto.quantity, item.quantityAllocated + dto.quantity);
+    return AllocationDto.from(allocation, item.quantityOnHand - dto.quantity);
+  }
+}

@@ -1,0 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** One broken invariant of one item. */
+export class ConsistencyViolationDto {
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
+  itemId: string;
+
+  @ApiProperty({ example: 'FILM-500-CLR' })
+  sku: string;
+
+  @ApiProperty({
+    enum: ['quantityOnHand-negative', 'quantityOnHand-vs-movements', 'quantityAllocated-vs-open-allocations'],
+    example: 'quantityOnHand-vs-movements',
+  })
+  rule: string;
+
+  @ApiProperty({ example: 20, description: 'What the ledger (or the allocations) say.' })
+  expected: number;
+
+  @ApiProperty({ example: -60, description: 'What the item says.' })
+  actual: number;
+}
+
+/** Result of `GET /inventory/consistency`, read from one snapshot. */
+export class ConsistencyReportDto {
+  @ApiProperty({ example: true })
+  ok: boolean;
+
+  @ApiProperty({ example: 12, description: 'Items checked.' })
+  itemsChecked: number;
+
+  @ApiProperty({ type: [ConsistencyViolationDto], example: [] })
+  violations: ConsistencyViolationDto[];
+}

@@ -1,0 +1,61 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { ItemRecord } from '../item.schema';
+
+/** An item on the wire. */
+export class ItemDto {
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
+  id: string;
+
+  @ApiProperty({ example: 'FILM-500-CLR' })
+  sku: string;
+
+  @ApiProperty({ example: 'Clear film 500 mm' })
+  name: string;
+
+  @ApiProperty({ example: 'roll' })
+  unit: string;
+
+  @ApiProperty({ example: 80, description: 'Free stock: what can still be allocated (never negative).' })
+  quantityOnHand: number;
+
+  @ApiProperty({ example: 20, description: 'Reserved by open allocations; physical stock = quantityOnHand + quantityAllocated.' })
+  quantityAllocated: number;
+
+  @ApiProperty({ example: 3, description: 'Also the ETag; send it back in If-Match to PATCH.' })
+  version: number;
+
+  @ApiProperty({ example: '2024-06-04T10:15:00.000Z' })
+  createdAt: string;
+
+  @ApiProperty({ example: '2024-06-04T10:20:00.000Z' })
+  updatedAt: string;
+
+  static from(item: ItemRecord): ItemDto {
+    return Object.assign(new ItemDto(), {
+      id: item._id.toHexString(),
+      sku: item.sku,
+      name: item.name,
+      unit: item.unit,
+      quantityOnHand: item.quantityOnHand,
+      quantityAllocated: item.quantityAllocated,
+      version: item.version,
+      createdAt: item.createdAt.toISOString(),
+      updatedAt: item.updatedAt.toISOString(),
+    });
+  }
+}
+
+/** One page of items. */
+export class ItemPageDto {
+  @ApiProperty({ type: [ItemDto] })
+  items: ItemDto[];
+
+  @ApiProperty({ example: 1 })
+  page: number;
+
+  @ApiProperty({ example: 20 })
+  pageSize: number;
+
+  @ApiProperty({ example: 42, description: 'Counted in the same snapshot as the page.' })
+  total: number;
+}

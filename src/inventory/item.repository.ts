@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { updateVersioned, withVersionBump } from '@app/concurrency';
+import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
+import type { TenantFilter } from '../common/tenancy/tenant-filter';
+import type { PageWindow } from './dto/list-query.dto';
+import { Item, ItemRecord } from './item.schema';
+
+/** A signed change of an item's two quantities. */
+export interface StockDelta {
+  onHand: number;
+  allocated: number;
+}
+
+/** The only place that talks to the items collection. */
+@Injectable()
+export class ItemRepository {
+  constructor(@InjectModel(Item.name) private readonly items: Model<Item>) {}
+
+  async insert(item: Omit<Item, 'version'>): Promise<ItemRecord> {
+    const [created] = await this.items.create([item]);
+    return created.toObject() as unknown as ItemRecord;
+  }
+
+  findOne(filter: TenantFilter<Item>): Promise<ItemRecord | null> {
+    return this.items.findOne(filter).lean<ItemRecord>().exec();
+  }
+
+  /** One page (oldest first) and the total; call inside a transaction so both share a snapshot. */
+  async page(filter: TenantFilter<Item>, window: PageWindow): Promise<{ items: ItemRecord[]; total: number }> {
+    const items = await this.items
+      .find(filter)
+      .sort({ _id: 1 })
+      .skip((window.page - 1) * window.pageSize)
+      .limit(window.pageSize)
+      .lean<ItemRecord[]>()
+      .exec();
+    const total = await this.items.countDocuments(filter).exec();
+    return { items, total };
+  }
+
+  /** Descriptive fields under If-Match: 404 / 412 are decided by updateVersioned. */
+  updateDetails(filter: TenantFilter<Item>, expectedVersion: number, set: Partial<Pick<Item, 'name' | 'unit'>>): Promise<ItemRecord> {
+    return updateVersioned(this.items, { filter, expectedVersion, update: { $set: set }, resource: 'Item' }) as Promise<ItemRecord>;
+  }
+
+  /**
+   * Applies a quantity change as ONE atomic update whose filter is the guard: every quantity
+   * that decreases must still be at least the decrease, so no interleaving of requests can
+   * drive either quantity below zero. Returns the item after the change, or null when the item
+   * is missing or the guard failed (the caller decides which with one read).
+   */
+  adjustQuantities(filter: TenantFilter<Item>, delta: StockDelta): Promise<ItemRecord | null> {
+    const guard: QueryFilter<Item> = {};
+    if (delta.onHand < 0) guard.quantityOnHand = { $gte: -delta.onHand };
+    if (delta.allocated < 0) guard.quantityAllocated = { $gte: -delta.allocated };
+    const update: UpdateQuery<Item> = { $inc: { quantityOnHand: delta.onHand, quantityAllocated: delta.allocated } };
+    return this.items
+      .findOneAndUpdate({ ...filter, ...guard }, withVersionBump(update), { returnDocument: 'after' })
+      .lean<ItemRecord>()
+      .exec();
+  }
+
+  /** Every item's quantities, for the consistency check (projection keeps it small). */
+  quantities(filter: TenantFilter<Item>): Promise<Array<Pick<ItemRecord, '_id' | 'sku' | 'quantityOnHand' | 'quantityAllocated'>>> {
+    return this.items.find(filter).select({ sku: 1, quantityOnHand: 1, quantityAllocated: 1 }).sort({ _id: 1 }).lean<ItemRecord[]>().exec();
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
+import { Types } from 'mongoose';
+import { CreateItemDto } from './dto/create-item.dto';
+import { ItemDto, ItemPageDto } from './dto/item.dto';
+import { ListQueryDto, pageWindow } from './dto/list-query.dto';
+import { MovementDto, MovementPageDto } from './dto/movement.dto';
+import { UpdateItemDto } from './dto/update-item.dto';
+import { ItemRepository } from './item.repository';
+import { MovementRepository } from './movement.repository';
+import type { Actor } from './stock.service';
+
+/** Items: create (with the opening movement), read, rename; quantities move only through StockService. */
+@Injectable()
+export class ItemsService {
+  constructor(
+    private readonly items: ItemRepository,
+    private readonly movements: MovementRepository,
+  ) {}
+
+  /**
+   * Creates an item and its `opening` movement in one transaction (the ledger starts where the
+   * item starts). A second item with the same SKU loses on the unique index → 409 `duplicate`.
+   */
+  @Transactional()
+  async create(actor: Actor, dto: CreateItemDto): Promise<ItemDto> {
+    const item = await this.items.insert({
+      tenantId: actor.tenantId,
+      sku: dto.sku,
+      name: dto.name,
+      unit: dto.unit ?? 'pcs',
+      quantityOnHand: dto.quantityOnHand,
+      quantityAllocated: 0,
+    });
+    await this.movements.append({
+      tenantId: actor.tenantId,
+      itemId: item._id,
+      type: 'opening',
+      quantity: dto.quantityOnHand,
+      reference: 'opening balance',
+      createdBy: actor.userId,
+    });
+    return ItemDto.from(item);
+  }
+
+  /** A page of the tenant's items; page and total from one snapshot. */
+  @Transactional()
+  async list(tenantId: string, query: ListQueryDto): Promise<ItemPageDto> {
+    const window = pageWindow(query);
+    const { items, total } = await this.items.page({ tenantId }, window);
+    return { items: items.map((i) => ItemDto.from(i)), ...window, total };
+  }
+
+  /** One item; another tenant's looks missing (404). */
+  async get(tenantId: string, id: string): Promise<ItemDto> {
+    const item = await this.items.findOne({ _id: id, tenantId });
+    if (!item) throw new NotFoundError('Item');
+    return ItemDto.from(item);
+  }
+
+  /** Renames / re-units an item at the version the client read (If-Match). */
+  async update(tenantId: string, id: string, expectedVersion: number, dto: UpdateItemDto): Promise<ItemDto> {
+    const set = { ...(dto.name === undefined ? {} : { name: dto.name }), ...(dto.unit === undefined ? {} : { unit: dto.unit }) };
+    if (Object.keys(set).length === 0) throw new ValidationFailedError([{ field: 'body', message: 'give at least one of name, unit' }]);
+    return ItemDto.from(await this.items.updateDetails({ _id: id, tenantId }, expectedVersion, set));
+  }
+
+  /** A page of one item's ledger, oldest first; the item check, page and total share one snapshot. */
+  @Transactional()
+  async movementsOf(tenantId: string, id: string, query: ListQueryDto): Promise<MovementPageDto> {
+    const item = await this.items.findOne({ _id: id, tenantId });
+    if (!item) throw new NotFoundError('Item');
+    const window = pageWindow(query);
+    const { items, total } = await this.movements.page({ tenantId, itemId: new Types.ObjectId(id) }, window);
+    return { items: items.map((m) => MovementDto.from(m)), ...window, total };
+  }
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { formatSequence, InvalidStateError, NotFoundError, SequencesService, Transactional, ValidationFailedError } from '@app/concurrency';
+import { CreateOrderDto } from './dto/create-order.dto';
+import { ListQueryDto, pageWindow } from './dto/list-query.dto';
+import { MoveStageDto } from './dto/move-stage.dto';
+import { OrderDto, OrderPageDto } from './dto/order.dto';
+import { UpdateOrderDto } from './dto/update-order.dto';
+import { nextStage, OrderLine } from './order.schema';
+import { OrderRepository } from './order.repository';
+import { Actor, StockService } from './stock.service';
+
+/** Sequence that numbers a tenant's sales orders. */
+export const ORDER_SEQUENCE = 'sales-order';
+
+/** Sales orders: numbered, allocated all-or-nothing, moved through job-card stages, cancelled once. */
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly stock: StockService,
+    private readonly sequences: SequencesService,
+  ) {}
+
+  /**
+   * Creates a confirmed order: draws the tenant's next number and allocates every line, all in
+   * one transaction. A short or unknown line aborts it, so nothing is allocated and the
+   * number is given back (numbers stay consecutive); the unique index (tenantId, orderNumber)
+   * backs the sequence.
+   */
+  @Transactional()
+  async create(actor: Actor, dto: CreateOrderDto): Promise<OrderDto> {
+    const value = await this.sequences.next({ scope: actor.tenantId, name: ORDER_SEQUENCE });
+    const orderNumber = formatSequence({ prefix: 'SO', value });
+    const orderId = this.orders.newId();
+    const lines: OrderLine[] = [];
+    // Sequential on purpose: a transaction's session runs one operation at a time; lines are bounded by the DTO.
+    for (const [index, line] of dto.lines.entries()) {
+      const { allocation, item } = await this.stock.reserve(actor, {
+        itemId: line.itemId,
+        quantity: line.quantity,
+        orderReference: orderNumber,
+        orderId,
+        line: index,
+      });
+      lines.push({ itemId: item._id, sku: item.sku, quantity: line.quantity, allocationId: allocation._id });
+    }
+    const order = await this.orders.insert({
+      _id: orderId,
+      tenantId: actor.tenantId,
+      orderNumber,
+      customerName: dto.customerName,
+      notes: dto.notes ?? '',
+      status: 'confirmed',
+      stage: 'queued',
+      lines,
+    });
+    return OrderDto.from(order);
+  }
+
+  /** A page of the tenant's orders, newest first; page and total from one snapshot. */
+  @Transactional()
+  async list(tenantId: string, query: ListQueryDto): Promise<OrderPageDto> {
+    const window = pageWindow(query);
+    const { items, total } = await this.orders.page({ tenantId }, window);
+    return { items: items.map((o) => OrderDto.from(o)), ...window, total };
+  }
+
+  /** One order; another tenant's looks missing (404). */
+  async get(tenantId: string, id: string): Promise<OrderDto> {
+    const order = await this.orders.findOne({ _id: id, tenantId });
+    if (!order) throw new NotFoundError('Order');
+    return OrderDto.from(order);
+  }
+
+  /** Changes customerName / notes at the version the client read (If-Match). */
+  async update(tenantId: string, id: string, expectedVersion: number, dto: UpdateOrderDto): Promise<OrderDto> {
+    const set = {
+      ...(dto.customerName === undefined ? {} : { customerName: dto.customerName }),
+      ...(dto.notes === undefined ? {} : { notes: dto.notes }),
+    };
+    if (Object.keys(set).length === 0) throw new ValidationFailedError([{ field: 'body', message: 'give at least one of customerName, notes' }]);
+    return OrderDto.from(await this.orders.updateDetails({ _id: id, tenantId }, expectedVersion, set));
+  }
+
+  /**
+   * Moves the job card one stage forward. `to` must be the stage right after `from` (else 400:
+   * the request is wrong whatever the order's state); `from` must still be the order's stage
+   * (else 409 `invalid-state` with `currentState`), so identical concurrent moves apply once.
+   */
+  async moveStage(tenantId: string, id: string, dto: MoveStageDto): Promise<OrderDto> {
+    if (nextStage(dto.from) !== dto.to) {
+      const expected = nextStage(dto.from);
+      throw new ValidationFailedError([
+        { field: 'to', message: expected ? `from "${dto.from}" the only move is to "${expected}"` : `"${dto.from}" is the last stage` },
+      ]);
+    }
+    try {
+      return OrderDto.from(await this.orders.moveStage({ _id: id, tenantId }, dto.from, dto.to));
+    } catch (error) {
+      // The guard includes status = confirmed, so a cancelled order looks missing to it.
+      if (!(error instanceof NotFoundError)) throw error;
+      const order = await this.orders.findOne({ _id: id, tenantId });
+      if (!order) throw error;
+      throw new InvalidStateError({ currentState: order.status, detail: `The order is ${order.status}; its stage can no longer change.` });
+    }
+  }
+
+  /**
+   * Cancels a confirmed order and releases its allocations in the same transaction. The
+   * guarded confirmed → cancelled transition makes it happen exactly once: every concurrent
+   * or later cancel gets 409 `invalid-state`, so stock comes back once.
+   */
+  @Transactional()
+  async cancel(actor: Actor, id: string): Promise<OrderDto> {
+    const order = await this.orders.cancel({ _id: id, tenantId: actor.tenantId });
+    // Sequential inside the transaction; bounded by the order's line count.
+    for (const line of order.lines) await this.stock.releaseOne(actor, line.allocationId);
+    return OrderDto.from(order);
+  }
+}

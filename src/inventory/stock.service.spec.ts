@@ -1,0 +1,103 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Test, TestingModule } from '@nestjs/testing';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import { ConcurrencyModule, InvalidStateError, NotFoundError } from '@app/concurrency';
+import { MongoEmulator } from '@app/mongo-emulator';
+import mongoose, { Connection, Types } from 'mongoose';
+import { AllocationRepository } from './allocation.repository';
+import { Allocation, AllocationSchema } from './allocation.schema';
+import { ConsistencyService } from './consistency.service';
+import { InsufficientStockError } from './inventory.errors';
+import { ItemRepository } from './item.repository';
+import { Item, ItemSchema } from './item.schema';
+import { ItemsService } from './items.service';
+import { MovementRepository } from './movement.repository';
+import { Movement, MovementSchema } from './movement.schema';
+import { Actor, StockService } from './stock.service';
+
+// Transactions find their session through mongoose's AsyncLocalStorage (as in the app).
+mongoose.set('transactionAsyncLocalStorage', true);
+
+/** Integration: the services against the emulator, outside HTTP (no request, so every filter names its tenant). */
+describe(StockService.name, () => {
+  let emulator: MongoEmulator;
+  let moduleRef: TestingModule;
+  let stock: StockService;
+  let items: ItemsService;
+  let consistency: ConsistencyService;
+  let connection: Connection;
+  const actor: Actor = { tenantId: 'tenant-a', userId: 'user-1' };
+
+  before(async () => {
+    emulator = await MongoEmulator.start();
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        MongooseModule.forRoot(emulator.uri),
+        ConcurrencyModule.forRoot(),
+        MongooseModule.forFeature([
+          { name: Item.name, schema: ItemSchema },
+          { name: Movement.name, schema: MovementSchema },
+          { name: Allocation.name, schema: AllocationSchema },
+        ]),
+      ],
+      providers: [ItemRepository, MovementRepository, AllocationRepository, ItemsService, StockService, ConsistencyService],
+    }).compile();
+    await moduleRef.init();
+    stock = moduleRef.get(StockService);
+    items = moduleRef.get(ItemsService);
+    consistency = moduleRef.get(ConsistencyService);
+    connection = moduleRef.get<Connection>(getConnectionToken());
+    await connection.model(Item.name).init();
+  });
+  after(async () => {
+    await moduleRef?.close();
+    await emulator?.stop();
+  });
+
+  it('of ten concurrent allocations of 80 from 100, exactly one succeeds; the rest see 20 available', async () => {
+    const item = await items.create(actor, { sku: 'S-1', name: 'Film', quantityOnHand: 100 });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => stock.allocate(actor, item.id, { quantity: 80, orderReference: 'J' })));
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    assert.equal(won.length, 1);
+    for (const r of lost) {
+      assert.ok(r.reason instanceof InsufficientStockError, String(r.reason));
+      assert.equal(r.reason.extensions.available, 20);
+    }
+    const after = await items.get(actor.tenantId, item.id);
+    assert.deepEqual([after.quantityOnHand, after.quantityAllocated], [20, 80]);
+    assert.deepEqual((await consistency.check(actor.tenantId)).violations, []);
+  });
+
+  it('release happens once; an unknown item or allocation is NotFound', async () => {
+    const item = await items.create(actor, { sku: 'S-2', name: 'Core', quantityOnHand: 10 });
+    const allocation = await stock.allocate(actor, item.id, { quantity: 4, orderReference: 'J' });
+    assert.equal(allocation.remaining, 6);
+    assert.equal((await stock.release(actor, allocation.id)).remaining, 10);
+    await assert.rejects(stock.release(actor, allocation.id), InvalidStateError);
+    await assert.rejects(stock.allocate(actor, new Types.ObjectId().toHexString(), { quantity: 1, orderReference: 'J' }), NotFoundError);
+    await assert.rejects(stock.release(actor, new Types.ObjectId().toHexString()), NotFoundError);
+    // Another tenant sees none of it.
+    await assert.rejects(stock.allocate({ ...actor, tenantId: 'tenant-b' }, item.id, { quantity: 1, orderReference: 'J' }), NotFoundError);
+    assert.deepEqual((await consistency.check(actor.tenantId)).violations, []);
+  });
+
+  it('the consistency check reports an item whose quantities no longer match its ledger', async () => {
+    const item = await items.create(actor, { sku: 'S-3', name: 'Tape', quantityOnHand: 5 });
+    await stock.allocate(actor, item.id, { quantity: 2, orderReference: 'J' });
+    // Tamper behind the services' back, as a buggy writer would.
+    await connection.collection('inventory_items').updateOne({ _id: new Types.ObjectId(item.id) }, { $set: { quantityOnHand: -1, quantityAllocated: 7 } });
+    const report = await consistency.check(actor.tenantId);
+    assert.equal(report.ok, false);
+    assert.deepEqual(
+      report.violations.map((v) => [v.sku, v.rule, v.expected, v.actual]),
+      [
+        ['S-3', 'quantityOnHand-negative', 0, -1],
+        ['S-3', 'quantityOnHand-vs-movements', 3, -1],
+        ['S-3', 'quantityAllocated-vs-open-allocations', 2, 7],
+      ],
+    );
+    assert.deepEqual((await consistency.check('tenant-b')).violations, []);
+  });
+});
