@@ -1,25 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { MANAGER_AND_UP, Role } from '../auth/role';
-import { UsersRepository } from '../users/users.repository';
+import { MANAGER_AND_UP } from '../auth/role';
+import { UsersLookupService } from '../users/users-lookup.service';
 
-/** Upper bound on approvers notified per request (a tenant with more needs a group inbox). */
-const MAX_APPROVERS = 1000;
-
-/**
- * Who receives which notification, as user ids.
- *
- * INTERIM (see docs/blockers-documents.md): the users module exports no lookup service yet,
- * so this reads through its exported UsersRepository. Replace with a
- * `UsersLookupService.idsWithRoles(tenantId, roles)` once it exists.
- */
+/** Who receives which notification, as user ids. */
 @Injectable()
 export class RecipientDirectoryService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(private readonly users: UsersLookupService) {}
 
   /** User ids of every manager and admin of the tenant (the approvers). */
-  async approverIds(tenantId: string): Promise<string[]> {
-    const roles: Role[] = [...MANAGER_AND_UP];
-    const users = await this.users.list({ tenantId, roles: { $in: roles } }, { limit: MAX_APPROVERS, offset: 0 });
-    return users.map((u) => String(u._id));
+  approverIds(tenantId: string): Promise<string[]> {
+    return this.users.idsWithRoles({ tenantId, roles: MANAGER_AND_UP });
   }
 }

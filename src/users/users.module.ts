@@ -7,11 +7,13 @@ import { User, UserSchema } from './user.schema';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
+import { UsersLookupService } from './users-lookup.service';
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: User.name, schema: UserSchema }]), TenantsModule, SessionsModule],
   controllers: [UsersController],
-  providers: [UsersRepository, UsersService, PasswordHasher],
-  exports: [UsersRepository, PasswordHasher],
+  providers: [UsersRepository, UsersService, UsersLookupService, PasswordHasher],
+  // UsersRepository is exported for auth only (login and reset look users up by email).
+  exports: [UsersRepository, UsersLookupService, PasswordHasher],
 })
 export class UsersModule {}
