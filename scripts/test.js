@@ -10,7 +10,7 @@ const { join, relative } = require('node:path');
 const root = join(__dirname, '..');
 const tiers = {
   // Unit and integration specs live beside the code they test.
-  unit: { dirs: ['libs', 'src'], suffix: '.spec.ts' },
+  unit: { dirs: ['libs', 'src', 'test/conformance'], suffix: '.spec.ts' },
   // e2e and race suites drive the HTTP API.
   e2e: { dirs: ['test'], suffix: '.e2e-spec.ts' },
 };

@@ -214,3 +214,88 @@ export class PayloadTooLargeError extends AppError {
     super({ detail });
   }
 }
+
+/** 400 `malformed-body`: the body is not parseable (e.g. invalid JSON). */
+export class MalformedBodyError extends AppError {
+  readonly status = 400;
+  readonly code = 'malformed-body';
+  readonly title = 'Malformed body';
+  constructor(detail = 'The request body could not be parsed.') {
+    super({ detail });
+  }
+}
+
+/** 415 `unsupported-media-type`: the Content-Type is not accepted by this route. */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly code = 'unsupported-media-type';
+  readonly title = 'Unsupported media type';
+  constructor(detail = 'The request Content-Type is not supported.') {
+    super({ detail });
+  }
+}
+
+/**
+ * 409 `stale-lease`: a write guarded by a lease carried a fencing token that is no longer
+ * the newest one for that resource (another holder took over), so it was refused.
+ */
+export class StaleFencingTokenError extends AppError {
+  readonly status = 409;
+  readonly code = 'stale-lease';
+  readonly title = 'Stale lease';
+  constructor(options: { resource: string; token: number }) {
+    super({
+      detail: `The lease on "${options.resource}" is held under a newer token than ${options.token}; this holder may no longer write.`,
+      extensions: { resource: options.resource },
+    });
+  }
+}
+
+/** 409 `lease-unavailable`: another live holder owns the lease; retry later. */
+export class LeaseUnavailableError extends AppError {
+  readonly status = 409;
+  readonly code = 'lease-unavailable';
+  readonly title = 'Lease unavailable';
+  constructor(options: { resource: string; retryAfterSeconds?: number }) {
+    super({
+      detail: `"${options.resource}" is being worked on by another holder; retry later.`,
+      headers: { 'retry-after': String(options.retryAfterSeconds ?? 1) },
+    });
+  }
+}
+
+/**
+ * 500 `internal`: a programming error in the use of the toolkit (e.g. a MANDATORY
+ * transactional method called outside a transaction). Never shown in detail to clients.
+ */
+export class TransactionPropagationError extends AppError {
+  readonly status = 500;
+  readonly code = 'internal';
+  readonly title = 'Internal error';
+  constructor(detail: string) {
+    super({ detail });
+  }
+}
+
+/**
+ * An already-decided Problem Details outcome being sent again verbatim (idempotent replay of
+ * a stored 4xx). Carries the stored status, code, title and extensions.
+ */
+export class ReplayedProblemError extends AppError {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  constructor(options: {
+    status: number;
+    code: string;
+    title: string;
+    detail?: string;
+    extensions?: Record<string, unknown>;
+    headers?: Record<string, string>;
+  }) {
+    super({ detail: options.detail, extensions: options.extensions, headers: options.headers });
+    this.status = options.status;
+    this.code = options.code;
+    this.title = options.title;
+  }
+}

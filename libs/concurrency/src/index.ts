@@ -1,1 +1,67 @@
-export * from './errors';
+/**
+ * @app/concurrency — the concurrency toolkit. Every export is listed here explicitly; the
+ * race-test kit lives in `@app/concurrency/testing` so production code never imports it.
+ */
+
+// Errors and Problem Details
+export {
+  AppError, AppErrorOptions, FieldError, ValidationFailedError, InvalidKeyError, InvalidIdError, UnauthenticatedError, ForbiddenError,
+  NotFoundError, InvalidStateError, DuplicateError, ContentionError, VersionMismatchError, PreconditionRequiredError,
+  IdempotencyInProgressError, IdempotencyKeyReusedError, PayloadTooLargeError, MalformedBodyError, UnsupportedMediaTypeError,
+  StaleFencingTokenError, LeaseUnavailableError, TransactionPropagationError, ReplayedProblemError,
+} from './errors';
+export { ProblemDetailsFilter, ProblemDetails, ResolvedProblem, resolveProblem } from './problem-details.filter';
+export { ProblemDetailsDto, ProblemFieldErrorDto, problemType, PROBLEM_TYPE_BASE, PROBLEM_CONTENT_TYPE } from './problem-details.dto';
+export { ApiProblemResponse, ApiProblemResponseOptions } from './api-problem-response.decorator';
+export { MongoErrorCode, hasErrorLabel, isTransientTransactionError, isUnknownCommitResult, isWriteConflict, isDuplicateKeyError, duplicateKeyFields } from './mongo-errors';
+export { RequestUser, HttpRequestLike, getHeader, requestPath, requestId, setResponseHeader, tenantScope } from './http-context';
+
+// Module
+export { ConcurrencyModule } from './concurrency.module';
+export { ConcurrencyModuleOptions, ResolvedConcurrencyOptions, CONCURRENCY_OPTIONS, resolveConcurrencyOptions } from './concurrency.options';
+export { ConcurrencyModels, CONCURRENCY_CONNECTION } from './concurrency-models';
+export { registerConnection, unregisterConnection, currentConnection } from './connection-registry';
+export { concurrencyMetrics } from './metrics';
+
+// 1. Transactions
+export { Transactional, TransactionalOptions } from './transactional.decorator';
+export { TransactionRunner, TransactionOptions, TransactionContext, transactions, transactionDefaults } from './transaction-runner';
+export { Propagation } from './propagation';
+
+// 2. Version checks (ETag / If-Match / If-None-Match)
+export { versionedPlugin, VersionedPluginOptions, isVersioned, VERSION_FIELD } from './versioned.plugin';
+export { updateVersioned, UpdateVersionedOptions, VersionedDoc, withVersionBump } from './update-versioned';
+export { ETagInterceptor, EtagInterceptor, NotModifiedSignal, etagOf, versionOf, ifNoneMatchMatches } from './etag.interceptor';
+export { IfMatchInterceptor } from './if-match.interceptor';
+export { RequireIfMatch } from './require-if-match.decorator';
+export { IfMatchVersion } from './if-match-version.decorator';
+export { parseIfMatch, IF_MATCH_VERSION } from './if-match';
+export { ApiETag } from './api-etag.decorator';
+
+// 3. Guarded transitions
+export { transition, TransitionOptions } from './transition';
+
+// 4. Sequences and unique retry
+export { SequencesService, SequenceKey, formatSequence, FormatSequenceOptions } from './sequences.service';
+export { insertWithUniqueRetry, UniqueRetryOptions } from './unique-retry';
+
+// 5. Idempotency-Key
+export { Idempotent } from './idempotent.decorator';
+export { IdempotencyInterceptor, IDEMPOTENT_REPLAYED_HEADER, requestFingerprint } from './idempotency.interceptor';
+export { IdempotencyStore, IdempotentRequest, IdempotencyClaim } from './idempotency.store';
+
+// 6. Leases
+export { LeaseService, Lease, HeldLease, AcquireLeaseOptions, WithLeaseOptions } from './lease.service';
+
+// 7. Bounded fan-out
+export { mapBounded, MapBoundedOptions } from './map-bounded';
+
+// 8. Transactional outbox
+export { OutboxService, NewOutboxEvent, OutboxEvent, OutboxSubscription, OutboxStreamOptions, toOutboxEvent } from './outbox.service';
+export { OutboxRelay, OUTBOX_RELAY_LEASE } from './outbox-relay';
+
+// Collections
+export {
+  CounterDoc, CounterSchema, COUNTER_MODEL, LeaseDoc, LeaseSchema, LEASE_MODEL, IdempotencyRecordDoc, IdempotencyRecordSchema, IDEMPOTENCY_MODEL,
+  OutboxEventDoc, OutboxEventSchema, OUTBOX_MODEL, ProcessedEventDoc, ProcessedEventSchema, PROCESSED_EVENT_MODEL,
+} from './concurrency.schemas';

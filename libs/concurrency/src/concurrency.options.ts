@@ -1,0 +1,59 @@
+/** Options of `ConcurrencyModule.forRoot()`. Every member is optional. */
+export interface ConcurrencyModuleOptions {
+  /** Named mongoose connection to use (default: the default connection). */
+  connectionName?: string;
+  transactions?: {
+    /** Bound on whole-transaction retries before 409 `contention`. Default 30 000. */
+    maxRetryTimeMs?: number;
+  };
+  idempotency?: {
+    /** How long a key is remembered (TTL index). Default 86 400 (24 h). */
+    ttlSeconds?: number;
+    /** How long a claim blocks duplicates before a crashed worker's claim may be taken over. Default 60 000. */
+    leaseMs?: number;
+  };
+  outbox?: {
+    /** Run the relay in this instance. Default true. */
+    enabled?: boolean;
+    /** Relay polling interval. Default 1000 (use ~100 in tests). */
+    pollIntervalMs?: number;
+    /** Events per relay round. Default 100. */
+    batchSize?: number;
+    /** TTL of the 'outbox-relay' lease; a crashed relay is replaced after it. Default 10 000. */
+    leaseTtlMs?: number;
+  };
+  http?: {
+    /** Register ProblemDetailsFilter as the global exception filter (APP_FILTER). Default false: the app registers it. */
+    problemDetailsFilter?: boolean;
+    /** Register ETagInterceptor globally (APP_INTERCEPTOR). Default false: the app registers it. */
+    etagInterceptor?: boolean;
+  };
+}
+
+/** Injection token of the resolved {@link ConcurrencyModuleOptions}. */
+export const CONCURRENCY_OPTIONS = Symbol('CONCURRENCY_OPTIONS');
+
+/** Options with every default filled in. */
+export interface ResolvedConcurrencyOptions {
+  connectionName?: string;
+  transactions: { maxRetryTimeMs: number };
+  idempotency: { ttlSeconds: number; leaseMs: number };
+  outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseTtlMs: number };
+  http: { problemDetailsFilter: boolean; etagInterceptor: boolean };
+}
+
+/** Fills in the defaults of {@link ConcurrencyModuleOptions}. */
+export function resolveConcurrencyOptions(options: ConcurrencyModuleOptions = {}): ResolvedConcurrencyOptions {
+  return {
+    connectionName: options.connectionName,
+    transactions: { maxRetryTimeMs: options.transactions?.maxRetryTimeMs ?? 30_000 },
+    idempotency: { ttlSeconds: options.idempotency?.ttlSeconds ?? 86_400, leaseMs: options.idempotency?.leaseMs ?? 60_000 },
+    outbox: {
+      enabled: options.outbox?.enabled ?? true,
+      pollIntervalMs: options.outbox?.pollIntervalMs ?? 1_000,
+      batchSize: options.outbox?.batchSize ?? 100,
+      leaseTtlMs: options.outbox?.leaseTtlMs ?? 10_000,
+    },
+    http: { problemDetailsFilter: options.http?.problemDetailsFilter ?? false, etagInterceptor: options.http?.etagInterceptor ?? false },
+  };
+}

@@ -1,0 +1,62 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Observable, map } from 'rxjs';
+import { getHeader, HttpRequestLike, setResponseHeader } from './http-context';
+
+/**
+ * Thrown by {@link ETagInterceptor} to answer 304 Not Modified: Nest applies the route's
+ * own status after interceptors, so the 304 is sent by the ProblemDetailsFilter instead.
+ */
+export class NotModifiedSignal extends Error {
+  constructor(readonly etag: string) {
+    super('Not Modified');
+  }
+}
+
+/** The strong ETag of a version: `"<version>"`. */
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+/** The integer `version` of a response body, if it is a versioned resource. */
+export function versionOf(body: unknown): number | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const v = (body as { version?: unknown }).version;
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/"3"` matches `"3"`; `*` matches anything. */
+export function ifNoneMatchMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(etag));
+}
+
+/**
+ * Global: every response whose body is a resource with an integer `version` carries
+ * `ETag: "<version>"`; a GET/HEAD whose If-None-Match matches gets 304 with no body.
+ */
+@Injectable()
+export class ETagInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const http = context.switchToHttp();
+    const request = http.getRequest<HttpRequestLike>();
+    const response = http.getResponse<unknown>();
+    return next.handle().pipe(
+      map((body) => {
+        const version = versionOf(body);
+        if (version === undefined) return body;
+        const etag = etagOf(version);
+        const method = request.method.toUpperCase();
+        if ((method === 'GET' || method === 'HEAD') && ifNoneMatchMatches(getHeader(request, 'if-none-match'), etag)) {
+          throw new NotModifiedSignal(etag);
+        }
+        setResponseHeader(response, 'etag', etag);
+        return body;
+      }),
+    );
+  }
+}
+
+/** Alias of {@link ETagInterceptor} (same class). */
+export const EtagInterceptor = ETagInterceptor;

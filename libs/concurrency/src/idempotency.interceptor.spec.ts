@@ -1,0 +1,221 @@
+import { Body, CanActivate, Controller, ExecutionContext, HttpCode, Injectable, Post } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { InjectModel, MongooseModule } from '@nestjs/mongoose';
+import { MongoEmulator } from '@app/mongo-emulator';
+import { Model, Schema } from 'mongoose';
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConcurrencyModels } from './concurrency-models';
+import { InvalidStateError } from './errors';
+import { HttpRequestLike } from './http-context';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { Idempotent } from './idempotent.decorator';
+import { race } from './testing';
+import { startTestApp, TestApp } from './testing/test-app';
+import { transactions } from './transaction-runner';
+import { Transactional } from './transactional.decorator';
+
+interface Effect { tenantId: string; amount: number }
+const EffectSchema = new Schema<Effect>({ tenantId: String, amount: Number });
+
+/** Stands in for the app's auth guard: request.user from a header. */
+@Injectable()
+class FakeAuthGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<HttpRequestLike>();
+    const tenant = req.headers['x-tenant'];
+    if (typeof tenant === 'string') req.user = { userId: 'u1', tenantId: tenant, roles: [], sessionId: 's1' };
+    return true;
+  }
+}
+
+let failNext5xx = false;
+
+@Injectable()
+class PaymentService {
+  constructor(@InjectModel('Effect') readonly effects: Model<Effect>, private readonly models: ConcurrencyModels) {}
+
+  @Transactional()
+  async pay(tenantId: string, body: { amount: number; fail?: string; holdMs?: number }) {
+    const doc = await this.effects.create({ tenantId, amount: body.amount });
+    if (body.holdMs) await sleep(body.holdMs);
+    if (body.fail === '409') throw new InvalidStateError({ currentState: 'closed' });
+    if (body.fail === '500' && failNext5xx) {
+      failNext5xx = false;
+      throw new Error('database exploded');
+    }
+    if (body.fail === 'steal') {
+      // Another worker takes the claim over while we run: our completion must not commit.
+      await transactions.suspend(() => this.models.idempotency.updateMany({}, { $set: { lockToken: 'someone-else' } }));
+    }
+    return { id: String(doc._id), amount: body.amount };
+  }
+}
+
+@Controller('payments')
+class PaymentsController {
+  constructor(private readonly payments: PaymentService) {}
+
+  @Post()
+  @Idempotent()
+  pay(@Body() body: { amount: number; fail?: string; holdMs?: number }) {
+    return this.payments.pay('t?', body);
+  }
+
+  @Post('tenant')
+  @Idempotent()
+  payTenant(@Body() body: { amount: number }) {
+    return this.payments.pay('scoped', body);
+  }
+
+  @Post('ok200')
+  @HttpCode(200)
+  @Idempotent()
+  pay200(@Body() body: { amount: number }) {
+    return this.payments.pay('t200', body);
+  }
+
+  /** Control: "check, then do, then record" — the naive idempotency. */
+  @Post('naive')
+  async naive(@Body() body: { amount: number; key: string; holdMs?: number }) {
+    const records = this.payments['models'].idempotency;
+    const seen = await records.findOne({ scope: 'naive', key: body.key }).lean();
+    if (seen) return JSON.parse(seen.responseJson ?? 'null');
+    const result = await this.payments.pay('naive', body);
+    await records.updateOne({ scope: 'naive', key: body.key }, { $set: { responseJson: JSON.stringify(result), method: 'POST', path: '/', fingerprint: '-', state: 'completed', createdAt: new Date(), expiresAt: new Date(Date.now() + 60_000) } }, { upsert: true });
+    return result;
+  }
+}
+
+describe(IdempotencyInterceptor.name, () => {
+  let emu: MongoEmulator;
+  let t: TestApp;
+  let effects: Model<Effect>;
+
+  before(async () => {
+    emu = await MongoEmulator.start();
+    t = await startTestApp({
+      uri: emu.uri,
+      imports: [MongooseModule.forFeature([{ name: 'Effect', schema: EffectSchema }])],
+      providers: [PaymentService, { provide: APP_GUARD, useClass: FakeAuthGuard }],
+      controllers: [PaymentsController],
+    });
+    effects = t.app.get(PaymentService).effects;
+  });
+  after(async () => {
+    await t?.close();
+    await emu?.stop();
+  });
+  beforeEach(() => effects.deleteMany({}));
+
+  const post = (path: string, key: string | undefined, body: unknown, headers: Record<string, string> = {}) =>
+    t.request('POST', path, { headers: { ...(key ? { 'idempotency-key': key } : {}), ...headers }, body });
+
+  it('20 concurrent requests with one Idempotency-Key → one effect; the rest are 409 in-progress or replays', async () => {
+    const r = await race(20, () => post('/payments', 'k-race', { amount: 5, holdMs: 100 }));
+    assert.equal(await effects.countDocuments(), 1, `exactly one effect (counts ${JSON.stringify(r.counts)})`);
+    const created = r.with(201);
+    const executed = created.filter((o) => o.value!.headers.get('idempotent-replayed') !== 'true');
+    assert.equal(executed.length, 1);
+    for (const o of r.with(409)) {
+      assert.equal((o.value!.body as Record<string, unknown>).code, 'idempotency-in-progress');
+      assert.equal(o.value!.headers.get('retry-after'), '1');
+    }
+    assert.equal(created.length + r.with(409).length, 20, JSON.stringify(r.counts));
+
+    const replay = await post('/payments', 'k-race', { amount: 5, holdMs: 100 });
+    assert.equal(replay.status, 201);
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(replay.body, executed[0].value!.body);
+    assert.equal(await effects.countDocuments(), 1);
+  });
+
+  it('control: check-then-do-then-record idempotency performs the effect several times', async () => {
+    await race(20, () => post('/payments/naive', undefined, { amount: 5, key: 'k-naive', holdMs: 20 }));
+    assert.ok((await effects.countDocuments({ tenantId: 'naive' })) > 1);
+  });
+
+  it('same key with another body or path → 422 idempotency-key-reused', async () => {
+    assert.equal((await post('/payments', 'k-reuse', { amount: 1 })).status, 201);
+    const other = await post('/payments', 'k-reuse', { amount: 2 });
+    assert.equal(other.status, 422);
+    assert.equal((other.body as Record<string, unknown>).code, 'idempotency-key-reused');
+    assert.equal((await post('/payments/ok200', 'k-reuse', { amount: 1 })).status, 422);
+    // Key order in the JSON body does not matter.
+    assert.equal((await post('/payments', 'k-reuse2', { amount: 1, holdMs: 0 })).status, 201);
+    const reordered = await t.request('POST', '/payments', { headers: { 'idempotency-key': 'k-reuse2', 'content-type': 'application/json' }, rawBody: '{"holdMs":0,"amount":1}' });
+    assert.equal(reordered.headers.get('idempotent-replayed'), 'true');
+  });
+
+  it('a 4xx is stored and replayed; its effects were rolled back', async () => {
+    const first = await post('/payments', 'k-409', { amount: 3, fail: '409' });
+    assert.equal(first.status, 409);
+    assert.equal((first.body as Record<string, unknown>).code, 'invalid-state');
+    assert.equal(await effects.countDocuments(), 0, 'the failed handler must leave no effect');
+    const again = await post('/payments', 'k-409', { amount: 3, fail: '409' });
+    assert.equal(again.status, 409);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(again.body, first.body);
+  });
+
+  it('a 5xx releases the key: the retry executes', async () => {
+    failNext5xx = true;
+    const first = await post('/payments', 'k-500', { amount: 4, fail: '500' });
+    assert.equal(first.status, 500);
+    assert.equal(await effects.countDocuments(), 0);
+    const retry = await post('/payments', 'k-500', { amount: 4, fail: '500' });
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers.get('idempotent-replayed'), null);
+    assert.equal(await effects.countDocuments(), 1);
+  });
+
+  it('the stored response commits in the handler transaction: losing the claim rolls the effect back', async () => {
+    const res = await post('/payments', 'k-steal', { amount: 6, fail: 'steal' });
+    assert.equal(res.status, 409);
+    assert.equal(await effects.countDocuments(), 0);
+  });
+
+  it('a claim left by a crashed worker (expired lease) is taken over', async () => {
+    const models = t.app.get(ConcurrencyModels);
+    const body = { amount: 7 };
+    const first = await post('/payments', 'k-crash-probe', body);
+    const record = await models.idempotency.findOne({ key: 'k-crash-probe' }).lean();
+    await models.idempotency.create({ ...record, _id: undefined, key: 'k-crash', state: 'in-progress', lockToken: 'dead', lockedUntil: new Date(Date.now() - 1000), responseJson: undefined, status: undefined });
+    assert.equal(first.status, 201);
+    const res = await post('/payments', 'k-crash', body);
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get('idempotent-replayed'), null);
+    assert.equal(await effects.countDocuments(), 2);
+  });
+
+  it('a record past its TTL is forgotten: the key executes again', async () => {
+    const models = t.app.get(ConcurrencyModels);
+    assert.equal((await post('/payments', 'k-ttl', { amount: 8 })).status, 201);
+    await models.idempotency.updateOne({ key: 'k-ttl' }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    const again = await post('/payments', 'k-ttl', { amount: 8 });
+    assert.equal(again.status, 201);
+    assert.equal(again.headers.get('idempotent-replayed'), null);
+    assert.equal(await effects.countDocuments(), 2);
+    const indexes = await models.idempotency.collection.indexes();
+    assert.ok(indexes.some((ix) => ix.key.expiresAt === 1 && ix.expireAfterSeconds === 0), 'TTL index on expiresAt');
+  });
+
+  it('keys are scoped per tenant; the replay keeps the HTTP_CODE status; no key → no idempotency', async () => {
+    await post('/payments/tenant', 'shared', { amount: 1 }, { 'x-tenant': 'A' });
+    await post('/payments/tenant', 'shared', { amount: 1 }, { 'x-tenant': 'B' });
+    const replayA = await post('/payments/tenant', 'shared', { amount: 1 }, { 'x-tenant': 'A' });
+    assert.equal(replayA.headers.get('idempotent-replayed'), 'true');
+    assert.equal(await effects.countDocuments({ tenantId: 'scoped' }), 2);
+
+    assert.equal((await post('/payments/ok200', 'k-200', { amount: 1 })).status, 200);
+    const r200 = await post('/payments/ok200', 'k-200', { amount: 1 });
+    assert.equal(r200.status, 200);
+    assert.equal(r200.headers.get('idempotent-replayed'), 'true');
+
+    await post('/payments', undefined, { amount: 1 });
+    await post('/payments', undefined, { amount: 1 });
+    assert.equal(await effects.countDocuments({ tenantId: 't?' }), 2);
+    assert.equal((await post('/payments', 'x'.repeat(300), { amount: 1 })).status, 400);
+  });
+});

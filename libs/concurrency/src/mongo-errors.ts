@@ -1,0 +1,87 @@
+/**
+ * Recognising MongoDB server errors by code and label, duck-typed so that it works whatever
+ * copy of the driver raised them and whether mongoose wrapped them in a bulk error.
+ */
+
+/** Server error codes the toolkit reacts to. */
+export const MongoErrorCode = {
+  DuplicateKey: 11000,
+  WriteConflict: 112,
+  NoSuchTransaction: 251,
+  MaxTimeMSExpired: 50,
+} as const;
+
+interface MongoLikeError {
+  code?: number;
+  codeName?: string;
+  errorLabels?: string[];
+  errorLabelSet?: Set<string>;
+  hasErrorLabel?: (label: string) => boolean;
+  keyPattern?: Record<string, unknown>;
+  keyValue?: Record<string, unknown>;
+  errorResponse?: { keyPattern?: Record<string, unknown>; code?: number };
+  writeErrors?: Array<{ code?: number; err?: { code?: number; keyPattern?: Record<string, unknown> }; errmsg?: string; keyPattern?: Record<string, unknown> }>;
+  writeErrorsLength?: number;
+  message?: string;
+  cause?: unknown;
+}
+
+function asMongo(err: unknown): MongoLikeError | undefined {
+  return err !== null && typeof err === 'object' ? (err as MongoLikeError) : undefined;
+}
+
+/** True when the error carries the given driver/server error label. */
+export function hasErrorLabel(err: unknown, label: string): boolean {
+  const e = asMongo(err);
+  if (!e) return false;
+  if (typeof e.hasErrorLabel === 'function') return e.hasErrorLabel(label);
+  if (e.errorLabelSet instanceof Set) return e.errorLabelSet.has(label);
+  return Array.isArray(e.errorLabels) && e.errorLabels.includes(label);
+}
+
+/** Whole-transaction retryable: labelled TransientTransactionError (WriteConflict, NoSuchTransaction, network). */
+export function isTransientTransactionError(err: unknown): boolean {
+  return hasErrorLabel(err, 'TransientTransactionError');
+}
+
+/** Commit outcome unknown: retry only the commit. */
+export function isUnknownCommitResult(err: unknown): boolean {
+  const e = asMongo(err);
+  return hasErrorLabel(err, 'UnknownTransactionCommitResult') && e?.code !== MongoErrorCode.MaxTimeMSExpired;
+}
+
+/** A write conflict that escaped every retry (maps to 409 `contention`). */
+export function isWriteConflict(err: unknown): boolean {
+  const e = asMongo(err);
+  return isTransientTransactionError(err) || e?.code === MongoErrorCode.WriteConflict || e?.codeName === 'WriteConflict';
+}
+
+/** The first duplicate-key write error inside the error (top level or a bulk `writeErrors[]`). */
+function duplicateOf(err: unknown): MongoLikeError | undefined {
+  const e = asMongo(err);
+  if (!e) return undefined;
+  if (e.code === MongoErrorCode.DuplicateKey || e.errorResponse?.code === MongoErrorCode.DuplicateKey) return e;
+  const we = e.writeErrors?.find((w) => (w.code ?? w.err?.code) === MongoErrorCode.DuplicateKey);
+  if (we) return { ...we, keyPattern: we.keyPattern ?? we.err?.keyPattern, message: we.errmsg };
+  return undefined;
+}
+
+/** True for an E11000 duplicate-key error (single or bulk). */
+export function isDuplicateKeyError(err: unknown): boolean {
+  return duplicateOf(err) !== undefined;
+}
+
+/**
+ * The field names of the unique index that said no, from `keyPattern` (never the index
+ * name or the offending values, which may be another tenant's data). Falls back to parsing
+ * `dup key: { a: …, b: … }` from the message when a server omits keyPattern.
+ */
+export function duplicateKeyFields(err: unknown): string[] {
+  const dup = duplicateOf(err);
+  if (!dup) return [];
+  const pattern = dup.keyPattern ?? dup.errorResponse?.keyPattern;
+  if (pattern && Object.keys(pattern).length > 0) return Object.keys(pattern);
+  const m = /dup key: \{(.*)\}/.exec(dup.message ?? '');
+  if (!m) return [];
+  return [...m[1].matchAll(/(?:^|,)\s*"?([\w.$]+)"?\s*:/g)].map((x) => x[1]).filter((f) => f.length > 0);
+}

@@ -1,0 +1,41 @@
+import { Schema } from 'mongoose';
+
+/** outbox: events written in the producer's transaction; `seq` is assigned by the relay. */
+export interface OutboxEventDoc {
+  tenantId: string;
+  type: string;
+  payload: unknown;
+  aggregateId?: string;
+  createdAt: Date;
+  /** Delivery sequence (global, gap-free in commit-visible order); absent until relayed. */
+  seq?: number;
+  status: 'pending' | 'delivered';
+  deliveredTo: string[];
+  attempts: number;
+  nextAttemptAt?: Date;
+  deliveredAt?: Date;
+}
+
+/** Model name of the outbox collection. */
+export const OUTBOX_MODEL = 'ConcurrencyOutboxEvent';
+
+/** Schema of the outbox collection. */
+export const OutboxEventSchema = new Schema<OutboxEventDoc>(
+  {
+    tenantId: { type: String, required: true },
+    type: { type: String, required: true },
+    payload: { type: Schema.Types.Mixed },
+    aggregateId: String,
+    createdAt: { type: Date, required: true },
+    seq: Number,
+    status: { type: String, required: true, enum: ['pending', 'delivered'] },
+    deliveredTo: { type: [String], default: [] },
+    attempts: { type: Number, default: 0 },
+    nextAttemptAt: Date,
+    deliveredAt: Date,
+  },
+  { collection: 'outbox', versionKey: false, minimize: false },
+);
+OutboxEventSchema.index({ status: 1, seq: 1 });
+OutboxEventSchema.index({ tenantId: 1, seq: 1 });
+OutboxEventSchema.index({ seq: 1 }, { unique: true, partialFilterExpression: { seq: { $type: 'number' } } });

@@ -1,0 +1,30 @@
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import { ApiProblemResponse } from './api-problem-response.decorator';
+import { IfMatchInterceptor } from './if-match.interceptor';
+
+/**
+ * Marks a mutating route as conditional (RFC 9110 If-Match): without the header the
+ * request is refused with 428 `precondition-required`; a stale version ends in 412
+ * `version-mismatch` (from updateVersioned / transition). Documents both in Swagger.
+ */
+export function RequireIfMatch(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    UseInterceptors(IfMatchInterceptor),
+    ApiHeader({
+      name: 'If-Match',
+      required: true,
+      description: 'The ETag of the version you last read (strong, quoted). The change applies only if the resource is still at that version.',
+      example: '"1"',
+      schema: { type: 'string', pattern: '^"\\d+"$' },
+    }),
+    ApiProblemResponse({
+      status: 412,
+      code: 'version-mismatch',
+      title: 'Version mismatch',
+      description: 'The resource changed since you read it; the body carries `currentVersion` and the response the current ETag. Reload and retry.',
+      extensions: { currentVersion: 4 },
+    }),
+    ApiProblemResponse({ status: 428, code: 'precondition-required', title: 'Precondition required', description: 'The If-Match header is missing.' }),
+  );
+}

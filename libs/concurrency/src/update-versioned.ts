@@ -1,0 +1,59 @@
+import type { Model, QueryFilter, Require_id, UpdateQuery } from 'mongoose';
+import { ContentionError, NotFoundError, VersionMismatchError } from './errors';
+import { VERSION_FIELD } from './versioned.plugin';
+
+/** A lean versioned document as stored. */
+export type VersionedDoc<T> = Require_id<T> & { version: number };
+
+/** Options of {@link updateVersioned}. */
+export interface UpdateVersionedOptions<T> {
+  /** Identifies the document, tenant included, e.g. `{ _id, tenantId }`. */
+  filter: QueryFilter<T>;
+  /** The version the client last read (from If-Match). */
+  expectedVersion: number;
+  /** An operator update (`$set`, `$inc`, `$push`, …); `version` is bumped for you. */
+  update: UpdateQuery<T>;
+  /** Name used in the 404 detail (default: the model name). */
+  resource?: string;
+}
+
+/** Merges `$inc: { version: 1 }` into an operator update; refuses to let callers touch `version`. */
+export function withVersionBump<T>(update: UpdateQuery<T>): UpdateQuery<T> {
+  if (Array.isArray(update)) throw new TypeError('Pipeline updates are not supported by updateVersioned/transition.');
+  const u = { ...(update as Record<string, unknown>) };
+  for (const [op, fields] of Object.entries(u)) {
+    if (!op.startsWith('$')) throw new TypeError(`Use an operator update ($set, …); found top-level field "${op}".`);
+    if (fields && typeof fields === 'object' && VERSION_FIELD in fields) throw new TypeError('The version field is managed by the toolkit.');
+  }
+  u.$inc = { ...(u.$inc as Record<string, unknown> | undefined), [VERSION_FIELD]: 1 };
+  return u as UpdateQuery<T>;
+}
+
+/**
+ * Optimistic concurrency in one atomic findOneAndUpdate: the filter requires
+ * `version: expectedVersion` and the update bumps it, so of N writers holding the same
+ * version exactly one wins. On a miss one read decides the answer: document absent → 404
+ * `not-found`, version moved → 412 `version-mismatch` carrying `currentVersion`.
+ * Returns the updated document (lean). Never use `document.save()` for this.
+ *
+ * ```ts
+ * const item = await updateVersioned(this.items, { filter: { _id, tenantId }, expectedVersion, update: { $set: { name } } });
+ * ```
+ */
+export async function updateVersioned<T>(model: Model<T>, options: UpdateVersionedOptions<T>): Promise<VersionedDoc<T>> {
+  const { filter, expectedVersion, resource = model.modelName } = options;
+  if (!Number.isInteger(expectedVersion)) throw new TypeError('expectedVersion must be an integer');
+  const update = withVersionBump(options.update);
+  // Bounded: the only way to loop is a document that reappears at the expected version between reads.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const updated = await model
+      .findOneAndUpdate({ ...filter, [VERSION_FIELD]: expectedVersion } as QueryFilter<T>, update, { returnDocument: 'after', runValidators: true })
+      .lean<VersionedDoc<T>>()
+      .exec();
+    if (updated) return updated;
+    const current = await model.findOne(filter).select({ [VERSION_FIELD]: 1 }).lean<{ version?: number }>().exec();
+    if (!current) throw new NotFoundError(resource);
+    if (current.version !== expectedVersion) throw new VersionMismatchError({ currentVersion: current.version ?? 0, expectedVersion });
+  }
+  throw new ContentionError();
+}
