@@ -2,7 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
+import { PROBLEM_CONTENT_TYPE, resolveProblem } from '@app/concurrency';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfigService } from './common/config/app-config.service';
@@ -29,6 +31,12 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
     // Path parameters carry user values (e.g. a list-setting option to delete); the default 100
     // characters is too short for them once percent-encoded.
     routerOptions: { maxParamLength: 512 },
+    // Errors the router raises before Nest sees the request (e.g. a path parameter over the
+    // limit → 414) still leave as Problem Details.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const problem = resolveProblem(error, request.url.split('?')[0]);
+      void reply.code(problem.body.status).headers(problem.headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.body));
+    },
     genReqId: (req: IncomingMessage) => {
       const id = requestIdFrom(req);
       // pino-http reads the id from this header, so logs and responses share one id.

@@ -50,7 +50,8 @@ export class PasswordResetService {
     const expiresAt = new Date(now.getTime() + RESET_TOKEN_TTL_MS);
     await this.resetTokens.create({ tenantId, userId, tokenHash: reset.hash, expiresAt }, now);
     const payload: PasswordResetRequestedPayload = { userId, email, sealedToken: this.tokens.seal(reset.token), expiresAt: expiresAt.toISOString() };
-    await this.outbox.add({ type: PASSWORD_RESET_REQUESTED, tenantId, aggregateId: userId, payload });
+    // internal: a reset concerns one user, not every member watching the tenant's event stream.
+    await this.outbox.add({ type: PASSWORD_RESET_REQUESTED, tenantId, aggregateId: userId, payload, internal: true });
   }
 
   async confirm(dto: PasswordResetConfirmDto): Promise<void> {

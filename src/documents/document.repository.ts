@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { NotFoundError, transition, VersionedDoc, VersionMismatchError } from '@app/concurrency';
+import { deleteVersioned, transition, VersionedDoc } from '@app/concurrency';
 import { Model, PipelineStage, UpdateQuery } from 'mongoose';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { ApprovalEntry, DocumentRecord, DocumentStatus, EDITABLE_STATUSES } from './document.schema';
@@ -144,12 +144,8 @@ export class DocumentRepository {
    * Deletes under If-Match: the version is part of the delete's filter, so a concurrent change
    * makes the delete miss instead of destroying an edit nobody saw. Miss → 404 or 412.
    */
-  async deleteVersioned(filter: TenantFilter<DocumentRecord>, expectedVersion: number): Promise<void> {
-    const deleted = await this.documents.findOneAndDelete({ ...filter, version: expectedVersion }).select({ _id: 1 }).lean().exec();
-    if (deleted) return;
-    const current = await this.documents.findOne(filter).select({ version: 1 }).lean<{ version: number }>().exec();
-    if (!current) throw new NotFoundError('Document');
-    throw new VersionMismatchError({ currentVersion: current.version, expectedVersion });
+  deleteVersioned(filter: TenantFilter<DocumentRecord>, expectedVersion: number): Promise<void> {
+    return deleteVersioned(this.documents, { filter, expectedVersion, resource: 'Document' });
   }
 }
 

@@ -73,6 +73,13 @@ describe('API conventions', () => {
     assert.equal((await t.http.get('/api/v1/_diagnostics/things/65a1b2c3d4e5f60718293a4b')).status, 200);
   });
 
+  it('414 Problem Details for a path parameter over the router limit', async () => {
+    const res = await t.http.get(`/api/v1/_diagnostics/things/${'x'.repeat(600)}`);
+    assert.equal(res.status, 414);
+    assert.match(res.headers['content-type'], /application\/problem\+json/);
+    assert.equal(res.body.code, 'uri-too-long');
+  });
+
   it('400 for malformed JSON', async () => {
     const res = await t.http.post('/api/v1/_diagnostics/echo', undefined, { rawBody: '{"name": ' });
     assert.equal(res.status, 400);

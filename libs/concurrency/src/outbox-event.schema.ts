@@ -6,6 +6,8 @@ export interface OutboxEventDoc {
   type: string;
   payload: unknown;
   aggregateId?: string;
+  /** Subscribers only; never streamed over SSE. */
+  internal?: boolean;
   createdAt: Date;
   /** Delivery sequence (global, gap-free in commit-visible order); absent until relayed. */
   seq?: number;
@@ -26,6 +28,7 @@ export const OutboxEventSchema = new Schema<OutboxEventDoc>(
     type: { type: String, required: true },
     payload: { type: Schema.Types.Mixed },
     aggregateId: String,
+    internal: Boolean,
     createdAt: { type: Date, required: true },
     seq: Number,
     status: { type: String, required: true, enum: ['pending', 'delivered'] },

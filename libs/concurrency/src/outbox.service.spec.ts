@@ -144,6 +144,7 @@ describe(OutboxService.name, () => {
       await sleep(30);
       await transactions.run(() => outbox.add({ type: 'early', tenantId: 'sse', payload: { n: 2 } }));
       await transactions.run(() => outbox.add({ type: 'other-tenant', tenantId: 'someone-else', payload: {} }));
+      await transactions.run(() => outbox.add({ type: 'internal', tenantId: 'sse', payload: {}, internal: true }));
       await eventually(() => assert.equal(received.length, 1));
       const resumeFrom = String(received[0].id);
       assert.equal(received[0].type, 'early');
@@ -161,6 +162,8 @@ describe(OutboxService.name, () => {
       assert.equal(resumed[0].type, 'late');
       assert.deepEqual((resumed[0].data as { payload: unknown }).payload, { n: 1 });
       assert.ok(received.every((e) => e.type !== 'other-tenant'));
+      // Internal events reach subscribers but never the tenant's stream.
+      assert.ok(received.every((e) => e.type !== 'internal'));
     } finally {
       sub.unsubscribe();
     }

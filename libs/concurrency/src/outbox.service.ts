@@ -15,6 +15,11 @@ export interface NewOutboxEvent {
   payload: unknown;
   /** Id of the entity the event is about (for subscribers and debugging). */
   aggregateId?: string;
+  /**
+   * Delivered to in-process subscribers only, never to the tenant's SSE stream: for events
+   * not every member of the tenant may see (e.g. a password reset of one user).
+   */
+  internal?: boolean;
 }
 
 /** An event as delivered to subscribers. `id` is stable across redeliveries: dedupe on it. */
@@ -147,7 +152,7 @@ export class OutboxService {
       const poll = async (): Promise<void> => {
         try {
           const docs = await transactions.suspend(() =>
-            this.models.outbox.find({ tenantId: options.tenantId, seq: { $gt: after } }).sort({ seq: 1 }).limit(100).lean().exec(),
+            this.models.outbox.find({ tenantId: options.tenantId, seq: { $gt: after }, internal: { $ne: true } }).sort({ seq: 1 }).limit(100).lean().exec(),
           );
           for (const doc of docs) {
             if (closed) return;

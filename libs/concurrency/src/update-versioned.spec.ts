@@ -12,7 +12,7 @@ import { RequireIfMatch } from './require-if-match.decorator';
 import { expectCounts, race } from './testing';
 import { startTestApp, TestApp } from './testing/test-app';
 import { Transactional } from './transactional.decorator';
-import { updateVersioned } from './update-versioned';
+import { deleteVersioned, updateVersioned } from './update-versioned';
 import { versionedPlugin } from './versioned.plugin';
 
 interface Item { tenantId: string; name: string; qty: number; version: number }
@@ -183,5 +183,24 @@ describe(updateVersioned.name, () => {
     const doc = await t.app.get(ItemService).items.findById(id);
     doc!.name = 'lost update';
     await assert.rejects(doc!.save(), /updateVersioned/);
+  });
+
+  it('deleteVersioned: of concurrent deletes and an edit holding one version exactly one lands; a stale delete is 412, a gone one 404', async () => {
+    const id = await newItem();
+    const items = t.app.get(ItemService).items;
+    const outcomes = await race<unknown>(10, (i) =>
+      i === 0
+        ? updateVersioned(items, { filter: { _id: id, tenantId: 't1' }, expectedVersion: 1, update: { $set: { name: 'edited' } } })
+        : deleteVersioned(items, { filter: { _id: id, tenantId: 't1' }, expectedVersion: 1 }),
+    );
+    assert.equal(outcomes.with('ok').length, 1, JSON.stringify(outcomes.counts));
+    const doc = await items.findOne({ _id: id }).lean();
+    if (doc) {
+      // The edit won: the delete with the old version is stale, not silently applied.
+      assert.equal(doc.version, 2);
+      await assert.rejects(deleteVersioned(items, { filter: { _id: id, tenantId: 't1' }, expectedVersion: 1 }), VersionMismatchError);
+      await deleteVersioned(items, { filter: { _id: id, tenantId: 't1' }, expectedVersion: 2 });
+    }
+    await assert.rejects(deleteVersioned(items, { filter: { _id: id, tenantId: 't1' }, expectedVersion: 2 }), NotFoundError);
   });
 });

@@ -57,3 +57,39 @@ export async function updateVersioned<T>(model: Model<T>, options: UpdateVersion
   }
   throw new ContentionError();
 }
+
+/** Options of {@link deleteVersioned}. */
+export interface DeleteVersionedOptions<T> {
+  /** Identifies the document, tenant included, e.g. `{ _id, tenantId }`. */
+  filter: QueryFilter<T>;
+  /** The version the client last read (from If-Match). */
+  expectedVersion: number;
+  /** Name used in the 404 detail (default: the model name). */
+  resource?: string;
+}
+
+/**
+ * Deletes under If-Match in one atomic findOneAndDelete whose filter requires
+ * `version: expectedVersion`, so a concurrent change makes the delete miss instead of
+ * destroying an edit nobody saw. On a miss one read decides: absent → 404, moved → 412.
+ *
+ * ```ts
+ * await deleteVersioned(this.documents, { filter: { _id, tenantId }, expectedVersion });
+ * ```
+ */
+export async function deleteVersioned<T>(model: Model<T>, options: DeleteVersionedOptions<T>): Promise<void> {
+  const { filter, expectedVersion, resource = model.modelName } = options;
+  if (!Number.isInteger(expectedVersion)) throw new TypeError('expectedVersion must be an integer');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const deleted = await model
+      .findOneAndDelete({ ...filter, [VERSION_FIELD]: expectedVersion } as QueryFilter<T>)
+      .select({ _id: 1 })
+      .lean()
+      .exec();
+    if (deleted) return;
+    const current = await model.findOne(filter).select({ [VERSION_FIELD]: 1 }).lean<{ version?: number }>().exec();
+    if (!current) throw new NotFoundError(resource);
+    if (current.version !== expectedVersion) throw new VersionMismatchError({ currentVersion: current.version ?? 0, expectedVersion });
+  }
+  throw new ContentionError();
+}
