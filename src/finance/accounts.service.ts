@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, Transactional } from '@app/concurrency';
+import { Types } from 'mongoose';
+import { AuthUser } from '../auth/auth-user';
+import { AccountRepository } from './account.repository';
+import { AccountRecord } from './account.schema';
+import { AccountDto, AccountPageDto } from './dto/account.dto';
+import { CreateAccountDto } from './dto/create-account.dto';
+import { JournalEntryDto, JournalEntryPageDto } from './dto/journal-entry.dto';
+import { ListQueryDto, pageWindow } from './dto/list-query.dto';
+import { JournalEntryRepository } from './journal-entry.repository';
+import { LedgerService } from './ledger.service';
+
+/** Accounts: opening (with an opening-balance entry), reading, and their statements. */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly entries: JournalEntryRepository,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  /**
+   * Opens an asset account. A non-zero opening balance is money coming into the books, so
+   * it is posted like any other movement (debit the account, credit the tenant's equity
+   * account in that currency) in the same transaction as the account itself.
+   */
+  async create(user: AuthUser, dto: CreateAccountDto): Promise<AccountDto> {
+    const equity = dto.openingBalance > 0 ? await this.ledger.systemAccount(user.tenantId, dto.currency, 'equity') : undefined;
+    return this.open(user, dto, equity);
+  }
+
+  /** One account of the caller's tenant (404 otherwise). */
+  async findOne(user: AuthUser, id: string): Promise<AccountDto> {
+    return AccountDto.from(await this.require(user.tenantId, new Types.ObjectId(id)));
+  }
+
+  /** A page of the tenant's accounts (system accounts included); page and total from one snapshot. */
+  @Transactional({ name: 'finance.accounts.list' })
+  async list(user: AuthUser, query: ListQueryDto): Promise<AccountPageDto> {
+    const { page, pageSize, skip } = pageWindow(query);
+    const { items, total } = await this.accounts.page({ tenantId: user.tenantId }, skip, pageSize);
+    return { items: items.map((a) => AccountDto.from(a)), page, pageSize, total };
+  }
+
+  /** The account's journal entries, newest first; page and total from one snapshot. */
+  @Transactional({ name: 'finance.accounts.entries' })
+  async entriesOf(user: AuthUser, id: string, query: ListQueryDto): Promise<JournalEntryPageDto> {
+    const { tenantId } = user;
+    const account = await this.require(tenantId, new Types.ObjectId(id));
+    const { page, pageSize, skip } = pageWindow(query);
+    const { items, total } = await this.entries.page({ tenantId, 'lines.accountId': account._id }, skip, pageSize);
+    return { items: items.map((e) => JournalEntryDto.from(e)), page, pageSize, total };
+  }
+
+  @Transactional({ name: 'finance.account.open' })
+  private async open(user: AuthUser, dto: CreateAccountDto, equity: AccountRecord | undefined): Promise<AccountDto> {
+    const { tenantId } = user;
+    const account = await this.accounts.create({ _id: new Types.ObjectId(), tenantId, name: dto.name, currency: dto.currency, type: 'asset' });
+    if (!equity) return AccountDto.from(account);
+    await this.ledger.post({
+      tenantId,
+      kind: 'opening-balance',
+      currency: dto.currency,
+      description: `Opening balance of ${dto.name}`,
+      lines: [
+        { account, debit: dto.openingBalance },
+        { account: equity, credit: dto.openingBalance },
+      ],
+      reference: { type: 'account', id: account._id },
+      createdBy: user.userId,
+    });
+    return AccountDto.from(await this.require(tenantId, account._id));
+  }
+
+  private async require(tenantId: string, _id: Types.ObjectId): Promise<AccountRecord> {
+    const account = await this.accounts.findOne({ tenantId, _id });
+    if (!account) throw new NotFoundError('Account');
+    return account;
+  }
+}

@@ -1,0 +1,58 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ACCOUNT_TYPES, AccountRecord, AccountType } from '../account.schema';
+import { CURRENCIES } from '../money';
+
+/** An account as the API shows it. */
+export class AccountDto {
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
+  id: string;
+
+  @ApiProperty({ example: 'Operating account' })
+  name: string;
+
+  @ApiProperty({ enum: CURRENCIES, example: 'EUR' })
+  currency: string;
+
+  @ApiProperty({ enum: ACCOUNT_TYPES, example: 'asset', description: 'Accounts you create are assets; the module keeps equity, cash, retainer-liability and revenue accounts itself.' })
+  type: AccountType;
+
+  @ApiProperty({ example: false, description: 'True for the accounts the module keeps itself (one per currency).' })
+  system: boolean;
+
+  @ApiProperty({ type: 'integer', example: 100_000, description: 'Minor units, on the account’s normal side (never negative).' })
+  balance: number;
+
+  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag.' })
+  version: number;
+
+  @ApiProperty({ example: '2025-01-31T12:00:00.000Z' })
+  createdAt: Date;
+
+  static from(a: AccountRecord): AccountDto {
+    return {
+      id: a._id.toHexString(),
+      name: a.name,
+      currency: a.currency,
+      type: a.type,
+      system: a.systemKey !== undefined,
+      balance: a.balance,
+      version: a.version,
+      createdAt: a.createdAt,
+    };
+  }
+}
+
+/** One page of accounts. */
+export class AccountPageDto {
+  @ApiProperty({ type: [AccountDto] })
+  items: AccountDto[];
+
+  @ApiProperty({ example: 1 })
+  page: number;
+
+  @ApiProperty({ example: 20 })
+  pageSize: number;
+
+  @ApiProperty({ example: 1 })
+  total: number;
+}

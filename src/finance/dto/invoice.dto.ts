@@ -1,0 +1,84 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { INVOICE_STATUSES, InvoiceRecord, InvoiceStatus } from '../invoice.schema';
+import { CURRENCIES } from '../money';
+
+export class InvoiceLineDto {
+  @ApiProperty({ example: 'Steel bracket M8' })
+  description: string;
+
+  @ApiProperty({ type: 'integer', example: 10 })
+  quantity: number;
+
+  @ApiProperty({ type: 'integer', example: 1_250 })
+  unitPrice: number;
+
+  @ApiProperty({ type: 'integer', example: 12_500, description: 'quantity × unitPrice.' })
+  amount: number;
+}
+
+/** An invoice as the API shows it. */
+export class InvoiceDto {
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345671' })
+  id: string;
+
+  @ApiProperty({ example: 'INV-000001', description: 'Per tenant: unique and consecutive.' })
+  invoiceNumber: string;
+
+  @ApiPropertyOptional({ example: '665f1c2e8b3e4a0012345670' })
+  orderId?: string;
+
+  @ApiProperty({ example: 'Acme Ltd' })
+  customerName: string;
+
+  @ApiProperty({ enum: CURRENCIES, example: 'EUR' })
+  currency: string;
+
+  @ApiProperty({ type: [InvoiceLineDto] })
+  lines: InvoiceLineDto[];
+
+  @ApiProperty({ type: 'integer', example: 12_500 })
+  total: number;
+
+  @ApiProperty({ type: 'integer', example: 0, description: 'Never above total.' })
+  amountPaid: number;
+
+  @ApiProperty({ enum: INVOICE_STATUSES, example: 'issued' })
+  status: InvoiceStatus;
+
+  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag; void needs it in If-Match.' })
+  version: number;
+
+  @ApiProperty({ example: '2025-01-31T12:00:00.000Z' })
+  createdAt: Date;
+
+  static from(i: InvoiceRecord): InvoiceDto {
+    return {
+      id: i._id.toHexString(),
+      invoiceNumber: i.invoiceNumber,
+      ...(i.orderId ? { orderId: i.orderId.toHexString() } : {}),
+      customerName: i.customerName,
+      currency: i.currency,
+      lines: i.lines.map((l) => ({ description: l.description, quantity: l.quantity, unitPrice: l.unitPrice, amount: l.amount })),
+      total: i.total,
+      amountPaid: i.amountPaid,
+      status: i.status,
+      version: i.version,
+      createdAt: i.createdAt,
+    };
+  }
+}
+
+/** One page of invoices, newest first. */
+export class InvoicePageDto {
+  @ApiProperty({ type: [InvoiceDto] })
+  items: InvoiceDto[];
+
+  @ApiProperty({ example: 1 })
+  page: number;
+
+  @ApiProperty({ example: 20 })
+  pageSize: number;
+
+  @ApiProperty({ example: 1 })
+  total: number;
+}

@@ -1,0 +1,88 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ENTRY_KINDS, EntryKind, JournalEntryRecord } from '../journal-entry.schema';
+
+export class JournalLineDto {
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
+  accountId: string;
+
+  @ApiPropertyOptional({ example: '665f1c2e8b3e4a0012345679', description: 'Set when the line moves a retainer’s money.' })
+  retainerId?: string;
+
+  @ApiProperty({ type: 'integer', example: 80_000 })
+  debit: number;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  credit: number;
+}
+
+export class EntryReferenceDto {
+  @ApiProperty({ example: 'transfer', enum: ['account', 'transfer', 'retainer', 'payment', 'entry'] })
+  type: string;
+
+  @ApiProperty({ example: '665f1c2e8b3e4a001234567a' })
+  id: string;
+}
+
+/** An immutable journal entry: Σ debit = Σ credit over its lines. */
+export class JournalEntryDto {
+  @ApiProperty({ example: '665f1c2e8b3e4a001234567b' })
+  id: string;
+
+  @ApiProperty({ enum: ENTRY_KINDS, example: 'transfer' })
+  kind: EntryKind;
+
+  @ApiProperty({ example: 'EUR' })
+  currency: string;
+
+  @ApiProperty({ example: 'Rent for January' })
+  description: string;
+
+  @ApiProperty({ type: [JournalLineDto] })
+  lines: JournalLineDto[];
+
+  @ApiProperty({ type: EntryReferenceDto })
+  reference: EntryReferenceDto;
+
+  @ApiPropertyOptional({ example: '665f1c2e8b3e4a001234567c', description: 'Set on a reversing entry.' })
+  reversesEntryId?: string;
+
+  @ApiProperty({ example: '665f1c2e8b3e4a001234567d' })
+  createdBy: string;
+
+  @ApiProperty({ example: '2025-01-31T12:00:00.000Z' })
+  createdAt: Date;
+
+  static from(e: JournalEntryRecord): JournalEntryDto {
+    return {
+      id: e._id.toHexString(),
+      kind: e.kind,
+      currency: e.currency,
+      description: e.description,
+      lines: e.lines.map((l) => ({
+        accountId: l.accountId.toHexString(),
+        ...(l.retainerId ? { retainerId: l.retainerId.toHexString() } : {}),
+        debit: l.debit,
+        credit: l.credit,
+      })),
+      reference: { type: e.reference.type, id: e.reference.id.toHexString() },
+      ...(e.reversesEntryId ? { reversesEntryId: e.reversesEntryId.toHexString() } : {}),
+      createdBy: e.createdBy,
+      createdAt: e.createdAt,
+    };
+  }
+}
+
+/** One page of an account's journal entries, newest first. */
+export class JournalEntryPageDto {
+  @ApiProperty({ type: [JournalEntryDto] })
+  items: JournalEntryDto[];
+
+  @ApiProperty({ example: 1 })
+  page: number;
+
+  @ApiProperty({ example: 20 })
+  pageSize: number;
+
+  @ApiProperty({ example: 1 })
+  total: number;
+}

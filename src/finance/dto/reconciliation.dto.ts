@@ -1,0 +1,65 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export const VIOLATION_CODES = [
+  'balance-mismatch',
+  'retainer-balance-mismatch',
+  'unbalanced-entry',
+  'unbalanced-ledger',
+  'negative-balance',
+  'negative-retainer-balance',
+  'invoice-overpaid',
+  'duplicate-live-invoice',
+  'payment-entry-count',
+] as const;
+export type ViolationCode = (typeof VIOLATION_CODES)[number];
+
+/** One broken invariant. */
+export class ViolationDto {
+  @ApiProperty({ enum: VIOLATION_CODES, example: 'balance-mismatch' })
+  code: ViolationCode;
+
+  @ApiProperty({ example: 'Account 665f… has balance 900 but its lines sum to 1000.' })
+  detail: string;
+
+  @ApiPropertyOptional({ example: '665f1c2e8b3e4a0012345678', description: 'The account, retainer, entry, invoice, order or payment concerned.' })
+  id?: string;
+
+  @ApiPropertyOptional({ type: 'integer', example: 1_000, description: 'What the ledger says.' })
+  expected?: number;
+
+  @ApiPropertyOptional({ type: 'integer', example: 900, description: 'What was found.' })
+  actual?: number;
+}
+
+/** Counts of what was checked. */
+export class ReconciliationCountsDto {
+  @ApiProperty({ example: 7 })
+  accounts: number;
+
+  @ApiProperty({ example: 2 })
+  retainers: number;
+
+  @ApiProperty({ example: 5, description: 'Completed payments.' })
+  payments: number;
+
+  @ApiProperty({ type: 'integer', example: 1_250_000, description: 'Σ debits over the whole ledger (= Σ credits when ok).' })
+  totalDebits: number;
+
+  @ApiProperty({ type: 'integer', example: 1_250_000 })
+  totalCredits: number;
+}
+
+/** The ledger checked against every invariant, from one snapshot. */
+export class ReconciliationDto {
+  @ApiProperty({ example: true })
+  ok: boolean;
+
+  @ApiProperty({ type: [ViolationDto], example: [] })
+  violations: ViolationDto[];
+
+  @ApiProperty({ type: ReconciliationCountsDto })
+  checked: ReconciliationCountsDto;
+
+  @ApiProperty({ example: '2025-01-31T12:00:00.000Z' })
+  checkedAt: Date;
+}

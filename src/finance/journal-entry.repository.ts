@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, PipelineStage, Types } from 'mongoose';
+import { TenantFilter } from '../common/tenancy/tenant-filter';
+import { JournalEntry, JournalEntryRecord } from './journal-entry.schema';
+
+/** Σ debit and Σ credit of the lines of one account (or one retainer). */
+export interface LineTotalsRow {
+  _id: Types.ObjectId;
+  debit: number;
+  credit: number;
+}
+
+/** An entry whose lines do not balance, or that has fewer than two lines. */
+export interface UnbalancedEntryRow {
+  _id: Types.ObjectId;
+  debit: number;
+  credit: number;
+  lineCount: number;
+}
+
+/** Reports are capped: a broken ledger is diagnosed from the first few violations. */
+export const MAX_REPORTED = 100;
+
+/**
+ * Every mongoose call on finance_journal_entries. Insert and read only: entries are
+ * immutable (the schema refuses updates and deletes as well).
+ */
+@Injectable()
+export class JournalEntryRepository {
+  constructor(@InjectModel(JournalEntry.name) private readonly entries: Model<JournalEntry>) {}
+
+  async insert(entry: Omit<JournalEntry, 'createdAt'> & { _id: Types.ObjectId }): Promise<JournalEntryRecord> {
+    const [created] = await this.entries.create([entry]);
+    return created.toObject() as JournalEntryRecord;
+  }
+
+  findOne(filter: TenantFilter<JournalEntry>): Promise<JournalEntryRecord | null> {
+    return this.entries.findOne(filter).lean<JournalEntryRecord>().exec();
+  }
+
+  /** One page, newest first, and the total; the caller runs both in one snapshot. */
+  async page(filter: TenantFilter<JournalEntry>, skip: number, limit: number): Promise<{ items: JournalEntryRecord[]; total: number }> {
+    const items = await this.entries.find(filter).sort({ createdAt: -1, _id: -1 }).skip(skip).limit(limit).lean<JournalEntryRecord[]>().exec();
+    const total = await this.entries.countDocuments(filter).exec();
+    return { items, total };
+  }
+
+  /** Σ debit / Σ credit per account over the whole ledger (one aggregation). */
+  totalsByAccount(tenantId: string): Promise<LineTotalsRow[]> {
+    return this.entries
+      .aggregate<LineTotalsRow>([
+        { $match: { tenantId } },
+        { $unwind: '$lines' },
+        { $group: { _id: '$lines.accountId', debit: { $sum: '$lines.debit' }, credit: { $sum: '$lines.credit' } } },
+      ])
+      .exec();
+  }
+
+  /** Σ debit / Σ credit per retainer over its sub-ledger lines (one aggregation). */
+  totalsByRetainer(tenantId: string): Promise<LineTotalsRow[]> {
+    return this.entries
+      .aggregate<LineTotalsRow>([
+        { $match: { tenantId, 'lines.retainerId': { $exists: true } } },
+        { $unwind: '$lines' },
+        { $match: { 'lines.retainerId': { $exists: true } } },
+        { $group: { _id: '$lines.retainerId', debit: { $sum: '$lines.debit' }, credit: { $sum: '$lines.credit' } } },
+      ])
+      .exec();
+  }
+
+  /** Entries with fewer than two lines or Σ debit ≠ Σ credit (capped at MAX_REPORTED). */
+  unbalanced(tenantId: string): Promise<UnbalancedEntryRow[]> {
+    const pipeline: PipelineStage[] = [
+      { $match: { tenantId } },
+      { $project: { debit: { $sum: '$lines.debit' }, credit: { $sum: '$lines.credit' }, lineCount: { $size: '$lines' } } },
+      { $match: { $or: [{ lineCount: { $lt: 2 } }, { $expr: { $ne: ['$debit', '$credit'] } }] } },
+      { $limit: MAX_REPORTED },
+    ];
+    return this.entries.aggregate<UnbalancedEntryRow>(pipeline).exec();
+  }
+
+  /** How many entries each payment has (only payments that have any). */
+  countByPayment(tenantId: string): Promise<Array<{ _id: Types.ObjectId; count: number }>> {
+    return this.entries
+      .aggregate<{ _id: Types.ObjectId; count: number }>([
+        { $match: { tenantId, paymentId: { $exists: true } } },
+        { $group: { _id: '$paymentId', count: { $sum: 1 } } },
+      ])
+      .exec();
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { withVersionBump } from '@app/concurrency';
+import { Model, Types } from 'mongoose';
+import { TenantFilter } from '../common/tenancy/tenant-filter';
+import { MAX_MONEY } from './money';
+import { Retainer, RetainerRecord } from './retainer.schema';
+
+/** Every mongoose call on finance_retainers. */
+@Injectable()
+export class RetainerRepository {
+  constructor(@InjectModel(Retainer.name) private readonly retainers: Model<Retainer>) {}
+
+  async create(retainer: { _id: Types.ObjectId; tenantId: string; clientName: string; currency: string; liabilityAccountId: Types.ObjectId }): Promise<RetainerRecord> {
+    const [created] = await this.retainers.create([{ ...retainer, balance: 0 }]);
+    return created.toObject() as RetainerRecord;
+  }
+
+  findOne(filter: TenantFilter<Retainer>): Promise<RetainerRecord | null> {
+    return this.retainers.findOne(filter).lean<RetainerRecord>().exec();
+  }
+
+  /** Guarded atomic balance move; same contract as AccountRepository.applyDelta. */
+  applyDelta(filter: TenantFilter<Retainer> & { _id: Types.ObjectId }, delta: number): Promise<RetainerRecord | null> {
+    const guard = delta < 0 ? { balance: { $gte: -delta } } : { balance: { $lte: MAX_MONEY - delta } };
+    return this.retainers
+      .findOneAndUpdate({ ...filter, ...guard }, withVersionBump<Retainer>({ $inc: { balance: delta } }), { returnDocument: 'after' })
+      .lean<RetainerRecord>()
+      .exec();
+  }
+
+  /** Every retainer's balance (one query). */
+  balances(filter: TenantFilter<Retainer>): Promise<Array<{ _id: Types.ObjectId; balance: number }>> {
+    return this.retainers.find(filter).select({ _id: 1, balance: 1 }).lean<Array<{ _id: Types.ObjectId; balance: number }>>().exec();
+  }
+}

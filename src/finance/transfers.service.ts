@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
+import { Types } from 'mongoose';
+import { AuthUser } from '../auth/auth-user';
+import { AccountRepository } from './account.repository';
+import { AccountRecord } from './account.schema';
+import { CreateTransferDto } from './dto/create-transfer.dto';
+import { TransferDto } from './dto/transfer.dto';
+import { CurrencyMismatchError } from './finance.errors';
+import { countOutcome, financeMetrics } from './finance.metrics';
+import { LedgerService } from './ledger.service';
+import { TransferRepository } from './transfer.repository';
+
+/** Transfers between two of the tenant's accounts. */
+@Injectable()
+export class TransfersService {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly transfers: TransferRepository,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  /**
+   * Posts a transfer: the guarded debit (balance ≥ amount), the credit, the journal entry and
+   * the transfer record commit together or not at all. Of concurrent transfers that would
+   * together overdraw the source, the ones the balance cannot cover get 409 `insufficient-funds`.
+   */
+  create(user: AuthUser, dto: CreateTransferDto): Promise<TransferDto> {
+    return countOutcome(financeMetrics.transfers, 'posted', async () => {
+      // An account's currency and kind never change, so they are checked before the
+      // transaction; inside it, the first write is the guarded debit.
+      const [from, to] = await this.userAccounts(user.tenantId, dto.fromAccountId, dto.toAccountId);
+      if (from.currency !== to.currency) {
+        throw new CurrencyMismatchError({ expected: from.currency, actual: to.currency, detail: `The accounts hold ${from.currency} and ${to.currency}; there is no currency conversion.` });
+      }
+      return this.post(user, dto, from, to);
+    });
+  }
+
+  /** One transfer of the caller's tenant. */
+  async findOne(user: AuthUser, id: string): Promise<TransferDto> {
+    const transfer = await this.transfers.findOne({ tenantId: user.tenantId, _id: new Types.ObjectId(id) });
+    if (!transfer) throw new NotFoundError('Transfer');
+    return TransferDto.from(transfer);
+  }
+
+  @Transactional({ name: 'finance.transfer' })
+  private async post(user: AuthUser, dto: CreateTransferDto, from: AccountRecord, to: AccountRecord): Promise<TransferDto> {
+    const { tenantId } = user;
+    const transferId = new Types.ObjectId();
+    const entry = await this.ledger.post({
+      tenantId,
+      kind: 'transfer',
+      currency: from.currency,
+      description: dto.description,
+      lines: [
+        { account: from, credit: dto.amount },
+        { account: to, debit: dto.amount },
+      ],
+      reference: { type: 'transfer', id: transferId },
+      createdBy: user.userId,
+    });
+    const transfer = await this.transfers.insert({
+      _id: transferId,
+      tenantId,
+      fromAccountId: from._id,
+      toAccountId: to._id,
+      amount: dto.amount,
+      currency: from.currency,
+      description: dto.description,
+      status: 'posted',
+      entryId: entry._id,
+      createdBy: user.userId,
+    });
+    return TransferDto.from(transfer);
+  }
+
+  /**
+   * The two accounts, read in one query: 404 when either is absent (or another tenant's);
+   * the module's own accounts are not transferable (400).
+   */
+  private async userAccounts(tenantId: string, fromId: string, toId: string): Promise<[AccountRecord, AccountRecord]> {
+    const found = await this.accounts.findMany({ tenantId, _id: { $in: [new Types.ObjectId(fromId), new Types.ObjectId(toId)] } });
+    const pick = (id: string, field: string): AccountRecord => {
+      const account = found.find((a) => a._id.toHexString() === id.toLowerCase());
+      if (!account) throw new NotFoundError('Account');
+      if (account.systemKey !== undefined) throw new ValidationFailedError([{ field, message: 'must be an account you opened, not a system account' }]);
+      return account;
+    };
+    return [pick(fromId, 'fromAccountId'), pick(toId, 'toAccountId')];
+  }
+}
