@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import type { TenantFilter } from '../common/tenancy/tenant-filter';
+import { FILE_VERSION_MODEL, FileVersionDoc } from './file-version.schema';
+import type { OwnerRef } from './owner-type';
+
+export type FileVersionRecord = FileVersionDoc;
+
+/** The filter selecting every version of one owner. */
+export function ownerFilter(owner: OwnerRef): TenantFilter<FileVersionDoc> {
+  return { tenantId: owner.tenantId, ownerType: owner.ownerType, ownerId: new Types.ObjectId(owner.ownerId) };
+}
+
+/** File versions. Inside a transaction every call here joins it (mongoose's AsyncLocalStorage). */
+@Injectable()
+export class FileVersionRepository {
+  constructor(@InjectModel(FILE_VERSION_MODEL) private readonly versions: Model<FileVersionDoc>) {}
+
+  async insert(doc: Omit<FileVersionDoc, '_id' | 'createdAt'>): Promise<FileVersionRecord> {
+    const [created] = await this.versions.create([doc]);
+    return created.toObject() as FileVersionRecord;
+  }
+
+  /**
+   * Marks the owner's current version as no longer current (a no-op for the first version).
+   * Must run before the insert of the new current one in the same transaction: the partial
+   * unique index allows one current version per owner at every moment, also inside it.
+   */
+  async retireCurrent(owner: OwnerRef): Promise<void> {
+    await this.versions.updateOne({ ...ownerFilter(owner), isCurrent: true }, { $set: { isCurrent: false } }).exec();
+  }
+
+  findOne(filter: TenantFilter<FileVersionDoc>): Promise<FileVersionRecord | null> {
+    return this.versions.findOne(filter).lean<FileVersionRecord>().exec();
+  }
+
+  async exists(filter: TenantFilter<FileVersionDoc>): Promise<boolean> {
+    return (await this.versions.exists(filter).exec()) !== null;
+  }
+
+  /** Versions of the owner by ascending number. */
+  list(owner: OwnerRef, page: { skip: number; limit: number }): Promise<FileVersionRecord[]> {
+    return this.versions.find(ownerFilter(owner)).sort({ version: 1 }).skip(page.skip).limit(page.limit).lean<FileVersionRecord[]>().exec();
+  }
+
+  count(owner: OwnerRef): Promise<number> {
+    return this.versions.countDocuments(ownerFilter(owner)).exec();
+  }
+}

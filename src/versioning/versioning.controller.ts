@@ -1,0 +1,120 @@
+import { Controller, Get, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiETag, ApiProblemResponse } from '@app/concurrency';
+import type { AuthUser } from '../auth/auth-user';
+import { Authenticated } from '../auth/authenticated.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { CLERK_AND_UP } from '../auth/role';
+import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
+import { CreateVersionDto } from './dto/create-version.dto';
+import { FileVersionDto, FileVersionListDto } from './dto/file-version.dto';
+import { ListVersionsQueryDto } from './dto/list-versions.query.dto';
+import { OWNER_TYPES, OwnerRef, OwnerType } from './owner-type';
+import { ParseOwnerTypePipe } from './parse-owner-type.pipe';
+import { ParseVersionNumberPipe } from './parse-version-number.pipe';
+import { UploadedVersion, VersionUpload } from './version-upload.decorator';
+import { API_PROBLEMS, UPLOAD_REQUEST_BODY } from './versioning.api-docs';
+import { VersioningService } from './versioning.service';
+
+const ownerOf = (user: AuthUser, ownerType: OwnerType, ownerId: string): OwnerRef => ({ tenantId: user.tenantId, ownerType, ownerId });
+
+@ApiTags('versioning')
+@ApiParam({ name: 'ownerType', enum: OWNER_TYPES, example: 'documents' })
+@ApiParam({ name: 'ownerId', example: '665f1c2e8b3e4a0012345678', description: 'Id of a document or a sales order of your tenant.' })
+@ApiProblemResponse(API_PROBLEMS.badPath)
+@ApiProblemResponse(API_PROBLEMS.invalidId)
+@ApiProblemResponse(API_PROBLEMS.ownerNotFound)
+@ApiExtraModels(CreateVersionDto)
+@Controller('versioning/:ownerType/:ownerId/versions')
+export class VersioningController {
+  constructor(private readonly versioning: VersioningService) {}
+
+  @Post()
+  @Authenticated({ roles: CLERK_AND_UP })
+  @ApiOperation({ summary: 'Upload a new version (JSON metadata or multipart file); it gets the next number and becomes current', requestBody: UPLOAD_REQUEST_BODY })
+  @ApiCreatedResponse({ type: FileVersionDto })
+  @ApiProblemResponse({ status: 400, code: 'validation-failed', title: 'Validation failed', description: 'Invalid metadata, or a multipart body without a file part / with a bad file name or type. Nothing was written, no number used.' })
+  @ApiProblemResponse({ status: 400, code: 'malformed-body', title: 'Malformed body', description: 'The JSON or multipart body could not be parsed, or the upload broke off.' })
+  @ApiProblemResponse({ status: 413, code: 'payload-too-large', title: 'Payload too large', description: 'The file is over 25 MiB (or the JSON body over 1 MiB). Nothing was stored.' })
+  @ApiProblemResponse({ status: 415, code: 'unsupported-media-type', title: 'Unsupported media type', description: 'Send application/json or multipart/form-data.' })
+  @ApiProblemResponse({ status: 409, code: 'contention', title: 'Contention', description: 'Too many simultaneous uploads to this owner for the retry budget; retry after `Retry-After` seconds.' })
+  upload(
+    @CurrentUser() user: AuthUser,
+    @Param('ownerType', ParseOwnerTypePipe) ownerType: OwnerType,
+    @Param('ownerId', ParseObjectIdPipe) ownerId: string,
+    @UploadedVersion() upload: VersionUpload,
+  ): Promise<FileVersionDto> {
+    return this.versioning.upload(user, ownerOf(user, ownerType, ownerId), upload);
+  }
+
+  @Get()
+  @Authenticated({ roles: CLERK_AND_UP })
+  @ApiOperation({ summary: 'List the versions, ordered by number (oldest first)' })
+  @ApiOkResponse({ type: FileVersionListDto })
+  list(
+    @CurrentUser() user: AuthUser,
+    @Param('ownerType', ParseOwnerTypePipe) ownerType: OwnerType,
+    @Param('ownerId', ParseObjectIdPipe) ownerId: string,
+    @Query() query: ListVersionsQueryDto,
+  ): Promise<FileVersionListDto> {
+    return this.versioning.list(ownerOf(user, ownerType, ownerId), query);
+  }
+
+  @Get('current')
+  @Authenticated({ roles: CLERK_AND_UP })
+  @ApiOperation({ summary: 'The current version (the newest); ETag = its number' })
+  @ApiOkResponse({ type: FileVersionDto })
+  @ApiETag()
+  current(
+    @CurrentUser() user: AuthUser,
+    @Param('ownerType', ParseOwnerTypePipe) ownerType: OwnerType,
+    @Param('ownerId', ParseObjectIdPipe) ownerId: string,
+  ): Promise<FileVersionDto> {
+    return this.versioning.current(ownerOf(user, ownerType, ownerId));
+  }
+
+  @Get(':version')
+  @Authenticated({ roles: CLERK_AND_UP })
+  @ApiOperation({ summary: 'One version by number' })
+  @ApiParam({ name: 'version', example: 1 })
+  @ApiOkResponse({ type: FileVersionDto })
+  get(
+    @CurrentUser() user: AuthUser,
+    @Param('ownerType', ParseOwnerTypePipe) ownerType: OwnerType,
+    @Param('ownerId', ParseObjectIdPipe) ownerId: string,
+    @Param('version', ParseVersionNumberPipe) version: number,
+  ): Promise<FileVersionDto> {
+    return this.versioning.get(ownerOf(user, ownerType, ownerId), version);
+  }
+
+  @Get(':version/content')
+  @Authenticated({ roles: CLERK_AND_UP })
+  @ApiOperation({ summary: 'Download the stored file of a version (multipart uploads only), with its content type' })
+  @ApiParam({ name: 'version', example: 1 })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'The bytes, with the stored Content-Type and Content-Disposition: attachment.', schema: { type: 'string', format: 'binary' } })
+  @ApiProblemResponse({ status: 404, code: 'no-content', title: 'No stored content', description: 'The version is metadata-only: its file is not stored here.' })
+  content(
+    @CurrentUser() user: AuthUser,
+    @Param('ownerType', ParseOwnerTypePipe) ownerType: OwnerType,
+    @Param('ownerId', ParseObjectIdPipe) ownerId: string,
+    @Param('version', ParseVersionNumberPipe) version: number,
+  ): Promise<StreamableFile> {
+    return this.versioning.download(ownerOf(user, ownerType, ownerId), version);
+  }
+
+  @Post(':version/restore')
+  @Authenticated({ roles: CLERK_AND_UP })
+  @ApiOperation({ summary: 'Restore a version: appends a new version (next number) copying its file, and makes it current' })
+  @ApiParam({ name: 'version', example: 1 })
+  @ApiCreatedResponse({ type: FileVersionDto })
+  @ApiProblemResponse({ status: 409, code: 'contention', title: 'Contention', description: 'Too many simultaneous uploads to this owner for the retry budget; retry after `Retry-After` seconds.' })
+  restore(
+    @CurrentUser() user: AuthUser,
+    @Param('ownerType', ParseOwnerTypePipe) ownerType: OwnerType,
+    @Param('ownerId', ParseObjectIdPipe) ownerId: string,
+    @Param('version', ParseVersionNumberPipe) version: number,
+  ): Promise<FileVersionDto> {
+    return this.versioning.restore(user, ownerOf(user, ownerType, ownerId), version);
+  }
+}
