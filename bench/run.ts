@@ -1,0 +1,233 @@
+/**
+ * `npm run bench` — the HTTP benchmark of issue #11 (never part of `npm test`).
+ *
+ * Starts the MongoDB emulator and the app as two child processes, signs up one tenant per
+ * scenario through the public API, and drives each scenario at 1, 8, 32 and 64 concurrent
+ * clients. After every cell it checks that the server's state is exactly what the counted
+ * responses say. Writes bench/results/latest.json, a dated copy (git-ignored) and
+ * bench/results/latest.html.
+ *
+ *   npm run bench                     full pass (10 s per cell, under 10 minutes)
+ *   BENCH_QUICK=1 npm run bench       quick pass (3 s per cell, under 3 minutes on 2 cores)
+ *   BENCH_SCENARIOS=get-item,transfer only these (for development; the report then lacks the rest)
+ *   BENCH_APP=dist                    bench the `npm start` build instead of the sources
+ */
+import { cpus, loadavg } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Api, percentile, runLoad, type LoadResult } from './http';
+import { delta, scrape } from './metrics';
+import { AppMode, Child, ROOT, startApp, startEmulator, stopChild } from './processes';
+import { Progress } from './progress';
+import { renderHtml } from './report-html';
+import type { BenchResults, Row } from './results';
+import { NAIVE_NOTE, SCENARIOS, type Cell, type PreparedScenario } from './scenarios';
+
+const QUICK = ['1', 'true'].includes(process.env.BENCH_QUICK ?? '');
+const LEVELS = [1, 8, 32, 64];
+// 24 cells: 24 × 3 s ≈ 72 s of load in the quick pass, 24 × 10 s = 240 s in the full one; the
+// rest of each budget is start-up, the 1000 items / 100 accounts of set-up, and the checks.
+const CELL_SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 3 : 10));
+// A first, unrecorded burst per scenario so the JIT and the connection pools are warm before
+// the 1-client cell, which would otherwise measure start-up.
+const WARMUP_SECONDS = QUICK ? 2 : 4;
+const APP_MODE: AppMode = process.env.BENCH_APP === 'dist' ? 'dist' : 'source';
+const RESULTS = join(ROOT, 'bench', 'results');
+
+const selected = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim());
+const scenarios = selected ? SCENARIOS.filter((s) => selected.includes(s.name)) : SCENARIOS;
+
+const children: Child[] = [];
+let cleaning: Promise<void> | undefined;
+const cleanup = (): Promise<void> => (cleaning ??= (async () => {
+  // App first: its graceful shutdown still talks to the database.
+  for (const c of [...children].reverse()) await stopChild(c);
+})());
+
+/** Set on Ctrl-C / SIGTERM: the loops stop instead of reporting the dying app as failed cells. */
+let interrupted = false;
+class Interrupted extends Error {}
+const checkInterrupted = (): void => {
+  if (interrupted) throw new Interrupted('interrupted');
+};
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    process.stdout.write(`\n${signal}: stopping the app and the emulator…\n`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
+
+function row(name: string, concurrency: number, load: LoadResult, retries: number, outcome: { correct: boolean; detail: string; oversoldBy?: number }): Row {
+  const sorted = Float64Array.from(load.latenciesMs).sort();
+  const successes = Object.entries(load.statuses).reduce((sum, [s, n]) => sum + (s.startsWith('2') ? n : 0), 0);
+  return {
+    name,
+    concurrency,
+    rps: round(load.requests / load.elapsedS, 1),
+    p50Ms: round(percentile(sorted, 50)),
+    p99Ms: round(percentile(sorted, 99)),
+    statuses: load.statuses,
+    retriesPerSuccess: successes ? round(retries / successes, 4) : 0,
+    correct: outcome.correct,
+    ...(outcome.oversoldBy === undefined ? {} : { oversoldBy: outcome.oversoldBy }),
+    requests: load.requests,
+    elapsedS: round(load.elapsedS),
+    detail: outcome.detail,
+  };
+}
+
+/** A row for a cell that could not run (a missing or broken route): shown, never hidden. */
+function failedRow(name: string, concurrency: number, error: unknown): Row {
+  const message = error instanceof Error ? error.message : String(error);
+  return { name, concurrency, rps: 0, p50Ms: 0, p99Ms: 0, statuses: {}, retriesPerSuccess: 0, correct: false, requests: 0, elapsedS: 0, detail: `did not run: ${message.split('\n')[0]}` };
+}
+
+const ratio = (a: Row | undefined, b: Row | undefined): number | null => (a && b && b.rps > 0 ? round(a.rps / b.rps, 3) : null);
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  const load0 = loadavg();
+  const progress = new Progress(1 + scenarios.length * 0.5 + scenarios.length * LEVELS.length);
+  progress.log(`bench: ${QUICK ? 'quick' : 'full'} pass, ${scenarios.length} scenarios × ${LEVELS.length} levels × ${CELL_SECONDS} s, ${cpus().length} CPUs, load average ${load0.map((l) => l.toFixed(1)).join(' ')}`);
+
+  progress.update('starting the emulator');
+  const emu = await startEmulator();
+  children.push(emu.child);
+  progress.update(`starting the app (${APP_MODE})`);
+  const app = await startApp(emu.uri, APP_MODE);
+  children.push(app.child);
+  progress.complete(1, `app on ${app.baseUrl}, emulator on ${emu.uri} (separate processes)`);
+  const root = new Api(app.baseUrl);
+
+  const rows: Row[] = [];
+  // Every set-up first, then every warm-up, then the measurements: the first measured cell
+  // (get-item at 1 client) then runs on a process whose code paths, JIT and connection pools
+  // are as warm as the last one's, instead of paying the app's start-up alone.
+  const prepared = new Map<string, PreparedScenario>();
+  const failed = new Map<string, unknown>();
+  for (const scenario of scenarios) {
+    const t0 = Date.now();
+    progress.update(`${scenario.name}: set-up`);
+    try {
+      prepared.set(scenario.name, await scenario.prepare(root, (msg) => progress.update(msg)));
+      progress.complete(0.25, `${scenario.name}: set up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      checkInterrupted();
+      failed.set(scenario.name, error);
+      progress.complete(0.5, `${scenario.name}: SET-UP FAILED — ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  for (const scenario of scenarios) {
+    const p = prepared.get(scenario.name);
+    if (!p) continue;
+    progress.update(`${scenario.name}: warm-up`);
+    try {
+      const warm = await p.cell();
+      await runLoad({ baseUrl: app.baseUrl, token: p.token, concurrency: 8, durationMs: WARMUP_SECONDS * 1000, worker: (i) => warm.worker(i) });
+      progress.complete(0.25);
+    } catch (error) {
+      checkInterrupted();
+      prepared.delete(scenario.name);
+      failed.set(scenario.name, error);
+      progress.complete(0.25, `${scenario.name}: WARM-UP FAILED — ${error instanceof Error ? error.message : error}`);
+    }
+  }
+
+  for (const scenario of scenarios) {
+    const ready = prepared.get(scenario.name);
+    if (!ready) {
+      progress.complete(LEVELS.length);
+      for (const c of LEVELS) rows.push(failedRow(scenario.name, c, failed.get(scenario.name)));
+      continue;
+    }
+    for (const concurrency of LEVELS) {
+      checkInterrupted();
+      const label = `${scenario.name} × ${concurrency}`;
+      try {
+        progress.update(label);
+        const cell: Cell = await ready.cell();
+        const before = await scrape(root);
+        const load = await runLoad({
+          baseUrl: app.baseUrl,
+          token: ready.token,
+          concurrency,
+          durationMs: CELL_SECONDS * 1000,
+          worker: (i) => cell.worker(i),
+          onTick: (f) => progress.update(label, f),
+        });
+        const after = await scrape(root);
+        progress.update(`${label}: checking`, 1);
+        const outcome = await cell.check(load);
+        const r = row(scenario.name, concurrency, load, delta(before, after, 'transactions_retried_total'), outcome);
+        rows.push(r);
+        progress.complete(
+          1,
+          `${scenario.name.padEnd(15)} ${String(concurrency).padStart(2)} clients  ${String(r.rps).padStart(7)} rps  p50 ${String(r.p50Ms).padStart(7)} ms  p99 ${String(r.p99Ms).padStart(7)} ms  retries/success ${r.retriesPerSuccess.toFixed(3)}  ${r.correct ? 'correct' : 'NOT correct'}${r.oversoldBy === undefined ? '' : ` (oversold by ${r.oversoldBy})`}`,
+        );
+      } catch (error) {
+        checkInterrupted();
+        rows.push(failedRow(scenario.name, concurrency, error));
+        progress.complete(1, `${label}: FAILED — ${error instanceof Error ? error.message : error}`);
+        if (app.child.proc.exitCode !== null) throw new Error(`the app died:\n${app.child.tail()}`);
+      }
+    }
+  }
+  progress.finish();
+
+  const at64 = (name: string) => rows.find((r) => r.name === name && r.concurrency === 64 && r.requests > 0);
+  const results: BenchResults = {
+    machine: { cpus: cpus().length, node: process.version, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', platform: `${process.platform}-${process.arch}`, loadAverage: load0.map((l) => round(l, 2)), loadAverageEnd: loadavg().map((l) => round(l, 2)), app: APP_MODE === 'dist' ? 'dist/ (npm start build)' : 'sources via @swc-node/register' },
+    generatedAt: new Date().toISOString(),
+    mode: QUICK ? 'quick' : 'full',
+    cellSeconds: CELL_SECONDS,
+    totalSeconds: Math.round((Date.now() - began) / 1000),
+    headline: {
+      allocateHotOverGetItem64: ratio(at64('allocate-hot'), at64('get-item')),
+      allocateHotOverNaive64: ratio(at64('allocate-hot'), at64('allocate-naive')),
+      naiveOversoldBy64: at64('allocate-naive')?.oversoldBy ?? null,
+    },
+    summaries: Object.fromEntries(scenarios.map((s) => [s.name, s.summary])),
+    definitions: {
+      cell: `One scenario at one number of concurrent clients for ${CELL_SECONDS} s. Each client is a closed loop on its own keep-alive connection: send, wait for the whole response, send again. The last request of each client finishes after the deadline and is counted, so every request the server saw is in the numbers.`,
+      rps: 'Measured responses of any HTTP status (2xx, 4xx, 5xx) per second of the cell\'s wall time. Transport errors are not responses and are listed as statuses.error. In patch-if-match only PATCHes are measured; the re-read after a 412 costs time but is not counted.',
+      'p50Ms, p99Ms': 'Nearest-rank percentiles of the measured requests\' latency, from sending the request to receiving the whole body.',
+      retriesPerSuccess: 'Δ transactions_retried_total (all transaction names, from GET /metrics, scraped before and after the cell) divided by the 2xx responses of the cell: whole-transaction re-runs after a write conflict, per successful request. 0 for routes without a transaction.',
+      correct:
+        'After the cell the server agrees with the client\'s count exactly: stock moved by the number of 201s and GET /inventory/consistency is ok (allocations); every account balance equals its opening plus the 201 transfers the client saw, total money unchanged and GET /finance/reconciliation ok (transfer); the document\'s version rose by exactly the number of 200s, each from a distinct If-Match (patch-if-match); the item is unchanged (get-item).',
+      oversoldBy: NAIVE_NOTE,
+      machine: 'The bench client, the app and the emulator share the machine\'s cores; the load average at the start shows whether anything else was running.',
+    },
+    scenarios: rows,
+  };
+
+  mkdirSync(RESULTS, { recursive: true });
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  const stamp = results.generatedAt.slice(0, 16).replace(':', '-');
+  writeFileSync(join(RESULTS, 'latest.json'), json);
+  writeFileSync(join(RESULTS, `${stamp}.dated.json`), json);
+  writeFileSync(join(RESULTS, 'latest.html'), renderHtml(results));
+
+  await cleanup();
+  const h = results.headline;
+  process.stdout.write(
+    `\nallocate-hot / get-item at 64 clients: ${h.allocateHotOverGetItem64 ?? '–'}×   allocate-hot / allocate-naive at 64 clients: ${h.allocateHotOverNaive64 ?? '–'}×   allocate-naive oversold by ${h.naiveOversoldBy64 ?? '–'} at 64\n` +
+      `wrote bench/results/latest.json, bench/results/${stamp}.dated.json and bench/results/latest.html in ${results.totalSeconds} s\n`,
+  );
+  const wrong = rows.filter((r) => !r.correct && r.name !== 'allocate-naive');
+  if (wrong.length) process.stdout.write(`NOT correct: ${wrong.map((r) => `${r.name}@${r.concurrency}`).join(', ')}\n`);
+}
+
+main().then(
+  () => (interrupted ? undefined : process.exit(0)),
+  async (error: unknown) => {
+    // The signal handler is already stopping the children and will exit with 130.
+    if (interrupted) return;
+    process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
+    await cleanup();
+    process.exit(1);
+  },
+);

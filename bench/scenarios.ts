@@ -1,0 +1,367 @@
+/**
+ * The six scenarios of the bench. Each one signs up its own tenant through the public API
+ * (so one scenario's data, or the naive route's damage, never shows in another's checks),
+ * creates what it needs, and then, per cell (one concurrency level):
+ *   1. snapshots the state it will check,
+ *   2. gives every worker a step function (its own state lives in the closure),
+ *   3. checks afterwards that the server's state is exactly what the counted responses say,
+ *      and that the module's own consistency / reconciliation endpoint is ok.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Api, LoadResult, Step } from './http';
+
+export const SCENARIO_NAMES = ['get-item', 'allocate-hot', 'allocate-spread', 'allocate-naive', 'transfer', 'patch-if-match'] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+export interface CellOutcome {
+  correct: boolean;
+  /** One line saying what was checked and what was found. */
+  detail: string;
+  /** allocate-naive only: units allocated that the stock never lost (see NAIVE_NOTE). */
+  oversoldBy?: number;
+}
+
+export interface Cell {
+  worker(index: number): Step;
+  check(load: LoadResult): Promise<CellOutcome>;
+}
+
+export interface PreparedScenario {
+  token: string;
+  /** Snapshots the state and returns fresh per-cell recorders. */
+  cell(): Promise<Cell>;
+}
+
+export interface Scenario {
+  name: ScenarioName;
+  /** What one measured request is, for the report. */
+  summary: string;
+  prepare(api: Api, log: (msg: string) => void): Promise<PreparedScenario>;
+}
+
+const INVENTORY = '/api/v1/inventory';
+const FINANCE = '/api/v1/finance';
+const DOCUMENTS = '/api/v1/documents';
+
+export const NAIVE_NOTE =
+  'oversoldBy = units handed out by 201 responses that the item\'s stock never lost (lost updates): ' +
+  'the item still shows them as free, so once its real stock is gone exactly that many units are promised that do not exist.';
+
+interface Item {
+  id: string;
+  quantityOnHand: number;
+  quantityAllocated: number;
+  version: number;
+}
+
+/** Bounded parallel map (set-up only: a few hundred creations without flooding the app). */
+async function mapLimit<T, R>(inputs: readonly T[], limit: number, fn: (input: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(inputs.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, inputs.length) }, async () => {
+      while (next < inputs.length) {
+        const i = next++;
+        out[i] = await fn(inputs[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** A fresh tenant; its first user is an admin, which every route here accepts. */
+async function signup(api: Api, scenario: string): Promise<Api> {
+  const email = `bench-${scenario}-${randomBytes(4).toString('hex')}@bench.example`;
+  const res = await api.expect<{ accessToken: string }>(201, 'POST', '/api/v1/auth/signup', {
+    tenantName: `Bench ${scenario}`,
+    email,
+    password: 'correct-horse-battery-bench',
+    displayName: 'Bench',
+  });
+  return api.as(res.body.accessToken);
+}
+
+const count = (load: LoadResult, status: number): number => load.statuses[String(status)] ?? 0;
+
+/** Statuses other than the expected ones, for the detail line ("" when none). */
+function unexpected(load: LoadResult, expected: number[]): string {
+  const other = Object.entries(load.statuses).filter(([s]) => !expected.includes(Number(s)));
+  return other.length ? `; other statuses ${other.map(([s, n]) => `${s}×${n}`).join(', ')}` : '';
+}
+
+async function newItem(api: Api, sku: string, quantityOnHand: number): Promise<Item> {
+  return (await api.expect<Item>(201, 'POST', `${INVENTORY}/items`, { sku, name: `Bench ${sku}`, quantityOnHand })).body;
+}
+
+const getItem = async (api: Api, id: string): Promise<Item> => (await api.expect<Item>(200, 'GET', `${INVENTORY}/items/${id}`)).body;
+
+const movementsTotal = async (api: Api, id: string): Promise<number> =>
+  (await api.expect<{ total: number }>(200, 'GET', `${INVENTORY}/items/${id}/movements?pageSize=1`)).body.total;
+
+interface Consistency {
+  ok: boolean;
+  violations: Array<{ itemId: string }>;
+}
+
+async function consistency(api: Api): Promise<Consistency> {
+  return (await api.expect<Consistency>(200, 'GET', `${INVENTORY}/consistency`)).body;
+}
+
+const allocateBody = (worker: number) => JSON.stringify({ quantity: 1, orderReference: `bench-w${worker}` });
+
+// ---------------------------------------------------------------------------------------
+
+const getItemScenario: Scenario = {
+  name: 'get-item',
+  summary: 'GET /api/v1/inventory/items/:id — one item, read by every client: auth, one find, ETag. The baseline.',
+  async prepare(root) {
+    const api = await signup(root, 'get-item');
+    const item = await newItem(api, 'BENCH-GET', 100);
+    const path = `${INVENTORY}/items/${item.id}`;
+    return {
+      token: api.token!,
+      async cell() {
+        const before = await getItem(api, item.id);
+        return {
+          worker: () => (c) => c.measured({ method: 'GET', path }).then(() => undefined),
+          async check(load) {
+            const after = await getItem(api, item.id);
+            const report = await consistency(api);
+            const ok200 = count(load, 200) === load.requests && load.requests > 0;
+            const unchanged = after.version === before.version && after.quantityOnHand === before.quantityOnHand;
+            return {
+              correct: ok200 && unchanged && report.ok,
+              detail: `${count(load, 200)} × 200 of ${load.requests}; item unchanged (version ${after.version}): ${unchanged}; consistency ok: ${report.ok}${unexpected(load, [200])}`,
+            };
+          },
+        };
+      },
+    };
+  },
+};
+
+/** allocate-hot and allocate-naive share the one-item shape; only the route and the expectation differ. */
+function oneItemAllocation(name: 'allocate-hot' | 'allocate-naive'): Scenario {
+  const naive = name === 'allocate-naive';
+  const route = naive ? 'allocate-naive' : 'allocate';
+  return {
+    name,
+    summary: naive
+      ? 'POST /api/v1/inventory/items/:id/allocate-naive {quantity: 1} — the same allocation as allocate-hot done read-check-write with no guard and no transaction (bench-only route, BENCH_ROUTES=1). Expected to be wrong.'
+      : 'POST /api/v1/inventory/items/:id/allocate {quantity: 1} — every client on one item with ample stock: one guarded $inc plus allocation and movement in one transaction; write conflicts on the hot document are retried.',
+    async prepare(root) {
+      const api = await signup(root, name);
+      // The same ample stock for both, so every request takes the success path and the two are comparable.
+      const stock = 10_000_000;
+      let shared: Item | undefined;
+      let cellNo = 0;
+      if (!naive) shared = await newItem(api, 'BENCH-HOT', stock);
+      return {
+        token: api.token!,
+        async cell() {
+          // The naive route corrupts its item, so each cell starts from a fresh one.
+          const item = naive ? await newItem(api, `BENCH-NAIVE-${++cellNo}`, stock) : shared!;
+          const before = await getItem(api, item.id);
+          const movesBefore = await movementsTotal(api, item.id);
+          const path = `${INVENTORY}/items/${item.id}/${route}`;
+          return {
+            worker: (i) => {
+              const body = allocateBody(i);
+              return (c) => c.measured({ method: 'POST', path, body }).then(() => undefined);
+            },
+            async check(load) {
+              const granted = count(load, 201);
+              const after = await getItem(api, item.id);
+              const moves = (await movementsTotal(api, item.id)) - movesBefore;
+              const report = await consistency(api);
+              // Only this cell's item: the naive tenant's earlier items (and its warm-up's) are already damaged.
+              const itemOk = !report.violations.some((v) => v.itemId === item.id) && (naive || report.ok);
+              const stockLost = before.quantityOnHand - after.quantityOnHand;
+              const countsMatch = stockLost === granted && after.quantityAllocated - before.quantityAllocated === granted && moves === granted;
+              const base = `${granted} × 201; on hand −${stockLost}, allocated +${after.quantityAllocated - before.quantityAllocated}, movements +${moves}; consistency of the item ok: ${itemOk}`;
+              if (naive) {
+                const oversoldBy = granted - stockLost;
+                return { correct: countsMatch && itemOk, oversoldBy, detail: `${base}; oversold by ${oversoldBy}${unexpected(load, [201])}` };
+              }
+              return { correct: countsMatch && itemOk, detail: `${base}${unexpected(load, [201])}` };
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+const allocateSpread: Scenario = {
+  name: 'allocate-spread',
+  summary: 'POST /api/v1/inventory/items/:id/allocate {quantity: 1} on a random one of 1000 items — the same transaction as allocate-hot without the hot document.',
+  async prepare(root, log) {
+    const api = await signup(root, 'allocate-spread');
+    const n = 1000;
+    let made = 0;
+    const items = await mapLimit(
+      Array.from({ length: n }, (_, i) => i),
+      8,
+      async (i) => {
+        const item = await newItem(api, `BENCH-SPREAD-${String(i).padStart(4, '0')}`, 1_000_000);
+        if (++made % 250 === 0) log(`allocate-spread: ${made}/${n} items created`);
+        return item;
+      },
+    );
+    const paths = items.map((it) => `${INVENTORY}/items/${it.id}/allocate`);
+    // One page-walk gives Σ on hand and Σ allocated over the 1000 items.
+    const totals = async () => {
+      let onHand = 0;
+      let allocated = 0;
+      let seen = 0;
+      for (let page = 1; ; page++) {
+        const res = await api.expect<{ items: Item[]; total: number }>(200, 'GET', `${INVENTORY}/items?page=${page}&pageSize=100`);
+        for (const it of res.body.items) {
+          onHand += it.quantityOnHand;
+          allocated += it.quantityAllocated;
+        }
+        seen += res.body.items.length;
+        if (seen >= res.body.total || res.body.items.length === 0) return { onHand, allocated, items: seen };
+      }
+    };
+    return {
+      token: api.token!,
+      async cell() {
+        const before = await totals();
+        return {
+          worker: (i) => {
+            const body = allocateBody(i);
+            return (c) => c.measured({ method: 'POST', path: paths[randomInt(paths.length)], body }).then(() => undefined);
+          },
+          async check(load) {
+            const granted = count(load, 201);
+            const after = await totals();
+            const report = await consistency(api);
+            const countsMatch = before.onHand - after.onHand === granted && after.allocated - before.allocated === granted;
+            return {
+              correct: countsMatch && report.ok && after.items === n,
+              detail: `${granted} × 201; Σ on hand −${before.onHand - after.onHand}, Σ allocated +${after.allocated - before.allocated} over ${after.items} items; consistency ok: ${report.ok} (${report.violations.length} violations)${unexpected(load, [201])}`,
+            };
+          },
+        };
+      },
+    };
+  },
+};
+
+const transfer: Scenario = {
+  name: 'transfer',
+  summary: 'POST /api/v1/finance/transfers between a random pair of 100 accounts, 1–1000 cents: guarded debit, credit and journal entry in one transaction.',
+  async prepare(root) {
+    const api = await signup(root, 'transfer');
+    const n = 100;
+    const opening = 10_000_000;
+    const accounts = await mapLimit(
+      Array.from({ length: n }, (_, i) => i),
+      8,
+      async (i) => (await api.expect<{ id: string }>(201, 'POST', `${FINANCE}/accounts`, { name: `Bench ${i}`, currency: 'EUR', openingBalance: opening })).body.id,
+    );
+    const ids = new Set(accounts);
+    const balances = async (): Promise<Map<string, number>> => {
+      const out = new Map<string, number>();
+      for (let page = 1; ; page++) {
+        const res = await api.expect<{ items: Array<{ id: string; balance: number }>; total: number }>(200, 'GET', `${FINANCE}/accounts?page=${page}&pageSize=100`);
+        for (const a of res.body.items) if (ids.has(a.id)) out.set(a.id, a.balance);
+        if (page * 100 >= res.body.total || res.body.items.length === 0) return out;
+      }
+    };
+    return {
+      token: api.token!,
+      async cell() {
+        const before = await balances();
+        // Expected balance changes, from the 201s only: the server must agree to the cent.
+        const moved = new Map<string, number>();
+        return {
+          worker: () => async (c) => {
+            const from = randomInt(n);
+            const to = (from + 1 + randomInt(n - 1)) % n;
+            const amount = 1 + randomInt(1000);
+            const body = JSON.stringify({ fromAccountId: accounts[from], toAccountId: accounts[to], amount, description: 'bench transfer' });
+            const res = await c.measured({ method: 'POST', path: `${FINANCE}/transfers`, body });
+            if (res?.status === 201) {
+              moved.set(accounts[from], (moved.get(accounts[from]) ?? 0) - amount);
+              moved.set(accounts[to], (moved.get(accounts[to]) ?? 0) + amount);
+            }
+          },
+          async check(load) {
+            const after = await balances();
+            const rec = (await api.expect<{ ok: boolean; violations: unknown[] }>(200, 'GET', `${FINANCE}/reconciliation`)).body;
+            let totalBefore = 0;
+            let totalAfter = 0;
+            let wrong = 0;
+            for (const id of accounts) {
+              const b = before.get(id) ?? NaN;
+              const a = after.get(id) ?? NaN;
+              totalBefore += b;
+              totalAfter += a;
+              if (a !== b + (moved.get(id) ?? 0)) wrong += 1;
+            }
+            return {
+              correct: rec.ok && wrong === 0 && totalAfter === totalBefore,
+              detail: `${count(load, 201)} × 201; total money ${totalAfter === totalBefore ? 'unchanged' : `changed by ${totalAfter - totalBefore}`}; accounts off from the 201s: ${wrong}/${n}; reconciliation ok: ${rec.ok}${unexpected(load, [201])}`,
+            };
+          },
+        };
+      },
+    };
+  },
+};
+
+const patchIfMatch: Scenario = {
+  name: 'patch-if-match',
+  summary:
+    'PATCH /api/v1/documents/:id {title} with If-Match = the ETag this client last read, all clients on one document: one wins per version, the rest get 412 and re-read (the re-read GET is made but not counted).',
+  async prepare(root) {
+    const api = await signup(root, 'patch-if-match');
+    const doc = (await api.expect<{ id: string }>(201, 'POST', DOCUMENTS, { title: 'Bench contract', category: 'contracts', type: 'msa' })).body;
+    const path = `${DOCUMENTS}/${doc.id}`;
+    const versionOf = (etag: unknown): number => Number(String(etag ?? '').replace(/^W\//, '').replaceAll('"', ''));
+    return {
+      token: api.token!,
+      async cell() {
+        const v0 = (await api.expect<{ version: number }>(200, 'GET', path)).body.version;
+        // Every 200 must come from a distinct If-Match version and lead to exactly the next one.
+        const wonFrom = new Set<number>();
+        let duplicateWins = 0;
+        let badSteps = 0;
+        return {
+          worker: (i) => {
+            let etag: string | undefined;
+            let n = 0;
+            return async (c) => {
+              if (!etag) {
+                const read = await c.unmeasured({ method: 'GET', path });
+                etag = read?.status === 200 ? String(read.headers.etag) : undefined;
+                if (!etag) return;
+              }
+              const sent = etag;
+              const res = await c.measured({ method: 'PATCH', path, headers: { 'if-match': sent }, body: JSON.stringify({ title: `Bench contract w${i} #${++n}` }) });
+              if (res?.status === 200) {
+                const from = versionOf(sent);
+                if (wonFrom.has(from)) duplicateWins += 1;
+                wonFrom.add(from);
+                if (versionOf(res.headers.etag) !== from + 1) badSteps += 1;
+                etag = String(res.headers.etag);
+              } else etag = undefined; // 412 (or anything else): read again, as a real client would
+            };
+          },
+          async check(load) {
+            const v1 = (await api.expect<{ version: number }>(200, 'GET', path)).body.version;
+            const won = count(load, 200);
+            return {
+              correct: v1 === v0 + won && duplicateWins === 0 && badSteps === 0,
+              detail: `${won} × 200, ${count(load, 412)} × 412, ${load.unmeasured} re-reads; version ${v0} → ${v1} (expected ${v0 + won}); two wins from one version: ${duplicateWins}${unexpected(load, [200, 412])}`,
+            };
+          },
+        };
+      },
+    };
+  },
+};
+
+export const SCENARIOS: Scenario[] = [getItemScenario, oneItemAllocation('allocate-hot'), allocateSpread, oneItemAllocation('allocate-naive'), transfer, patchIfMatch];
