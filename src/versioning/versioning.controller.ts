@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiETag, ApiProblemResponse } from '@app/concurrency';
+import { ApiETag, ApiProblemResponse, NoETag } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -75,6 +75,9 @@ export class VersioningController {
 
   @Get(':version')
   @Authenticated({ roles: CLERK_AND_UP })
+  // `version` here is the file's number, not a concurrency version: isCurrent can change
+  // under the same number, so no ETag / 304 (ask /current for that).
+  @NoETag()
   @ApiOperation({ summary: 'One version by number' })
   @ApiParam({ name: 'version', example: 1 })
   @ApiOkResponse({ type: FileVersionDto })

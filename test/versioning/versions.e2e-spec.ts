@@ -83,6 +83,9 @@ describe('Versioning (e2e)', () => {
     assert.equal(got.status, 200);
     assert.equal(got.body.fileName, 'offer.pdf');
     assert.equal(got.body.isCurrent, false);
+    // A version's number is not a concurrency version (isCurrent flips under it): no ETag, never 304.
+    assert.equal(got.headers.etag, undefined);
+    assert.equal((await clerk.http.get(`${versionsPath(owner)}/2`, { headers: { 'if-none-match': '"2"' } })).status, 200);
     const current = await clerk.http.get(`${versionsPath(owner)}/current`);
     assert.equal(current.headers.etag, '"2"');
     assert.equal((await clerk.http.get(`${versionsPath(owner)}/current`, { headers: { 'if-none-match': '"2"' } })).status, 304);

@@ -1,4 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { Observable, map } from 'rxjs';
 import { getHeader, HttpRequestLike, setResponseHeader } from './http-context';
 
@@ -31,14 +32,27 @@ export function ifNoneMatchMatches(header: string | undefined, etag: string): bo
   return header.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(etag));
 }
 
+/** Metadata key of {@link NoETag}. */
+export const NO_ETAG = 'concurrency:no-etag';
+
+/**
+ * Opts a route out of the automatic ETag: for bodies whose integer `version` is not the
+ * representation's concurrency version (e.g. a file version's number, whose `isCurrent`
+ * flag changes without the number changing — a 304 there would serve a stale flag).
+ */
+export const NoETag = (): MethodDecorator & ClassDecorator => SetMetadata(NO_ETAG, true);
+
 /**
  * Global: every response whose body is a resource with an integer `version` carries
  * `ETag: "<version>"`; a GET/HEAD whose If-None-Match matches gets 304 with no body.
  */
 @Injectable()
 export class ETagInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
+    if (this.reflector.getAllAndOverride<boolean>(NO_ETAG, [context.getHandler(), context.getClass()])) return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequestLike>();
     const response = http.getResponse<unknown>();
