@@ -8,6 +8,8 @@ import {
   VersionMismatchError,
 } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
+import { pageWindow } from '../common/http/page-query.dto';
+import { toPage } from '../common/http/page.dto';
 import { DocumentEdit, DocumentRepository } from './document.repository';
 import { DOCUMENT_STATUSES } from './document.schema';
 import { BulkConflict, BulkUpdateRejectedError } from './documents.errors';
@@ -84,15 +86,14 @@ export class DocumentsService {
 
   /** One page of the tenant's documents, newest first; items and total from one snapshot. */
   async list(user: AuthUser, query: ListDocumentsDto): Promise<DocumentPageDto> {
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? 20;
+    const window = pageWindow(query);
     const { items, total } = await this.documents.page(
       user.tenantId,
       { status: query.status, category: query.category, type: query.type, tag: query.tag, customerRef: query.customerRef },
-      (page - 1) * pageSize,
-      pageSize,
+      window.skip,
+      window.pageSize,
     );
-    return { items: items.map((d) => DocumentDto.from(d)), page, pageSize, total };
+    return toPage(window, items.map((d) => DocumentDto.from(d)), total);
   }
 
   /** One document; another tenant's is a 404. */

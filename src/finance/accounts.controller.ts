@@ -10,7 +10,7 @@ import { AccountsService } from './accounts.service';
 import { AccountDto, AccountPageDto } from './dto/account.dto';
 import { CreateAccountDto } from './dto/create-account.dto';
 import { JournalEntryPageDto } from './dto/journal-entry.dto';
-import { ListQueryDto } from './dto/list-query.dto';
+import { PageQueryDto } from '../common/http/page-query.dto';
 import { ApiBalanceLimit, ApiIdRouteErrors, ApiValidationFailed } from './finance.api';
 
 @ApiTags('finance')
@@ -33,7 +33,7 @@ export class AccountsController {
   @ApiOperation({ summary: 'List accounts', description: 'Yours and the system accounts the module keeps (equity, cash, retainer liability, revenue per currency).' })
   @ApiOkResponse({ type: AccountPageDto })
   @ApiValidationFailed()
-  list(@CurrentUser() user: AuthUser, @Query() query: ListQueryDto): Promise<AccountPageDto> {
+  list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<AccountPageDto> {
     return this.accounts.list(user, query);
   }
 
@@ -52,7 +52,7 @@ export class AccountsController {
   @ApiOperation({ summary: 'The account’s journal entries', description: 'Newest first; immutable. Page and total come from one snapshot.' })
   @ApiOkResponse({ type: JournalEntryPageDto })
   @ApiIdRouteErrors('The account')
-  entries(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Query() query: ListQueryDto): Promise<JournalEntryPageDto> {
+  entries(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Query() query: PageQueryDto): Promise<JournalEntryPageDto> {
     return this.accounts.entriesOf(user, id, query);
   }
 }

@@ -7,7 +7,8 @@ import { AccountRecord } from './account.schema';
 import { AccountDto, AccountPageDto } from './dto/account.dto';
 import { CreateAccountDto } from './dto/create-account.dto';
 import { JournalEntryDto, JournalEntryPageDto } from './dto/journal-entry.dto';
-import { ListQueryDto, pageWindow } from './dto/list-query.dto';
+import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
+import { toPage } from '../common/http/page.dto';
 import { JournalEntryRepository } from './journal-entry.repository';
 import { LedgerService } from './ledger.service';
 
@@ -37,20 +38,20 @@ export class AccountsService {
 
   /** A page of the tenant's accounts (system accounts included); page and total from one snapshot. */
   @Transactional({ name: 'finance.accounts.list' })
-  async list(user: AuthUser, query: ListQueryDto): Promise<AccountPageDto> {
-    const { page, pageSize, skip } = pageWindow(query);
-    const { items, total } = await this.accounts.page({ tenantId: user.tenantId }, skip, pageSize);
-    return { items: items.map((a) => AccountDto.from(a)), page, pageSize, total };
+  async list(user: AuthUser, query: PageQueryDto): Promise<AccountPageDto> {
+    const window = pageWindow(query);
+    const { items, total } = await this.accounts.page({ tenantId: user.tenantId }, window.skip, window.pageSize);
+    return toPage(window, items.map((a) => AccountDto.from(a)), total);
   }
 
   /** The account's journal entries, newest first; page and total from one snapshot. */
   @Transactional({ name: 'finance.accounts.entries' })
-  async entriesOf(user: AuthUser, id: string, query: ListQueryDto): Promise<JournalEntryPageDto> {
+  async entriesOf(user: AuthUser, id: string, query: PageQueryDto): Promise<JournalEntryPageDto> {
     const { tenantId } = user;
     const account = await this.require(tenantId, new Types.ObjectId(id));
-    const { page, pageSize, skip } = pageWindow(query);
-    const { items, total } = await this.entries.page({ tenantId, 'lines.accountId': account._id }, skip, pageSize);
-    return { items: items.map((e) => JournalEntryDto.from(e)), page, pageSize, total };
+    const window = pageWindow(query);
+    const { items, total } = await this.entries.page({ tenantId, 'lines.accountId': account._id }, window.skip, window.pageSize);
+    return toPage(window, items.map((e) => JournalEntryDto.from(e)), total);
   }
 
   @Transactional({ name: 'finance.account.open' })

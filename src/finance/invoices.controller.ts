@@ -8,7 +8,7 @@ import { ACCOUNTANTS, ANY_ROLE } from '../auth/role';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { CreateInvoiceDto } from './dto/create-invoice.dto';
 import { InvoiceDto, InvoicePageDto } from './dto/invoice.dto';
-import { ListQueryDto } from './dto/list-query.dto';
+import { PageQueryDto } from '../common/http/page-query.dto';
 import { ApiIdRouteErrors, ApiInvalidState, ApiNotFound, ApiValidationFailed } from './finance.api';
 import { InvoicesService } from './invoices.service';
 
@@ -54,7 +54,7 @@ export class InvoicesController {
   @ApiOperation({ summary: 'List invoices', description: 'Newest first.' })
   @ApiOkResponse({ type: InvoicePageDto })
   @ApiValidationFailed()
-  list(@CurrentUser() user: AuthUser, @Query() query: ListQueryDto): Promise<InvoicePageDto> {
+  list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<InvoicePageDto> {
     return this.invoices.list(user, query);
   }
 

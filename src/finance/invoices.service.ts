@@ -14,7 +14,8 @@ import { AuthUser } from '../auth/auth-user';
 import { OrderLookupService } from '../inventory/order-lookup.service';
 import { CreateInvoiceDto } from './dto/create-invoice.dto';
 import { InvoiceDto, InvoicePageDto } from './dto/invoice.dto';
-import { ListQueryDto, pageWindow } from './dto/list-query.dto';
+import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
+import { toPage } from '../common/http/page.dto';
 import { InvoiceRepository } from './invoice.repository';
 import { InvoiceLine, InvoiceRecord } from './invoice.schema';
 import { lineTotal } from './money';
@@ -63,10 +64,10 @@ export class InvoicesService {
 
   /** A page of invoices, newest first; page and total from one snapshot. */
   @Transactional({ name: 'finance.invoices.list' })
-  async list(user: AuthUser, query: ListQueryDto): Promise<InvoicePageDto> {
-    const { page, pageSize, skip } = pageWindow(query);
-    const { items, total } = await this.invoices.page({ tenantId: user.tenantId }, skip, pageSize);
-    return { items: items.map((i) => InvoiceDto.from(i)), page, pageSize, total };
+  async list(user: AuthUser, query: PageQueryDto): Promise<InvoicePageDto> {
+    const window = pageWindow(query);
+    const { items, total } = await this.invoices.page({ tenantId: user.tenantId }, window.skip, window.pageSize);
+    return toPage(window, items.map((i) => InvoiceDto.from(i)), total);
   }
 
   /**

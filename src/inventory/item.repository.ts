@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { updateVersioned, withVersionBump } from '@app/concurrency';
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
-import type { PageWindow } from './dto/list-query.dto';
+import type { PageWindow } from '../common/http/page-query.dto';
 import { Item, ItemRecord } from './item.schema';
 
 /** A signed change of an item's two quantities. */

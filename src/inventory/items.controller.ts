@@ -10,7 +10,7 @@ import { AllocateStockDto } from './dto/allocate-stock.dto';
 import { AllocationDto } from './dto/allocation.dto';
 import { CreateItemDto } from './dto/create-item.dto';
 import { ItemDto, ItemPageDto } from './dto/item.dto';
-import { ListQueryDto } from './dto/list-query.dto';
+import { PageQueryDto } from '../common/http/page-query.dto';
 import { MovementPageDto } from './dto/movement.dto';
 import { ReceiveStockDto } from './dto/receive-stock.dto';
 import { UpdateItemDto } from './dto/update-item.dto';
@@ -41,7 +41,7 @@ export class ItemsController {
   @ApiOperation({ summary: 'List items (oldest first)' })
   @ApiOkResponse({ type: ItemPageDto })
   @ApiBadInput()
-  list(@CurrentUser() user: AuthUser, @Query() query: ListQueryDto): Promise<ItemPageDto> {
+  list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<ItemPageDto> {
     return this.items.list(user.tenantId, query);
   }
 
@@ -110,7 +110,7 @@ export class ItemsController {
   @ApiBadInput()
   @ApiNotFound('Item')
   @ApiIdParam('Item')
-  movements(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Query() query: ListQueryDto): Promise<MovementPageDto> {
+  movements(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Query() query: PageQueryDto): Promise<MovementPageDto> {
     return this.items.movementsOf(user.tenantId, id, query);
   }
 }

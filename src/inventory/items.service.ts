@@ -3,7 +3,8 @@ import { NotFoundError, Transactional, ValidationFailedError } from '@app/concur
 import { Types } from 'mongoose';
 import { CreateItemDto } from './dto/create-item.dto';
 import { ItemDto, ItemPageDto } from './dto/item.dto';
-import { ListQueryDto, pageWindow } from './dto/list-query.dto';
+import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
+import { toPage } from '../common/http/page.dto';
 import { MovementDto, MovementPageDto } from './dto/movement.dto';
 import { UpdateItemDto } from './dto/update-item.dto';
 import { ItemRepository } from './item.repository';
@@ -45,10 +46,10 @@ export class ItemsService {
 
   /** A page of the tenant's items; page and total from one snapshot. */
   @Transactional()
-  async list(tenantId: string, query: ListQueryDto): Promise<ItemPageDto> {
+  async list(tenantId: string, query: PageQueryDto): Promise<ItemPageDto> {
     const window = pageWindow(query);
     const { items, total } = await this.items.page({ tenantId }, window);
-    return { items: items.map((i) => ItemDto.from(i)), ...window, total };
+    return toPage(window, items.map((i) => ItemDto.from(i)), total);
   }
 
   /** One item; another tenant's looks missing (404). */
@@ -67,11 +68,11 @@ export class ItemsService {
 
   /** A page of one item's ledger, oldest first; the item check, page and total share one snapshot. */
   @Transactional()
-  async movementsOf(tenantId: string, id: string, query: ListQueryDto): Promise<MovementPageDto> {
+  async movementsOf(tenantId: string, id: string, query: PageQueryDto): Promise<MovementPageDto> {
     const item = await this.items.findOne({ _id: id, tenantId });
     if (!item) throw new NotFoundError('Item');
     const window = pageWindow(query);
     const { items, total } = await this.movements.page({ tenantId, itemId: new Types.ObjectId(id) }, window);
-    return { items: items.map((m) => MovementDto.from(m)), ...window, total };
+    return toPage(window, items.map((m) => MovementDto.from(m)), total);
   }
 }

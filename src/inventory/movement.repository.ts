@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, Types } from 'mongoose';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
-import type { PageWindow } from './dto/list-query.dto';
+import type { PageWindow } from '../common/http/page-query.dto';
 import { Movement, MovementRecord } from './movement.schema';
 
 /** The stock ledger: append and read only — there is deliberately no update or delete here. */

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { transition, updateVersioned } from '@app/concurrency';
 import { Model, Types } from 'mongoose';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
-import type { PageWindow } from './dto/list-query.dto';
+import type { PageWindow } from '../common/http/page-query.dto';
 import { Order, OrderRecord, OrderStage, OrderStatus } from './order.schema';
 
 /** The only place that talks to the orders collection. */

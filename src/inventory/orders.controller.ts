@@ -7,7 +7,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { ANY_ROLE, CLERK_AND_UP } from '../auth/role';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { CreateOrderDto } from './dto/create-order.dto';
-import { ListQueryDto } from './dto/list-query.dto';
+import { PageQueryDto } from '../common/http/page-query.dto';
 import { MoveStageDto } from './dto/move-stage.dto';
 import { OrderDto, OrderPageDto } from './dto/order.dto';
 import { UpdateOrderDto } from './dto/update-order.dto';
@@ -39,7 +39,7 @@ export class OrdersController {
   @ApiOperation({ summary: 'List sales orders (newest first)' })
   @ApiOkResponse({ type: OrderPageDto })
   @ApiBadInput()
-  list(@CurrentUser() user: AuthUser, @Query() query: ListQueryDto): Promise<OrderPageDto> {
+  list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<OrderPageDto> {
     return this.orders.list(user.tenantId, query);
   }
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { formatSequence, InvalidStateError, NotFoundError, SequencesService, Transactional, ValidationFailedError } from '@app/concurrency';
 import { CreateOrderDto } from './dto/create-order.dto';
-import { ListQueryDto, pageWindow } from './dto/list-query.dto';
+import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
+import { toPage } from '../common/http/page.dto';
 import { MoveStageDto } from './dto/move-stage.dto';
 import { OrderDto, OrderPageDto } from './dto/order.dto';
 import { UpdateOrderDto } from './dto/update-order.dto';
@@ -59,10 +60,10 @@ export class OrdersService {
 
   /** A page of the tenant's orders, newest first; page and total from one snapshot. */
   @Transactional()
-  async list(tenantId: string, query: ListQueryDto): Promise<OrderPageDto> {
+  async list(tenantId: string, query: PageQueryDto): Promise<OrderPageDto> {
     const window = pageWindow(query);
     const { items, total } = await this.orders.page({ tenantId }, window);
-    return { items: items.map((o) => OrderDto.from(o)), ...window, total };
+    return toPage(window, items.map((o) => OrderDto.from(o)), total);
   }
 
   /** One order; another tenant's looks missing (404). */

@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ANY_ROLE } from '../auth/role';
-import { ListNotificationsDto } from './dto/list-notifications.dto';
+import { PageQueryDto } from '../common/http/page-query.dto';
 import { MarkReadResultDto } from './dto/mark-read-result.dto';
 import { MarkReadDto } from './dto/mark-read.dto';
 import { NotificationPageDto } from './dto/notification.dto';
@@ -29,7 +29,7 @@ export class NotificationsController {
   @ApiProblemResponse(BAD_INPUT)
   @ApiOperation({ summary: 'My notifications, newest first, with the unread count' })
   @ApiOkResponse({ type: NotificationPageDto })
-  list(@CurrentUser() user: AuthUser, @Query() query: ListNotificationsDto): Promise<NotificationPageDto> {
+  list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<NotificationPageDto> {
     return this.notifications.list(user, query);
   }
 

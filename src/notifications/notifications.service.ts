@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, OutboxEvent, OutboxService } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
+import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
+import { toPage } from '../common/http/page.dto';
 import { DocumentApprovalEventPayload, DocumentEvents } from '../documents/document-events';
-import { ListNotificationsDto } from './dto/list-notifications.dto';
 import { MarkReadResultDto } from './dto/mark-read-result.dto';
 import { NotificationDto, NotificationPageDto } from './dto/notification.dto';
 import { NewNotification, NotificationRepository } from './notification.repository';
@@ -56,11 +57,10 @@ export class NotificationsService {
   }
 
   /** The caller's notifications, newest first, with the unread count (one snapshot). */
-  async list(user: AuthUser, query: ListNotificationsDto): Promise<NotificationPageDto> {
-    const page = query.page ?? 1;
-    const pageSize = query.pageSize ?? 20;
-    const result = await this.notifications.page(user.tenantId, user.userId, (page - 1) * pageSize, pageSize);
-    return { items: result.items.map((n) => NotificationDto.from(n)), page, pageSize, total: result.total, unreadCount: result.unread };
+  async list(user: AuthUser, query: PageQueryDto): Promise<NotificationPageDto> {
+    const window = pageWindow(query);
+    const result = await this.notifications.page(user.tenantId, user.userId, window.skip, window.pageSize);
+    return { ...toPage(window, result.items.map((n) => NotificationDto.from(n)), result.total), unreadCount: result.unread };
   }
 
   /**

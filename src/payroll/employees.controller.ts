@@ -5,11 +5,11 @@ import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CLERK_AND_UP, MANAGER_AND_UP } from '../auth/role';
+import { PageQueryDto } from '../common/http/page-query.dto';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { AdjustLeaveDto } from './dto/adjust-leave.dto';
 import { CreateEmployeeDto } from './dto/create-employee.dto';
 import { EmployeeListDto, EmployeeResponseDto, LeaveAdjustmentResponseDto } from './dto/employee-response.dto';
-import { ListQueryDto } from './dto/list-query.dto';
 import { UpdateEmployeeDto } from './dto/update-employee.dto';
 import { EmployeesService } from './employees.service';
 import { API_PROBLEMS } from './payroll.api-docs';
@@ -35,7 +35,7 @@ export class EmployeesController {
   @ApiOperation({ summary: 'List employees (page and total from one snapshot)' })
   @ApiOkResponse({ type: EmployeeListDto })
   @ApiProblemResponse(API_PROBLEMS.validation)
-  list(@CurrentUser() user: AuthUser, @Query() query: ListQueryDto): Promise<EmployeeListDto> {
+  list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<EmployeeListDto> {
     return this.employees.list(user, query);
   }
 

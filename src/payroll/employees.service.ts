@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
+import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
+import { toPage } from '../common/http/page.dto';
 import { AdjustLeaveDto } from './dto/adjust-leave.dto';
 import { CreateEmployeeDto } from './dto/create-employee.dto';
 import { EmployeeListDto, EmployeeResponseDto, LeaveAdjustmentResponseDto } from './dto/employee-response.dto';
-import { ListQueryDto, pageOf } from './dto/list-query.dto';
 import { UpdateEmployeeDto } from './dto/update-employee.dto';
 import { EmployeeRepository } from './employee.repository';
 import { LeaveAdjustmentRepository } from './leave-adjustment.repository';
@@ -50,12 +51,12 @@ export class EmployeesService {
 
   /** A page of employees and the total, read from one snapshot so they agree. */
   @Transactional()
-  async list(user: AuthUser, query: ListQueryDto): Promise<EmployeeListDto> {
-    const { page, limit, skip } = pageOf(query);
+  async list(user: AuthUser, query: PageQueryDto): Promise<EmployeeListDto> {
+    const window = pageWindow(query);
     const filter = { tenantId: user.tenantId };
-    const items = await this.employees.list(filter, { skip, limit });
+    const items = await this.employees.list(filter, { skip: window.skip, limit: window.pageSize });
     const total = await this.employees.count(filter);
-    return { items: items.map((e) => EmployeeResponseDto.from(e)), page, limit, total };
+    return toPage(window, items.map((e) => EmployeeResponseDto.from(e)), total);
   }
 
   /**

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InvalidStateError, NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
+import { pageWindow } from '../common/http/page-query.dto';
+import { toPage } from '../common/http/page.dto';
 import { CreateLeaveRequestDto } from './dto/create-leave-request.dto';
 import { LeaveRequestListDto, LeaveRequestResponseDto } from './dto/leave-request-response.dto';
 import { ListLeaveRequestsQueryDto } from './dto/list-leave-requests.query.dto';
-import { pageOf } from './dto/list-query.dto';
 import { BalanceMove, EmployeeRepository } from './employee.repository';
 import { LeaveType } from './employee.schema';
 import { LeaveRequestRepository } from './leave-request.repository';
@@ -87,13 +88,13 @@ export class LeaveRequestsService {
   /** A page of leave requests (optionally of one employee / status) and the total, from one snapshot. */
   @Transactional()
   async list(user: AuthUser, query: ListLeaveRequestsQueryDto): Promise<LeaveRequestListDto> {
-    const { page, limit, skip } = pageOf(query);
+    const window = pageWindow(query);
     const filter: TenantFilter<LeaveRequestDoc> = { tenantId: user.tenantId };
     if (query.employeeId) filter.employeeId = new Types.ObjectId(query.employeeId);
     if (query.status) filter.status = query.status;
-    const items = await this.requests.list(filter, { skip, limit });
+    const items = await this.requests.list(filter, { skip: window.skip, limit: window.pageSize });
     const total = await this.requests.count(filter);
-    return { items: items.map((r) => LeaveRequestResponseDto.from(r)), page, limit, total };
+    return toPage(window, items.map((r) => LeaveRequestResponseDto.from(r)), total);
   }
 
   /** pending → approved; the reserved days become consumed, exactly once. */

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { FieldError, NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
+import { pageWindow } from '../common/http/page-query.dto';
+import { toPage } from '../common/http/page.dto';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { CreateTimesheetDto, TimesheetEntryDto } from './dto/create-timesheet.dto';
 import { ListTimesheetsQueryDto } from './dto/list-timesheets.query.dto';
-import { pageOf } from './dto/list-query.dto';
 import { TimesheetListDto, TimesheetResponseDto } from './dto/timesheet-response.dto';
 import { UpdateTimesheetDto } from './dto/update-timesheet.dto';
 import { EmployeeRepository } from './employee.repository';
@@ -109,14 +110,14 @@ export class TimesheetsService {
   /** A page of timesheets and the total, from one snapshot. */
   @Transactional()
   async list(user: AuthUser, query: ListTimesheetsQueryDto): Promise<TimesheetListDto> {
-    const { page, limit, skip } = pageOf(query);
+    const window = pageWindow(query);
     const filter: TenantFilter<TimesheetDoc> = { tenantId: user.tenantId };
     if (query.employeeId) filter.employeeId = new Types.ObjectId(query.employeeId);
     if (query.status) filter.status = query.status;
     if (query.periodStart) filter.periodStart = query.periodStart;
-    const items = await this.timesheets.list(filter, { skip, limit });
+    const items = await this.timesheets.list(filter, { skip: window.skip, limit: window.pageSize });
     const total = await this.timesheets.count(filter);
-    return { items: items.map((t) => TimesheetResponseDto.from(t)), page, limit, total };
+    return toPage(window, items.map((t) => TimesheetResponseDto.from(t)), total);
   }
 
   private filterOf(user: AuthUser, id: string): TenantFilter<TimesheetDoc> {

@@ -5,9 +5,9 @@ import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Role } from '../auth/role';
+import { PageQueryDto } from '../common/http/page-query.dto';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { CreateUserDto } from './dto/create-user.dto';
-import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserListResponseDto, UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
@@ -33,7 +33,8 @@ export class UsersController {
   @Authenticated()
   @ApiOperation({ summary: 'List the users of your tenant' })
   @ApiOkResponse({ type: UserListResponseDto })
-  list(@CurrentUser() user: AuthUser, @Query() query: ListUsersQueryDto): Promise<UserListResponseDto> {
+  @ApiProblemResponse({ status: 400, code: 'validation-failed', title: 'Validation failed', description: 'page or pageSize is not an integer in range; see errors[].' })
+  list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<UserListResponseDto> {
     return this.users.list(user.tenantId, query);
   }
 

@@ -41,6 +41,10 @@ export class UsersRepository {
     return this.users.find(filter).sort({ createdAt: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<UserRecord[]>().exec();
   }
 
+  count(filter: TenantFilter<User>): Promise<number> {
+    return this.users.countDocuments(filter).exec();
+  }
+
   /**
    * THE login lookup: the one legitimate cross-tenant user query. An email names one user
    * in the whole system (unique index), and the caller has no tenant yet.

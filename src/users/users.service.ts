@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
 import { Role } from '../auth/role';
 import { SessionsRepository } from '../auth/sessions.repository';
+import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
+import { toPage } from '../common/http/page.dto';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { CreateUserDto } from './dto/create-user.dto';
-import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserListResponseDto, UserResponseDto } from './dto/user-response.dto';
 import { PasswordHasher } from './password-hasher';
@@ -37,9 +38,13 @@ export class UsersService {
     return UserResponseDto.from(user);
   }
 
-  async list(tenantId: string, query: ListUsersQueryDto): Promise<UserListResponseDto> {
-    const users = await this.users.list({ tenantId }, { limit: query.limit ?? 50, offset: query.offset ?? 0 });
-    return { items: users.map((u) => UserResponseDto.from(u)) };
+  /** A page of the tenant's users (oldest first) and the total, read from one snapshot so they agree. */
+  @Transactional()
+  async list(tenantId: string, query: PageQueryDto): Promise<UserListResponseDto> {
+    const window = pageWindow(query);
+    const users = await this.users.list({ tenantId }, { limit: window.pageSize, offset: window.skip });
+    const total = await this.users.count({ tenantId });
+    return toPage(window, users.map((u) => UserResponseDto.from(u)), total);
   }
 
   async get(tenantId: string, id: string): Promise<UserResponseDto> {

@@ -5,10 +5,10 @@ import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CLERK_AND_UP } from '../auth/role';
+import { PageQueryDto } from '../common/http/page-query.dto';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { CreateVersionDto } from './dto/create-version.dto';
 import { FileVersionDto, FileVersionListDto } from './dto/file-version.dto';
-import { ListVersionsQueryDto } from './dto/list-versions.query.dto';
 import { OWNER_TYPES, OwnerRef, OwnerType } from './owner-type';
 import { ParseOwnerTypePipe } from './parse-owner-type.pipe';
 import { ParseVersionNumberPipe } from './parse-version-number.pipe';
@@ -55,7 +55,7 @@ export class VersioningController {
     @CurrentUser() user: AuthUser,
     @Param('ownerType', ParseOwnerTypePipe) ownerType: OwnerType,
     @Param('ownerId', ParseObjectIdPipe) ownerId: string,
-    @Query() query: ListVersionsQueryDto,
+    @Query() query: PageQueryDto,
   ): Promise<FileVersionListDto> {
     return this.versioning.list(ownerOf(user, ownerType, ownerId), query);
   }

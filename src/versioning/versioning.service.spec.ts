@@ -132,7 +132,7 @@ describe(VersioningService.name, () => {
       const r = await race(20, () => service.upload(user, o, { kind: 'metadata', metadata }));
       expectCounts(r, { ok: 20 });
       assertConsecutive(r.values().map((v) => v.version));
-      const list = await service.list(o, { limit: 500 });
+      const list = await service.list(o, { pageSize: 100 });
       assert.deepEqual(list.items.filter((v) => v.isCurrent).map((v) => v.version), [20]);
       assert.equal(await sequences.current({ scope: sequenceScope(o), name: 'file-version' }), 20);
     });

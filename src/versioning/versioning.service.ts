@@ -14,12 +14,13 @@ import { validateSync } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
+import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
+import { toPage } from '../common/http/page.dto';
 import { toFieldErrors } from '../common/http/validation.pipe';
 import { DocumentLookupService } from '../documents/document-lookup.service';
 import { OrderLookupService } from '../inventory/order-lookup.service';
 import { FileDescriptionDto } from './dto/create-version.dto';
 import { FileVersionDto, FileVersionListDto } from './dto/file-version.dto';
-import { ListVersionsQueryDto, pageOf } from './dto/list-versions.query.dto';
 import { FileContentRepository } from './file-content.repository';
 import { FileVersionRecord, FileVersionRepository, ownerFilter } from './file-version.repository';
 import type { FileVersionDoc } from './file-version.schema';
@@ -96,12 +97,12 @@ export class VersioningService {
 
   /** A page of the owner's versions by ascending number, and the total, from one snapshot. */
   @Transactional({ name: 'versioning.list' })
-  async list(owner: OwnerRef, query: ListVersionsQueryDto): Promise<FileVersionListDto> {
+  async list(owner: OwnerRef, query: PageQueryDto): Promise<FileVersionListDto> {
     await this.assertOwnerExists(owner);
-    const { page, limit, skip } = pageOf(query);
-    const items = await this.versions.list(owner, { skip, limit });
+    const window = pageWindow(query);
+    const items = await this.versions.list(owner, { skip: window.skip, limit: window.pageSize });
     const total = await this.versions.count(owner);
-    return { items: items.map((v) => FileVersionDto.from(v)), page, limit, total };
+    return toPage(window, items.map((v) => FileVersionDto.from(v)), total);
   }
 
   /** The owner's current version (404 when it has none yet). */

@@ -28,6 +28,29 @@ describe('API conventions', () => {
     assert.ok(doc.body.components.securitySchemes.bearer);
   });
 
+  it('every list route pages the same way: ?page&pageSize (≤ 100) → { items, total, page, pageSize }', async () => {
+    type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema>; items?: Schema };
+    type Param = { name: string; in: string; schema: { minimum?: number; maximum?: number; default?: number } };
+    type Op = { parameters?: Param[]; responses: Record<string, { content?: Record<string, { schema: Schema }> }> };
+    const doc = (await t.http.get('/docs-json')).body as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, Schema> } };
+    const resolve = (s: Schema): Schema => (s.$ref ? doc.components.schemas[s.$ref.split('/').pop()!] : s);
+    const lists = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.parameters?.some((p) => p.in === 'query' && ['page', 'pageSize', 'limit', 'offset'].includes(p.name)))
+        .map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
+    );
+    assert.ok(lists.length >= 13, lists.map((l) => l.route).join('\n'));
+    for (const { route, op } of lists) {
+      const query = Object.fromEntries(op.parameters!.filter((p) => p.in === 'query').map((p) => [p.name, p.schema]));
+      assert.ok(!('limit' in query) && !('offset' in query), `${route}: limit/offset`);
+      assert.deepEqual([query.page?.minimum, query.page?.default], [1, 1], `${route}: page`);
+      assert.deepEqual([query.pageSize?.minimum, query.pageSize?.maximum, query.pageSize?.default], [1, 100, 20], `${route}: pageSize`);
+      const body = resolve(op.responses['200'].content!['application/json'].schema);
+      for (const key of ['items', 'total', 'page', 'pageSize']) assert.ok(body.properties?.[key], `${route}: no ${key}`);
+      assert.ok(resolve(body.properties!.items.items!).properties, `${route}: items have no documented type`);
+    }
+  });
+
   it('400 with field errors as Problem Details, and nothing written', async () => {
     const before = await count();
     const res = await t.http.post('/api/v1/_diagnostics/echo', { name: 'x', count: '5', lines: [{ quantity: 0 }] });

@@ -49,11 +49,11 @@ describe('Payroll employees, adjustments and tenant isolation (e2e)', () => {
     const dup = await clerk.http.post(employees, employeeBody({ email: 'ADA@example.com' }));
     assert.equal(dup.status, 409);
     assert.equal(dup.body.code, 'duplicate');
-    const list = await clerk.http.get(employees, { query: { limit: 500 } });
-    assert.equal(list.status, 400);
-    const page = await clerk.http.get(employees, { query: { limit: 1, page: 2 } });
+    for (const query of [{ pageSize: 101 }, { pageSize: 'x' }, { limit: 1 }]) assert.equal((await clerk.http.get(employees, { query })).status, 400, JSON.stringify(query));
+    const page = await clerk.http.get(employees, { query: { pageSize: 1, page: 2 } });
     assert.equal(page.status, 200);
     assert.equal(page.body.items.length, 1);
+    assert.deepEqual([page.body.page, page.body.pageSize], [2, 1]);
     assert.ok(page.body.total >= 2);
   });
 

@@ -60,8 +60,9 @@ describe('users', () => {
   describe('GET /users', () => {
     it('lists the tenant’s users to any member; GET one carries its ETag', async () => {
       const clerk = await ctx.newUser(acme, { roles: [Role.Clerk] });
-      const list = await clerk.http.get(USERS, { query: { limit: 200 } });
+      const list = await clerk.http.get(USERS, { query: { pageSize: 100 } });
       assert.equal(list.status, 200);
+      assert.deepEqual([list.body.page, list.body.pageSize, list.body.total >= list.body.items.length], [1, 100, true]);
       assert.ok(list.body.items.some((u: { id: string }) => u.id === acme.userId));
       assert.ok(list.body.items.every((u: { tenantId: string }) => u.tenantId === acme.tenantId));
       const one = await clerk.http.get(`${USERS}/${clerk.userId}`);
@@ -70,7 +71,24 @@ describe('users', () => {
       const notModified = await clerk.http.get(`${USERS}/${clerk.userId}`, { headers: { 'if-none-match': one.headers.etag } });
       assert.equal(notModified.status, 304);
       assert.equal((await clerk.http.get(`${USERS}/not-an-id`)).body.code, 'invalid-id');
-      assert.equal((await clerk.http.get(USERS, { query: { limit: 'abc' } })).status, 400);
+      for (const query of [{ pageSize: 'abc' }, { pageSize: 101 }, { page: 0 }, { limit: 10 }, { offset: 1 }]) {
+        const bad = await clerk.http.get(USERS, { query });
+        assert.deepEqual([bad.status, bad.body.code], [400, 'validation-failed'], JSON.stringify(query));
+      }
+    });
+
+    it('pages oldest first: ?page&pageSize → { items, total, page, pageSize }', async () => {
+      const tenant = await ctx.newTenant();
+      const users = [tenant.userId];
+      for (let i = 0; i < 4; i++) users.push((await ctx.newUser(tenant, { roles: [Role.Clerk] })).userId);
+      const second = await tenant.http.get(USERS, { query: { page: 2, pageSize: 2 } });
+      assert.equal(second.status, 200);
+      assert.deepEqual(
+        { ids: second.body.items.map((u: { id: string }) => u.id), total: second.body.total, page: second.body.page, pageSize: second.body.pageSize },
+        { ids: users.slice(2, 4), total: 5, page: 2, pageSize: 2 },
+      );
+      const defaults = await tenant.http.get(USERS);
+      assert.deepEqual([defaults.body.items.length, defaults.body.total, defaults.body.page, defaults.body.pageSize], [5, 5, 1, 20]);
     });
   });
 

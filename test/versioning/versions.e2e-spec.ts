@@ -89,8 +89,12 @@ describe('Versioning (e2e)', () => {
     const current = await clerk.http.get(`${versionsPath(owner)}/current`);
     assert.equal(current.headers.etag, '"2"');
     assert.equal((await clerk.http.get(`${versionsPath(owner)}/current`, { headers: { 'if-none-match': '"2"' } })).status, 304);
-    const page = await clerk.http.get(versionsPath(owner), { query: { limit: 1, page: 2 } });
-    assert.deepEqual({ versions: page.body.items.map((v: { version: number }) => v.version), total: page.body.total }, { versions: [2], total: 2 });
+    const page = await clerk.http.get(versionsPath(owner), { query: { pageSize: 1, page: 2 } });
+    assert.deepEqual(
+      { versions: page.body.items.map((v: { version: number }) => v.version), total: page.body.total, page: page.body.page, pageSize: page.body.pageSize },
+      { versions: [2], total: 2, page: 2, pageSize: 1 },
+    );
+    assert.equal((await clerk.http.get(versionsPath(owner), { query: { pageSize: 101 } })).status, 400);
   });
 
   it('a multipart upload stores the file: size and sha256 computed by the server; /content streams it back with its type', async () => {

@@ -1,17 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { PageDto } from '../../common/http/page.dto';
 import { DocumentDto } from './document.dto';
 
 /** One page of documents; `items` and `total` come from one consistent read. */
-export class DocumentPageDto {
-  @ApiProperty({ type: [DocumentDto] })
-  items: DocumentDto[];
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  pageSize: number;
-
-  @ApiProperty({ example: 42, description: 'Documents matching the filters (all pages).' })
-  total: number;
-}
+export class DocumentPageDto extends PageDto(DocumentDto) {}

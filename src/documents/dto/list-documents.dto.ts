@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { PageQueryDto } from '../../common/http/page-query.dto';
 import { DOCUMENT_STATUSES, DocumentStatus } from '../document.schema';
 
 /** Query of `GET /documents`: equality filters and a page. */
-export class ListDocumentsDto {
+export class ListDocumentsDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: DOCUMENT_STATUSES, example: 'pending' })
   @IsOptional()
   @IsIn(DOCUMENT_STATUSES)
@@ -33,20 +33,4 @@ export class ListDocumentsDto {
   @IsString()
   @Length(1, 100)
   customerRef?: string;
-
-  @ApiPropertyOptional({ example: 1, minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  page?: number;
-
-  @ApiPropertyOptional({ example: 20, minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize?: number;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ACCOUNT_TYPES, AccountRecord, AccountType } from '../account.schema';
 import { CURRENCIES } from '../money';
+import { PageDto } from '../../common/http/page.dto';
 
 /** An account as the API shows it. */
 export class AccountDto {
@@ -43,16 +44,4 @@ export class AccountDto {
 }
 
 /** One page of accounts. */
-export class AccountPageDto {
-  @ApiProperty({ type: [AccountDto] })
-  items: AccountDto[];
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  pageSize: number;
-
-  @ApiProperty({ example: 1 })
-  total: number;
-}
+export class AccountPageDto extends PageDto(AccountDto) {}

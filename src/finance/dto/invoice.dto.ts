@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { INVOICE_STATUSES, InvoiceRecord, InvoiceStatus } from '../invoice.schema';
 import { CURRENCIES } from '../money';
+import { PageDto } from '../../common/http/page.dto';
 
 export class InvoiceLineDto {
   @ApiProperty({ example: 'Steel bracket M8' })
@@ -69,16 +70,4 @@ export class InvoiceDto {
 }
 
 /** One page of invoices, newest first. */
-export class InvoicePageDto {
-  @ApiProperty({ type: [InvoiceDto] })
-  items: InvoiceDto[];
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  pageSize: number;
-
-  @ApiProperty({ example: 1 })
-  total: number;
-}
+export class InvoicePageDto extends PageDto(InvoiceDto) {}

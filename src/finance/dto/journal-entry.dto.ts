@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ENTRY_KINDS, EntryKind, JournalEntryRecord } from '../journal-entry.schema';
+import { PageDto } from '../../common/http/page.dto';
 
 export class JournalLineDto {
   @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
@@ -73,16 +74,4 @@ export class JournalEntryDto {
 }
 
 /** One page of an account's journal entries, newest first. */
-export class JournalEntryPageDto {
-  @ApiProperty({ type: [JournalEntryDto] })
-  items: JournalEntryDto[];
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  pageSize: number;
-
-  @ApiProperty({ example: 1 })
-  total: number;
-}
+export class JournalEntryPageDto extends PageDto(JournalEntryDto) {}

@@ -5,7 +5,6 @@ import { validateSync } from 'class-validator';
 import { AllocateStockDto } from './allocate-stock.dto';
 import { CreateItemDto } from './create-item.dto';
 import { CreateOrderDto } from './create-order.dto';
-import { ListQueryDto } from './list-query.dto';
 import { MoveStageDto } from './move-stage.dto';
 import { ReceiveStockDto } from './receive-stock.dto';
 
@@ -64,12 +63,5 @@ describe('inventory DTOs', () => {
   it('MoveStageDto only knows the job-card stages', () => {
     assert.deepEqual(fieldsWithErrors(MoveStageDto, { from: 'queued', to: 'slitting' }), []);
     assert.deepEqual(fieldsWithErrors(MoveStageDto, { from: 'queued', to: 'shipped' }), ['to']);
-  });
-
-  it('ListQueryDto converts query strings explicitly and still refuses non-integers', () => {
-    assert.deepEqual(fieldsWithErrors(ListQueryDto, { page: '2', pageSize: '10' }), []);
-    assert.deepEqual(fieldsWithErrors(ListQueryDto, { page: 'two' }), ['page']);
-    assert.deepEqual(fieldsWithErrors(ListQueryDto, { pageSize: '1.5' }), ['pageSize']);
-    assert.deepEqual(fieldsWithErrors(ListQueryDto, { pageSize: '101' }), ['pageSize']);
   });
 });

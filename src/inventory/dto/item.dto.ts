@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ItemRecord } from '../item.schema';
+import { PageDto } from '../../common/http/page.dto';
 
 /** An item on the wire. */
 export class ItemDto {
@@ -46,16 +47,4 @@ export class ItemDto {
 }
 
 /** One page of items. */
-export class ItemPageDto {
-  @ApiProperty({ type: [ItemDto] })
-  items: ItemDto[];
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  pageSize: number;
-
-  @ApiProperty({ example: 42, description: 'Counted in the same snapshot as the page.' })
-  total: number;
-}
+export class ItemPageDto extends PageDto(ItemDto) {}

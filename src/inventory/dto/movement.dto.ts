@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MOVEMENT_TYPES, MovementRecord, MovementType } from '../movement.schema';
+import { PageDto } from '../../common/http/page.dto';
 
 /** One stock-ledger line on the wire. */
 export class MovementDto {
@@ -46,16 +47,4 @@ export class MovementDto {
 }
 
 /** One page of an item's ledger, oldest first. */
-export class MovementPageDto {
-  @ApiProperty({ type: [MovementDto] })
-  items: MovementDto[];
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  pageSize: number;
-
-  @ApiProperty({ example: 3, description: 'Counted in the same snapshot as the page.' })
-  total: number;
-}
+export class MovementPageDto extends PageDto(MovementDto) {}

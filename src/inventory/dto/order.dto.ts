@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ORDER_STAGES, ORDER_STATUSES, OrderRecord, OrderStage, OrderStatus } from '../order.schema';
+import { PageDto } from '../../common/http/page.dto';
 
 /** One allocated order line on the wire. */
 export class OrderLineDto {
@@ -72,16 +73,4 @@ export class OrderDto {
 }
 
 /** One page of orders, newest first. */
-export class OrderPageDto {
-  @ApiProperty({ type: [OrderDto] })
-  items: OrderDto[];
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  pageSize: number;
-
-  @ApiProperty({ example: 7, description: 'Counted in the same snapshot as the page.' })
-  total: number;
-}
+export class OrderPageDto extends PageDto(OrderDto) {}

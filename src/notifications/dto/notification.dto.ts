@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { NOTIFICATION_TYPES, NotificationType } from '../notification.schema';
 import type { StoredNotification } from '../notification.repository';
+import { PageDto } from '../../common/http/page.dto';
 
 /** A notification as its recipient sees it. */
 export class NotificationDto {
@@ -43,19 +44,7 @@ export class NotificationDto {
 }
 
 /** `GET /notifications`: one page, the total and the unread count from one snapshot. */
-export class NotificationPageDto {
-  @ApiProperty({ type: [NotificationDto] })
-  items: NotificationDto[];
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  pageSize: number;
-
-  @ApiProperty({ example: 3 })
-  total: number;
-
+export class NotificationPageDto extends PageDto(NotificationDto) {
   @ApiProperty({ example: 2 })
   unreadCount: number;
 }

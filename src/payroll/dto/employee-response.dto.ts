@@ -1,6 +1,7 @@
 import type { LeaveAdjustmentDoc } from '../leave-adjustment.schema';
 import type { EmployeeRecord } from '../employee.repository';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageDto } from '../../common/http/page.dto';
 
 /** Available days per leave type. */
 export class LeaveBalancesDto {
@@ -79,19 +80,7 @@ export class EmployeeResponseDto {
   updatedAt: string;
 }
 
-export class EmployeeListDto {
-  @ApiProperty({ type: [EmployeeResponseDto] })
-  items: EmployeeResponseDto[];
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 50 })
-  limit: number;
-
-  @ApiProperty({ example: 1, description: 'Counted in the same snapshot as the page.' })
-  total: number;
-}
+export class EmployeeListDto extends PageDto(EmployeeResponseDto) {}
 
 export class LeaveAdjustmentResponseDto {
   static from(a: LeaveAdjustmentDoc): LeaveAdjustmentResponseDto {

@@ -1,6 +1,7 @@
 import type { LeaveRequestRecord } from '../leave-request.repository';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LEAVE_STATUSES, LeaveStatus } from '../leave-request.schema';
+import { PageDto } from '../../common/http/page.dto';
 
 export class LeaveRequestResponseDto {
   static from(r: LeaveRequestRecord): LeaveRequestResponseDto {
@@ -65,16 +66,4 @@ export class LeaveRequestResponseDto {
   updatedAt: string;
 }
 
-export class LeaveRequestListDto {
-  @ApiProperty({ type: [LeaveRequestResponseDto] })
-  items: LeaveRequestResponseDto[];
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 50 })
-  limit: number;
-
-  @ApiProperty({ example: 1 })
-  total: number;
-}
+export class LeaveRequestListDto extends PageDto(LeaveRequestResponseDto) {}

@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsMongoId, IsOptional } from 'class-validator';
 import { TIMESHEET_STATUSES, TimesheetStatus } from '../timesheet.schema';
-import { ListQueryDto } from './list-query.dto';
+import { PageQueryDto } from '../../common/http/page-query.dto';
 import { IsIsoDate } from './payroll-validators';
 
-export class ListTimesheetsQueryDto extends ListQueryDto {
+export class ListTimesheetsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: '665f1c2e8b3e4a0012345678' })
   @IsOptional()
   @IsMongoId()

@@ -1,4 +1,3 @@
-import { Transform } from 'class-transformer';
 import { ValidateBy, ValidationOptions } from 'class-validator';
 import { isIsoDate, isIsoMonth } from '../payroll-dates';
 
@@ -25,7 +24,3 @@ export function IsQuarterHours(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
-
-/** Query strings are strings: turn a plain decimal integer into a number, leave anything else for the validators to refuse. */
-export const ToInt = (): PropertyDecorator =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value));

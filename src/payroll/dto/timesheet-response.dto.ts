@@ -2,6 +2,7 @@ import type { TimesheetRecord } from '../timesheet.repository';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TIMESHEET_STATUSES, TimesheetStatus } from '../timesheet.schema';
 import { TimesheetEntryDto } from './create-timesheet.dto';
+import { PageDto } from '../../common/http/page.dto';
 
 export class TimesheetResponseDto {
   static from(t: TimesheetRecord): TimesheetResponseDto {
@@ -70,16 +71,4 @@ export class TimesheetResponseDto {
   updatedAt: string;
 }
 
-export class TimesheetListDto {
-  @ApiProperty({ type: [TimesheetResponseDto] })
-  items: TimesheetResponseDto[];
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 50 })
-  limit: number;
-
-  @ApiProperty({ example: 1 })
-  total: number;
-}
+export class TimesheetListDto extends PageDto(TimesheetResponseDto) {}

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Role } from '../../auth/role';
 import type { UserRecord } from '../users.repository';
+import { PageDto } from '../../common/http/page.dto';
 
 /** A user as the API shows it: never a password or a hash. */
 export class UserResponseDto {
@@ -43,7 +44,4 @@ export class UserResponseDto {
   }
 }
 
-export class UserListResponseDto {
-  @ApiProperty({ type: [UserResponseDto] })
-  items: UserResponseDto[];
-}
+export class UserListResponseDto extends PageDto(UserResponseDto) {}

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { FileVersionRecord } from '../file-version.repository';
 import { OWNER_TYPES, OwnerType, versionLabel } from '../owner-type';
+import { PageDto } from '../../common/http/page.dto';
 
 /** One version of an owner's file, as the API returns it. */
 export class FileVersionDto {
@@ -67,16 +68,4 @@ export class FileVersionDto {
 }
 
 /** A page of an owner's versions, ordered by version number. */
-export class FileVersionListDto {
-  @ApiProperty({ type: [FileVersionDto] })
-  items: FileVersionDto[];
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 100 })
-  limit: number;
-
-  @ApiProperty({ example: 2, description: 'Number of versions of the owner (= the newest version number).' })
-  total: number;
-}
+export class FileVersionListDto extends PageDto(FileVersionDto) {}

@@ -127,11 +127,15 @@ export async function newFileVersion(caller: Caller, owner: Owner, file: Partial
   return res.body;
 }
 
-/** Every version of the owner, ordered by number (200 asserted). */
+/** Every version of the owner, ordered by number, page by page (200 asserted). */
 export async function listVersions(caller: Caller, owner: Owner): Promise<{ items: VersionView[]; total: number }> {
-  const res = await clientOf(caller).get(versionsPath(owner), { query: { limit: 500 } });
-  assert.equal(res.status, 200, `list versions: ${res.text}`);
-  return res.body;
+  const items: VersionView[] = [];
+  for (let page = 1; ; page++) {
+    const res = await clientOf(caller).get(versionsPath(owner), { query: { page, pageSize: 100 } });
+    assert.equal(res.status, 200, `list versions: ${res.text}`);
+    items.push(...(res.body.items as VersionView[]));
+    if (res.body.items.length < 100) return { items, total: res.body.total };
+  }
 }
 
 /**
