@@ -1,0 +1,88 @@
+/**
+ * Catalog features and strictness: views, validators (collMod, bypassDocumentValidation),
+ * hint validation, unsupported collations, the 16 MiB document limit.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { MongoServerError } from 'mongodb';
+import { Harness, rawCommand, startHarness } from '../spec-helpers';
+
+type Doc = { _id: string | number; [k: string]: any };
+
+describe('catalog and option strictness', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('views: reads run the pipeline over the source; writes fail with CommandNotSupportedOnView (166)', async () => {
+    const db = h.client.db(h.dbName());
+    await db.collection<Doc>('orders').insertMany([{ _id: 1, status: 'open', amount: 5 }, { _id: 2, status: 'paid', amount: 7 }]);
+    await db.createCollection('open_orders', { viewOn: 'orders', pipeline: [{ $match: { status: 'open' } }] });
+    const view = db.collection<Doc>('open_orders');
+    assert.deepEqual(await view.find().toArray(), [{ _id: 1, status: 'open', amount: 5 }]);
+    assert.equal(await view.countDocuments(), 1);
+    assert.equal(await view.estimatedDocumentCount(), 1);
+    assert.deepEqual(await view.distinct('amount'), [5]);
+    await assert.rejects(view.insertOne({ _id: 3 }), (e: MongoServerError) => e.code === 166);
+    const infos = await db.listCollections({ name: 'open_orders' }).toArray();
+    assert.equal(infos[0].type, 'view');
+  });
+
+  it('validators reject invalid documents (121) unless bypassDocumentValidation; collMod changes them', async () => {
+    const db = h.client.db(h.dbName());
+    await db.createCollection('v', { validator: { qty: { $gte: 0 } } });
+    const coll = db.collection<Doc>('v');
+    await coll.insertOne({ _id: 1, qty: 1 });
+    await assert.rejects(coll.insertOne({ _id: 2, qty: -1 }), (e: MongoServerError) => e.code === 121);
+    await assert.rejects(coll.updateOne({ _id: 1 }, { $inc: { qty: -5 } }), (e: MongoServerError) => e.code === 121);
+    await coll.insertOne({ _id: 3, qty: -1 }, { bypassDocumentValidation: true });
+    await db.command({ collMod: 'v', validator: {} });
+    await coll.updateOne({ _id: 1 }, { $inc: { qty: -5 } });
+    assert.equal((await coll.findOne({ _id: 1 }))?.qty, -4);
+  });
+
+  it('hint must name an existing index; only the simple collation is accepted', async () => {
+    const coll = h.client.db(h.dbName()).collection<Doc>('h');
+    await coll.insertOne({ _id: 1, a: 1 });
+    await coll.createIndex({ a: 1 });
+    assert.equal((await coll.find({ a: 1 }, { hint: 'a_1' }).toArray()).length, 1);
+    assert.equal((await coll.find({ a: 1 }, { hint: { a: 1 } }).toArray()).length, 1);
+    await assert.rejects(coll.find({ a: 1 }, { hint: 'b_1' }).toArray(), (e: MongoServerError) => e.code === 2);
+    await assert.rejects(coll.find({ a: 1 }, { collation: { locale: 'en', strength: 2 } }).toArray(), (e: MongoServerError) => e.code === 2 && /collation/.test(e.message));
+    assert.equal((await coll.find({ a: 1 }, { collation: { locale: 'simple' } }).toArray()).length, 1);
+  });
+
+  it('refuses documents over 16 MiB', async () => {
+    const db = h.dbName();
+    const chunk = 'y'.repeat(9 * 1024 * 1024);
+    const ins = await rawCommand(h.emu, { insert: 'big', documents: [{ _id: 1, a: chunk, b: chunk }] }, db);
+    assert.equal((ins.writeErrors as Doc[])[0].code, 2);
+    await rawCommand(h.emu, { insert: 'big', documents: [{ _id: 1, a: chunk }] }, db);
+    const upd = await rawCommand(h.emu, { update: 'big', updates: [{ q: { _id: 1 }, u: { $set: { b: chunk } } }] }, db);
+    assert.equal((upd.writeErrors as Doc[])[0].code, 17419);
+  });
+});
+
+describe('command parsing', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('rejects unknown fields of CRUD commands like mongod (40415), before executing anything', async () => {
+    const db = h.dbName();
+    const f = await rawCommand(h.emu, { find: 'c', fitler: { a: 1 } }, db);
+    assert.equal(f.code, 40415);
+    assert.equal(f.errmsg, "BSON field 'find.fitler' is an unknown field.");
+    const u = await rawCommand(h.emu, { update: 'c', updates: [{ q: {}, u: { $set: { a: 1 } }, upsert: true }, { q: {}, u: {}, mutli: true }] }, db);
+    assert.equal(u.code, 40415);
+    assert.equal(await h.client.db(db).collection('c').countDocuments(), 0, 'nothing executed');
+  });
+});

@@ -1,0 +1,244 @@
+/**
+ * find, getMore, killCursors, count, distinct and aggregate. Results are computed at the
+ * command's view (transaction snapshot, readConcern snapshot time, or latest) and served in
+ * batches through int64 cursor ids.
+ */
+import { BSON, Long } from 'bson';
+import { Doc, bsonTypeOf, canonicalKey, compareValues, isNumeric, isPlainObject, toNumber } from '../bson/values';
+import { CommandError } from '../errors';
+import { toLong } from '../cursors';
+import { runPipeline } from '../query/aggregate';
+import { compileFilter, MatchContext } from '../query/matcher';
+import { compileProjection } from '../query/projection';
+import { compileSort } from '../query/sort';
+import { pathCandidates } from '../query/paths';
+import { CommandContext, CommandSpec, collectionName, optBool, optDoc, optNumber } from './context';
+import { checkCollation, checkHint } from './options';
+
+const DEFAULT_BATCH = 101;
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+
+/** Takes up to `count` documents, stopping before the batch would exceed 16 MiB. */
+function takeBatch(docs: Doc[], from: number, count: number): Doc[] {
+  const out: Doc[] = [];
+  let bytes = 0;
+  for (let i = from; i < docs.length && out.length < count; i++) {
+    const size = BSON.calculateObjectSize(docs[i]);
+    if (out.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
+    bytes += size;
+    out.push(docs[i]);
+  }
+  return out;
+}
+
+/** Builds a `{cursor: {firstBatch, id, ns}}` reply, registering the rest for getMore. */
+export function cursorReply(ctx: CommandContext, ns: string, docs: Doc[], batchSize: number | undefined, singleBatch = false): Doc {
+  const size = batchSize === undefined || batchSize === 0 ? (batchSize === 0 ? 0 : DEFAULT_BATCH) : batchSize;
+  const first = takeBatch(docs, 0, size);
+  let id = 0n;
+  const extra: Doc = {};
+  if (ctx.atClusterTime) extra.atClusterTime = ctx.atClusterTime;
+  if (!singleBatch && first.length < docs.length) {
+    id = ctx.server.cursors.open(ns, docs, first.length, ctx.session?.key, ctx.txn?.id, extra);
+    ctx.txn?.cursorIds.add(id);
+  }
+  return { cursor: { firstBatch: first, id: toLong(id), ns, ...extra } };
+}
+
+/**
+ * The documents a read sees in `name`: the collection's visible documents, or for a view the
+ * output of its pipeline over its source (views on views resolve recursively).
+ */
+export function sourceDocs(ctx: CommandContext, name: string, filter?: unknown, depth = 0): Doc[] {
+  const coll = ctx.engine.collection(ctx.db, name);
+  const viewOn = coll?.options.viewOn;
+  if (typeof viewOn === 'string') {
+    if (depth > 20) throw new CommandError(5, 'View depth too deep or view cycle detected');
+    const base = sourceDocs(ctx, viewOn, undefined, depth + 1);
+    return runPipeline(base, (coll!.options.pipeline as unknown[]) ?? [], { resolveCollection: (n) => sourceDocs(ctx, n) });
+  }
+  return ctx.engine.scanDocs(coll, ctx.view, filter);
+}
+
+function checkBatchSize(v: number | undefined, field = 'batchSize'): void {
+  if (v !== undefined && v < 0) throw new CommandError(51024, `BSON field '${field}' value must be >= 0, actual value '${v}'`);
+}
+
+async function find(ctx: CommandContext): Promise<Doc> {
+  const name = collectionName(ctx);
+  const body = ctx.body;
+  const filter = body.filter ?? {};
+  if (!isPlainObject(filter)) throw new CommandError(14, "BSON field 'FindCommandRequest.filter' is the wrong type, expected type 'object'");
+  const vars = optDoc(body, 'let');
+  const pred = compileFilter(filter, vars);
+  // {$natural: ±1} is insertion order (or its reverse), not a field
+  const natural = isPlainObject(body.sort) && Object.keys(body.sort).length === 1 && '$natural' in body.sort ? toNumber(body.sort.$natural) : undefined;
+  const sort = natural === undefined ? compileSort(body.sort) : undefined;
+  const projSpec = optDoc(body, 'projection');
+  const projection = projSpec && Object.keys(projSpec).length ? compileProjection(projSpec) : undefined;
+  const skip = optNumber(body, 'skip', 0)!;
+  if (skip < 0) throw new CommandError(51024, `BSON field 'skip' value must be >= 0, actual value '${skip}'`);
+  const limit = optNumber(body, 'limit', 0)!;
+  const singleBatch = optBool(body, 'singleBatch');
+  if (limit < 0) {
+    throw new CommandError(51024, `BSON field 'limit' value must be >= 0, actual value '${limit}'`);
+  }
+  const batchSize = optNumber(body, 'batchSize');
+  checkBatchSize(batchSize);
+  checkCollation(body.collation);
+  checkHint(ctx.engine.collection(ctx.db, name), body.hint);
+  let matched: { doc: Doc; idx?: number }[] = [];
+  for (const doc of sourceDocs(ctx, name, natural === undefined ? filter : undefined)) {
+    const m: MatchContext = {};
+    if (pred(doc, m)) matched.push({ doc, idx: m.arrayIndex });
+  }
+  if (sort) matched.sort((a, b) => sort(a.doc, b.doc));
+  if (natural === -1) matched.reverse();
+  if (skip) matched = matched.slice(skip);
+  if (limit) matched = matched.slice(0, limit);
+  const docs = projection ? matched.map((m) => projection.apply(m.doc, m.idx, vars)) : matched.map((m) => m.doc);
+  return cursorReply(ctx, `${ctx.db}.${name}`, docs, batchSize, singleBatch);
+}
+
+function getMore(ctx: CommandContext): Doc {
+  const raw = ctx.body.getMore;
+  if (bsonTypeOf(raw) !== 'Long' && !isNumeric(raw)) throw new CommandError(14, "BSON field 'getMore.getMore' is the wrong type, expected type 'long'");
+  const id = bsonTypeOf(raw) === 'Long' ? (raw as Long).toBigInt() : BigInt(toNumber(raw));
+  const collection = ctx.body.collection;
+  if (typeof collection !== 'string') throw new CommandError(14, "BSON field 'getMore.collection' is missing but a required field");
+  const cursor = ctx.server.cursors.get(id);
+  if (!cursor) throw new CommandError(43, `cursor id ${id} not found`);
+  if (cursor.ns !== `${ctx.db}.${collection}`) {
+    throw new CommandError(13, `Requested getMore on namespace '${ctx.db}.${collection}', but cursor belongs to a different namespace ${cursor.ns}`);
+  }
+  if (cursor.sessionKey !== undefined && cursor.sessionKey !== ctx.session?.key) {
+    throw new CommandError(50738, `Cannot run getMore on cursor ${id}, which was created in session ${cursor.sessionKey}, in session ${ctx.session?.key ?? '(none)'}`);
+  }
+  if (cursor.txnId !== undefined && cursor.txnId !== ctx.txn?.id) {
+    throw new CommandError(50740, 'Cannot run getMore on cursor, which was created in a transaction, outside of that transaction');
+  }
+  const batchSize = optNumber(ctx.body, 'batchSize');
+  checkBatchSize(batchSize);
+  const batch = takeBatch(cursor.docs, cursor.pos, batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER);
+  cursor.pos += batch.length;
+  cursor.lastUse = Date.now();
+  let outId = cursor.id;
+  if (cursor.pos >= cursor.docs.length) {
+    ctx.server.cursors.kill(cursor.id);
+    outId = 0n;
+  }
+  return { cursor: { nextBatch: batch, id: toLong(outId), ns: cursor.ns, ...(cursor.extra ?? {}) } };
+}
+
+function killCursors(ctx: CommandContext): Doc {
+  collectionName(ctx);
+  const list = ctx.body.cursors;
+  if (!Array.isArray(list)) throw new CommandError(14, "BSON field 'killCursors.cursors' is missing but a required field");
+  const killed: Long[] = [];
+  const notFound: Long[] = [];
+  for (const raw of list) {
+    const id = bsonTypeOf(raw) === 'Long' ? (raw as Long).toBigInt() : BigInt(toNumber(raw));
+    if (ctx.server.cursors.kill(id)) killed.push(toLong(id));
+    else notFound.push(toLong(id));
+  }
+  return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [] };
+}
+
+function count(ctx: CommandContext): Doc {
+  const name = collectionName(ctx);
+  const q = ctx.body.query ?? {};
+  if (!isPlainObject(q)) throw new CommandError(14, "BSON field 'count.query' is the wrong type, expected type 'object'");
+  const pred = compileFilter(q);
+  checkCollation(ctx.body.collation);
+  checkHint(ctx.engine.collection(ctx.db, name), ctx.body.hint);
+  let n = 0;
+  for (const doc of sourceDocs(ctx, name, q)) if (pred(doc)) n++;
+  const skip = optNumber(ctx.body, 'skip', 0)!;
+  const limit = Math.abs(optNumber(ctx.body, 'limit', 0)!);
+  if (skip < 0) throw new CommandError(2, 'skip value is negative in count query');
+  n = Math.max(0, n - skip);
+  if (limit) n = Math.min(n, limit);
+  return { n };
+}
+
+function distinct(ctx: CommandContext): Doc {
+  const name = collectionName(ctx);
+  const key = ctx.body.key;
+  if (typeof key !== 'string') throw new CommandError(14, "BSON field 'distinct.key' is missing but a required field");
+  const q = ctx.body.query ?? {};
+  if (!isPlainObject(q)) throw new CommandError(14, "BSON field 'distinct.query' is the wrong type, expected type 'object'");
+  const pred = compileFilter(q);
+  checkCollation(ctx.body.collation);
+  const parts = key.split('.');
+  const seen = new Map<string, unknown>();
+  for (const doc of sourceDocs(ctx, name, q)) {
+    if (!pred(doc)) continue;
+    for (const c of pathCandidates(doc, parts)) {
+      if (c.expanded) continue;
+      const vals = Array.isArray(c.v) ? c.v : [c.v];
+      for (const v of vals) {
+        if (v === undefined) continue;
+        const k = canonicalKey(v);
+        if (!seen.has(k)) seen.set(k, v);
+      }
+    }
+  }
+  const values = [...seen.values()].sort(compareValues);
+  const reply: Doc = { values };
+  if (ctx.atClusterTime) reply.atClusterTime = ctx.atClusterTime;
+  return reply;
+}
+
+function aggregate(ctx: CommandContext): Doc {
+  const body = ctx.body;
+  const target = body.aggregate;
+  const pipeline = body.pipeline;
+  if (!Array.isArray(pipeline)) throw new CommandError(14, "BSON field 'aggregate.pipeline' is missing but a required field");
+  if (body.explain !== undefined) throw new CommandError(2, 'explain is not supported by the emulator');
+  const cursorOpt = body.cursor;
+  if (!isPlainObject(cursorOpt)) {
+    throw new CommandError(9, "The 'cursor' option is required, except for aggregate with the explain argument");
+  }
+  const batchSize = optNumber(cursorOpt, 'batchSize');
+  checkBatchSize(batchSize);
+  checkCollation(body.collation);
+  if (typeof target === 'string') checkHint(ctx.engine.collection(ctx.db, target), body.hint);
+  let input: Doc[] = [];
+  let ns: string;
+  if (typeof target === 'string') {
+    ns = `${ctx.db}.${target}`;
+    const first = pipeline[0];
+    input = sourceDocs(ctx, target, isPlainObject(first) && isPlainObject(first.$match) ? first.$match : undefined);
+  } else if (isNumeric(target) && toNumber(target) === 1) {
+    ns = `${ctx.db}.$cmd.aggregate`;
+    const first = isPlainObject(pipeline[0]) ? Object.keys(pipeline[0])[0] : undefined;
+    if (first === '$documents') {
+      const docs = (pipeline[0] as Doc).$documents;
+      input = Array.isArray(docs) ? (docs as Doc[]) : [];
+      pipeline.shift();
+    } else {
+      throw new CommandError(73, `${first ?? 'aggregate: 1'} is not supported by the emulator`);
+    }
+  } else {
+    throw new CommandError(73, `Invalid aggregate namespace`);
+  }
+  for (const st of pipeline) {
+    if (isPlainObject(st) && ('$out' in st || '$merge' in st) && ctx.txn) {
+      throw new CommandError(263, `${'$out' in st ? '$out' : '$merge'} cannot be used in a transaction`);
+    }
+  }
+  const out = runPipeline(input, pipeline, {
+    resolveCollection: (name) => sourceDocs(ctx, name),
+    vars: optDoc(body, 'let'),
+  });
+  return cursorReply(ctx, ns, out, batchSize);
+}
+
+export const readCommands: Record<string, CommandSpec> = {
+  find: { run: find, inTxn: true, snapshotRead: true },
+  getMore: { run: getMore, inTxn: true },
+  killCursors: { run: killCursors, inTxn: true },
+  count: { run: count },
+  distinct: { run: distinct, inTxn: true, snapshotRead: true },
+  aggregate: { run: aggregate, inTxn: true, snapshotRead: true },
+};

@@ -1,0 +1,476 @@
+/**
+ * Query filter matching with MongoDB semantics over BSON values.
+ *
+ * Written here rather than delegated to mingo because mingo compares Long and Decimal128
+ * wrongly (`{a: {$gt: 3}}` never matches a Long 5, `$type: 'long'` misclassifies), and
+ * the emulator keeps BSON types. Supports the positional `$` bookkeeping used by updates.
+ */
+import {
+  Doc,
+  TYPE_NUMBERS,
+  TypeOrder,
+  bsonTypeOf,
+  compareValues,
+  isNumeric,
+  isPlainObject,
+  toNumber,
+  typeAlias,
+  typeOrder,
+  valuesEqual,
+} from '../bson/values';
+import { CommandError, err } from '../errors';
+import { Candidate, pathCandidates } from './paths';
+import { evaluateExpression, Vars } from './expression';
+
+/** Receives the array position matched by the filter (for the positional `$` update operator). */
+export interface MatchContext {
+  arrayIndex?: number;
+}
+
+export type Predicate = (doc: Doc, ctx?: MatchContext) => boolean;
+type FieldTest = (cands: Candidate[]) => Candidate | null;
+
+const MATCHED: Candidate = { v: undefined, expanded: false };
+
+/** Compiles a filter document into a predicate. Throws CommandError(2) on invalid filters. */
+export function compileFilter(filter: unknown, vars?: Vars): Predicate {
+  if (filter === undefined || filter === null) return () => true;
+  if (!isPlainObject(filter)) throw err.badValue('filter must be an object');
+  const tests: Predicate[] = [];
+  for (const key of Object.keys(filter)) {
+    const value = filter[key];
+    if (value === undefined) continue;
+    if (key.startsWith('$')) tests.push(compileTopOperator(key, value, vars));
+    else tests.push(compileField(key, value, vars));
+  }
+  if (tests.length === 0) return () => true;
+  if (tests.length === 1) return tests[0];
+  return (doc, ctx) => {
+    for (const t of tests) if (!t(doc, ctx)) return false;
+    return true;
+  };
+}
+
+function compileTopOperator(op: string, value: unknown, vars?: Vars): Predicate {
+  switch (op) {
+    case '$and':
+    case '$or':
+    case '$nor': {
+      if (!Array.isArray(value) || value.length === 0) throw err.badValue(`${op} must be a nonempty array`);
+      const subs = value.map((v) => {
+        if (!isPlainObject(v)) throw err.badValue(`${op} argument's entries must be objects`);
+        return compileFilter(v, vars);
+      });
+      if (op === '$and') return (d, c) => subs.every((s) => s(d, c));
+      if (op === '$or') return (d, c) => subs.some((s) => s(d, c));
+      return (d) => !subs.some((s) => s(d));
+    }
+    case '$expr':
+      return (d) => truthy(evaluateExpression(value, d, vars));
+    case '$comment':
+      return () => true;
+    case '$where':
+      throw new CommandError(2, '$where is not supported by the emulator');
+    case '$text':
+      throw new CommandError(27, 'text index required for $text query');
+    case '$jsonSchema':
+      throw new CommandError(2, '$jsonSchema is not supported by the emulator');
+    case '$alwaysTrue':
+      return () => true;
+    case '$alwaysFalse':
+      return () => false;
+    default:
+      throw err.badValue(`unknown top level operator: ${op}. If you have a field name that starts with a '$' symbol, consider using $getField or $setField.`);
+  }
+}
+
+function truthy(v: unknown): boolean {
+  if (v === undefined || v === null || v === false) return false;
+  if (isNumeric(v)) return toNumber(v) !== 0;
+  return true;
+}
+
+function isOperatorObject(v: unknown): v is Doc {
+  if (!isPlainObject(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length > 0 && keys[0].startsWith('$');
+}
+
+function compileField(path: string, cond: unknown, vars?: Vars): Predicate {
+  const parts = path.split('.');
+  const test = compileCondition(cond, path, vars);
+  const generic: Predicate = (doc, ctx) => {
+    const cands = pathCandidates(doc, parts);
+    const hit = test(cands);
+    if (!hit) return false;
+    if (ctx && ctx.arrayIndex === undefined && hit.idx !== undefined) ctx.arrayIndex = hit.idx;
+    return true;
+  };
+  // Fast path for the most common filter shape, {field: "string"} on a top-level field:
+  // a string field equals a string value exactly when the strings are identical.
+  if (parts.length === 1 && typeof cond === 'string') {
+    const field = parts[0];
+    return (doc, ctx) => {
+      const v = doc[field];
+      if (typeof v === 'string') return v === cond;
+      return generic(doc, ctx);
+    };
+  }
+  return generic;
+}
+
+/** A condition on one path: a literal (equality), a regex, or an operator object. */
+function compileCondition(cond: unknown, path: string, vars?: Vars): FieldTest {
+  if (cond instanceof RegExp || bsonTypeOf(cond) === 'BSONRegExp') return regexTest(toRegExp(cond));
+  if (!isOperatorObject(cond)) return eqTest(cond);
+  const obj = cond;
+  const tests: FieldTest[] = [];
+  const keys = Object.keys(obj);
+  for (const op of keys) {
+    if (op === '$options') {
+      if (!('$regex' in obj)) throw err.badValue('$options needs a $regex');
+      continue;
+    }
+    if (op === '$regex') {
+      tests.push(regexTest(buildRegex(obj.$regex, obj.$options)));
+      continue;
+    }
+    tests.push(compileOperator(op, obj[op], path, vars));
+  }
+  if (tests.length === 1) return tests[0];
+  return (cands) => {
+    let first: Candidate | null = null;
+    for (const t of tests) {
+      const r = t(cands);
+      if (!r) return null;
+      first ??= r;
+    }
+    return first;
+  };
+}
+
+function eqTest(value: unknown): FieldTest {
+  if (value === null || value === undefined) {
+    return (cands) => {
+      for (const c of cands) if (c.v === null || c.v === undefined) return c;
+      return null;
+    };
+  }
+  return (cands) => {
+    for (const c of cands) if (c.v !== undefined && valuesEqual(c.v, value)) return c;
+    return null;
+  };
+}
+
+/** Range comparisons only match values of the same canonical type (MongoDB's type bracketing). */
+function cmpTest(value: unknown, accept: (c: number) => boolean): FieldTest {
+  const bracket = typeOrder(value);
+  const nullOperand = value === null;
+  return (cands) => {
+    for (const c of cands) {
+      if (nullOperand) {
+        if ((c.v === null || c.v === undefined) && accept(0)) return c;
+        continue;
+      }
+      if (c.v === undefined) continue;
+      const o = typeOrder(c.v);
+      if (bracket === TypeOrder.MinKey || bracket === TypeOrder.MaxKey) {
+        if (accept(compareValues(c.v, value))) return c;
+        continue;
+      }
+      if (o !== bracket) continue;
+      if (bracket === TypeOrder.Number && (Number.isNaN(toNumber(c.v)) || Number.isNaN(toNumber(value)))) {
+        // NaN only equals NaN; it is neither greater nor less than numbers in a range query.
+        if (Number.isNaN(toNumber(c.v)) && Number.isNaN(toNumber(value)) && accept(0)) return c;
+        continue;
+      }
+      if (accept(compareValues(c.v, value))) return c;
+    }
+    return null;
+  };
+}
+
+function toRegExp(v: unknown): RegExp {
+  if (v instanceof RegExp) return v;
+  const r = v as { pattern: string; options: string };
+  return buildRegex(r.pattern, r.options);
+}
+
+function buildRegex(pattern: unknown, options: unknown): RegExp {
+  let source: string;
+  let flags = '';
+  if (pattern instanceof RegExp) {
+    source = pattern.source;
+    flags = pattern.flags;
+  } else if (bsonTypeOf(pattern) === 'BSONRegExp') {
+    source = (pattern as { pattern: string }).pattern;
+    flags = (pattern as { options: string }).options;
+  } else if (typeof pattern === 'string') {
+    source = pattern;
+  } else {
+    throw err.badValue('$regex has to be a string');
+  }
+  if (typeof options === 'string') flags = options;
+  let jsFlags = '';
+  for (const f of flags) {
+    if (f === 'i' || f === 'm' || f === 's') {
+      if (!jsFlags.includes(f)) jsFlags += f;
+    } else if (f === 'x') {
+      source = stripExtended(source);
+    } else if (f === 'u' || f === 'g') {
+      // not meaningful for matching
+    } else {
+      throw err.badValue(`invalid flag in regex options: ${f}`);
+    }
+  }
+  try {
+    return new RegExp(source, jsFlags);
+  } catch (e) {
+    throw err.badValue(`Regular expression is invalid: ${(e as Error).message}`);
+  }
+}
+
+/** The `x` regex option: drop unescaped whitespace and `#` comments. */
+function stripExtended(source: string): string {
+  let out = '';
+  let inComment = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (inComment) {
+      if (c === '\n') inComment = false;
+      continue;
+    }
+    if (c === '\\' && i + 1 < source.length) {
+      out += c + source[++i];
+      continue;
+    }
+    if (c === '#') {
+      inComment = true;
+      continue;
+    }
+    if (/\s/.test(c)) continue;
+    out += c;
+  }
+  return out;
+}
+
+function regexTest(re: RegExp): FieldTest {
+  return (cands) => {
+    for (const c of cands) {
+      const v = c.v;
+      if (typeof v === 'string') {
+        re.lastIndex = 0;
+        if (re.test(v)) return c;
+      } else if (bsonTypeOf(v) === 'BSONSymbol') {
+        if (re.test(String((v as { value: unknown }).value))) return c;
+      } else if (v instanceof RegExp || bsonTypeOf(v) === 'BSONRegExp') {
+        const r = toRegExp(v);
+        if (r.source === re.source && r.flags === re.flags) return c;
+      }
+    }
+    return null;
+  };
+}
+
+function inTest(values: unknown, op: string): FieldTest {
+  if (!Array.isArray(values)) throw err.badValue(`${op} needs an array`);
+  const tests = values.map((v) => {
+    if (isOperatorObject(v)) throw err.badValue('cannot nest $ under $in');
+    return v instanceof RegExp || bsonTypeOf(v) === 'BSONRegExp' ? regexTest(toRegExp(v)) : eqTest(v);
+  });
+  return (cands) => {
+    for (const t of tests) {
+      const r = t(cands);
+      if (r) return r;
+    }
+    return null;
+  };
+}
+
+function not(t: FieldTest): FieldTest {
+  return (cands) => (t(cands) ? null : MATCHED);
+}
+
+function typeMatches(v: unknown, spec: unknown): boolean {
+  const alias = typeAlias(v);
+  if (typeof spec === 'string') {
+    if (spec === 'number') return alias === 'int' || alias === 'long' || alias === 'double' || alias === 'decimal';
+    if (!(spec in TYPE_NUMBERS)) throw err.badValue(`Unknown type name alias: ${spec}`);
+    return alias === spec;
+  }
+  if (isNumeric(spec)) {
+    const n = toNumber(spec);
+    const entry = Object.entries(TYPE_NUMBERS).find(([, num]) => num === n);
+    if (!entry) throw err.badValue(`Invalid numerical type code: ${n}`);
+    return alias === entry[0];
+  }
+  throw err.typeMismatch('type must be represented as a number or a string');
+}
+
+function compileOperator(op: string, value: unknown, path: string, vars?: Vars): FieldTest {
+  switch (op) {
+    case '$eq':
+      return eqTest(value);
+    case '$ne':
+      return not(eqTest(value));
+    case '$gt':
+      return cmpTest(value, (c) => c > 0);
+    case '$gte':
+      return cmpTest(value, (c) => c >= 0);
+    case '$lt':
+      return cmpTest(value, (c) => c < 0);
+    case '$lte':
+      return cmpTest(value, (c) => c <= 0);
+    case '$in':
+      return inTest(value, '$in');
+    case '$nin':
+      return not(inTest(value, '$nin'));
+    case '$exists': {
+      const want = truthy(value);
+      return (cands) => {
+        const found = cands.find((c) => c.v !== undefined);
+        if (want) return found ?? null;
+        return found ? null : MATCHED;
+      };
+    }
+    case '$type': {
+      const specs = Array.isArray(value) ? value : [value];
+      for (const s of specs) typeMatches(null, s); // validates aliases eagerly
+      return (cands) => {
+        for (const c of cands) {
+          if (c.v === undefined) continue;
+          for (const s of specs) {
+            if (typeAlias(c.v) === 'array' && c.expanded === false && s !== 'array' && toNumber(s) !== 4) continue;
+            if (typeMatches(c.v, s)) return c;
+          }
+        }
+        return null;
+      };
+    }
+    case '$size': {
+      if (!isNumeric(value)) throw err.badValue('$size needs a number');
+      const n = toNumber(value);
+      if (!Number.isInteger(n) || n < 0) throw err.badValue('$size may only be applied to a non-negative integer');
+      return (cands) => {
+        for (const c of cands) if (!c.expanded && Array.isArray(c.v) && c.v.length === n) return c;
+        return null;
+      };
+    }
+    case '$mod': {
+      if (!Array.isArray(value) || value.length !== 2) throw err.badValue('malformed mod, needs to be an array of length 2');
+      const d = Math.trunc(toNumber(value[0]));
+      const r = Math.trunc(toNumber(value[1]));
+      if (d === 0) throw err.badValue('divisor cannot be 0');
+      return (cands) => {
+        for (const c of cands) {
+          if (!isNumeric(c.v)) continue;
+          if (Math.trunc(toNumber(c.v)) % d === r) return c;
+        }
+        return null;
+      };
+    }
+    case '$all': {
+      if (!Array.isArray(value)) throw err.badValue('$all needs an array');
+      if (value.length === 0) return () => null;
+      const tests = value.map((v) => {
+        if (isPlainObject(v) && '$elemMatch' in v) return compileOperator('$elemMatch', v.$elemMatch, path, vars);
+        if (v instanceof RegExp || bsonTypeOf(v) === 'BSONRegExp') return regexTest(toRegExp(v));
+        return eqTest(v);
+      });
+      return (cands) => {
+        let first: Candidate | null = null;
+        for (const t of tests) {
+          const r = t(cands);
+          if (!r) return null;
+          first ??= r;
+        }
+        return first;
+      };
+    }
+    case '$elemMatch': {
+      if (!isPlainObject(value)) throw err.badValue('$elemMatch needs an Object');
+      const keys = Object.keys(value);
+      const valueMode = keys.length > 0 && keys.every((k) => k.startsWith('$') && k !== '$and' && k !== '$or' && k !== '$nor' && k !== '$expr');
+      const elemTest: (e: unknown) => boolean = valueMode
+        ? (() => {
+            const t = compileCondition(value, path, vars);
+            return (e: unknown) => t([{ v: e, expanded: false }, ...(Array.isArray(e) ? e.map((x) => ({ v: x, expanded: true })) : [])]) !== null;
+          })()
+        : (() => {
+            const p = compileFilter(value, vars);
+            return (e: unknown) => isPlainObject(e) && p(e);
+          })();
+      return (cands) => {
+        for (const c of cands) {
+          if (c.expanded || !Array.isArray(c.v)) continue;
+          for (let k = 0; k < c.v.length; k++) {
+            if (elemTest(c.v[k])) return { v: c.v[k], idx: c.idx ?? k, expanded: false };
+          }
+        }
+        return null;
+      };
+    }
+    case '$not': {
+      if (value instanceof RegExp || bsonTypeOf(value) === 'BSONRegExp') return not(regexTest(toRegExp(value)));
+      if (!isPlainObject(value)) throw err.badValue('$not needs a regex or a document');
+      if (Object.keys(value).length === 0) throw err.badValue('$not cannot be empty');
+      return not(compileCondition(value, path, vars));
+    }
+    case '$bitsAllSet':
+    case '$bitsAnySet':
+    case '$bitsAllClear':
+    case '$bitsAnyClear':
+      return bitsTest(op, value);
+    case '$comment':
+      return (cands) => cands[0] ?? MATCHED;
+    case '$geoWithin':
+    case '$geoIntersects':
+    case '$near':
+    case '$nearSphere':
+      throw new CommandError(2, `${op} is not supported by the emulator`);
+    default:
+      throw err.badValue(`unknown operator: ${op}`);
+  }
+}
+
+function bitsTest(op: string, value: unknown): FieldTest {
+  let mask = 0n;
+  if (Array.isArray(value)) for (const p of value) mask |= 1n << BigInt(toNumber(p));
+  else if (isNumeric(value)) mask = BigInt(Math.trunc(toNumber(value)));
+  else throw err.badValue(`${op} takes an Array, a number, or a BinData but received: ${typeAlias(value)}`);
+  return (cands) => {
+    for (const c of cands) {
+      if (!isNumeric(c.v)) continue;
+      const n = toNumber(c.v);
+      if (!Number.isInteger(n)) continue;
+      const b = BigInt.asUintN(64, BigInt(n));
+      const hit = b & mask;
+      const ok =
+        op === '$bitsAllSet' ? hit === mask : op === '$bitsAnySet' ? hit !== 0n : op === '$bitsAllClear' ? hit === 0n : hit !== mask;
+      if (ok) return c;
+    }
+    return null;
+  };
+}
+
+/**
+ * Canonical `_id` values the filter pins (`{_id: v}`, `{_id: {$eq: v}}`, `{_id: {$in: [...]}}`),
+ * so collection scans can become direct lookups. Undefined when the filter does not pin `_id`.
+ */
+export function pinnedIds(filter: unknown): unknown[] | undefined {
+  if (!isPlainObject(filter) || !('_id' in filter)) return undefined;
+  const v = filter._id;
+  if (v instanceof RegExp || bsonTypeOf(v) === 'BSONRegExp') return undefined;
+  if (isPlainObject(v)) {
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === '$eq' && !isPlainObject(v.$eq) && !Array.isArray(v.$eq)) return [v.$eq];
+    if (keys.length === 1 && keys[0] === '$in' && Array.isArray(v.$in)) {
+      if (v.$in.some((x) => x instanceof RegExp || bsonTypeOf(x) === 'BSONRegExp' || x === null || Array.isArray(x))) return undefined;
+      return v.$in;
+    }
+    if (keys.length > 0 && keys[0].startsWith('$')) return undefined;
+    return [v];
+  }
+  if (Array.isArray(v) || v === null) return undefined;
+  return [v];
+}

@@ -1,0 +1,503 @@
+/**
+ * The MVCC storage engine: catalog, snapshot reads, document-level write locks held by
+ * transactions, unique-index enforcement, commit/abort, history pruning and the TTL monitor.
+ *
+ * Every write primitive here is synchronous, so a command's check-and-apply is atomic (JS is
+ * single-threaded). A non-transactional write that meets a document or unique key held by an
+ * open transaction throws {@link Blocked}; the command layer waits for that transaction to end
+ * and re-evaluates. A transactional write that meets another transaction's lock, or a document
+ * committed after its snapshot, fails with WriteConflict and its transaction is aborted.
+ */
+import { BSON } from 'bson';
+import { Doc, canonicalKey, isPlainObject } from '../bson/values';
+import { formatValue } from '../bson/format';
+import { CommandError, err } from '../errors';
+import { compileFilter } from '../query/matcher';
+import { Transaction } from '../sessions/transaction';
+import { Clock } from './clock';
+import { Collection, CollectionOptions, DocRecord } from './collection';
+import { candidates } from './planner';
+import { CollectionIndex, IndexKey } from './collection-index';
+
+/** Where a read or write happens: inside a transaction, at a snapshot time, or on the latest state. */
+export interface View {
+  txn?: Transaction;
+  /** Snapshot time for reads outside transactions (readConcern snapshot); undefined = latest. */
+  ts?: number;
+  /** bypassDocumentValidation was set on the write command. */
+  bypassValidation?: boolean;
+}
+
+const MAX_DOC = 16 * 1024 * 1024;
+
+/** Thrown by a non-transactional write that must wait for `txn` to end, then retry. */
+export class Blocked {
+  constructor(readonly txn: Transaction) {}
+}
+
+export interface EngineOptions {
+  /** How long history is kept for `atClusterTime` reads. */
+  historyWindowMs: number;
+  /** Cap on versions kept per document beyond what open transactions need. */
+  maxVersionsPerDoc: number;
+}
+
+/** A visible document and its record. */
+export interface Row {
+  rec: DocRecord;
+  doc: Doc;
+}
+
+export class StorageEngine {
+  readonly clock = new Clock();
+  readonly dbs = new Map<string, Map<string, Collection>>();
+  readonly openTxns = new Set<Transaction>();
+  /** Snapshot reads earlier than this may miss pruned history → SnapshotTooOld. */
+  private globalFloor = 0;
+  /** Called when the engine aborts a transaction on its own (conflict, drop, reaper). */
+  onAbort?: (txn: Transaction) => void;
+
+  constructor(readonly options: EngineOptions) {}
+
+  // ---------------------------------------------------------------- catalog
+
+  collection(db: string, name: string): Collection | undefined {
+    return this.dbs.get(db)?.get(name);
+  }
+
+  /** Gets or implicitly creates a collection (as an insert or createIndexes does). */
+  ensureCollection(db: string, name: string, options?: CollectionOptions): { coll: Collection; created: boolean } {
+    const existing = this.collection(db, name);
+    if (existing) return { coll: existing, created: false };
+    if (!options?.viewOn) this.ensureNotView(db, name);
+    validateCollectionName(db, name);
+    let colls = this.dbs.get(db);
+    if (!colls) {
+      colls = new Map();
+      this.dbs.set(db, colls);
+    }
+    const coll = new Collection(db, name, options);
+    colls.set(name, coll);
+    return { coll, created: true };
+  }
+
+  private ensureNotView(_db: string, _name: string): void {
+    // a missing namespace is never a view
+  }
+
+  /** Writes to a view fail like mongod (CommandNotSupportedOnView, 166). */
+  writable(coll: Collection): Collection {
+    if (coll.options.viewOn !== undefined) throw new CommandError(166, `Namespace ${coll.ns} is a view, not a collection`);
+    return coll;
+  }
+
+  dropCollection(db: string, name: string): boolean {
+    const coll = this.collection(db, name);
+    if (!coll) return false;
+    for (const txn of [...this.openTxns]) {
+      if (txn.writes.has(coll)) this.abort(txn, `collection ${coll.ns} was dropped`);
+    }
+    this.dbs.get(db)!.delete(name);
+    if (this.dbs.get(db)!.size === 0) this.dbs.delete(db);
+    return true;
+  }
+
+  dropDatabase(db: string): void {
+    const colls = this.dbs.get(db);
+    if (!colls) return;
+    for (const name of [...colls.keys()]) this.dropCollection(db, name);
+    this.dbs.delete(db);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** Fails with SnapshotTooOld when `ts` is older than the kept history. */
+  checkSnapshotTime(ts: number): void {
+    if (ts < this.globalFloor) {
+      throw new CommandError(239, `Read timestamp ${formatValue(Clock.toTimestamp(ts))} is older than the oldest available timestamp.`);
+    }
+  }
+
+  /** The document of `rec` as `view` sees it (a transaction sees its own pending writes). */
+  read(coll: Collection, rec: DocRecord, view: View): Doc | null {
+    const txn = view.txn;
+    if (txn) {
+      const pending = txn.writes.get(coll)?.get(rec.key);
+      if (pending !== undefined) return pending;
+      return rec.visibleAt(txn.snapshotTs);
+    }
+    if (view.ts !== undefined && view.ts < rec.floor) {
+      throw new CommandError(239, `Read timestamp is older than the oldest available history of a document.`);
+    }
+    return rec.visibleAt(view.ts);
+  }
+
+  /** Like {@link scan} but only the documents (the read path; avoids per-row objects). */
+  scanDocs(coll: Collection | undefined, view: View, filter?: unknown): Doc[] {
+    if (!coll) return [];
+    const out: Doc[] = [];
+    const recs = filter === undefined ? undefined : candidates(coll, filter);
+    if (!view.txn && view.ts === undefined) {
+      // latest committed state: the last version of each record
+      for (const rec of recs ?? coll.records.values()) {
+        const v = rec.versions;
+        if (v.length === 0) continue;
+        const doc = v[v.length - 1].doc;
+        if (doc) out.push(doc);
+      }
+      return out;
+    }
+    for (const rec of recs ?? coll.records.values()) {
+      const doc = this.read(coll, rec, view);
+      if (doc) out.push(doc);
+    }
+    return out;
+  }
+
+  /**
+   * Visible documents, in natural order or in the order of the index the planner picks for
+   * `filter`. The result is a superset of the matches: callers apply the full filter.
+   */
+  scan(coll: Collection | undefined, view: View, filter?: unknown): Row[] {
+    if (!coll) return [];
+    const out: Row[] = [];
+    const recs = filter === undefined ? undefined : candidates(coll, filter);
+    for (const rec of recs ?? coll.records.values()) {
+      const doc = this.read(coll, rec, view);
+      if (doc) out.push({ rec, doc });
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Inserts `doc` (which must carry `_id`). */
+  insert(coll: Collection, doc: Doc, view: View): void {
+    this.writable(coll);
+    const key = canonicalKey(doc._id);
+    let rec = coll.records.get(key);
+    const txn = view.txn;
+    if (rec) {
+      if (txn) {
+        this.checkTxnCanWrite(coll, rec, txn);
+        if (this.read(coll, rec, view)) throw duplicateKey(coll, coll.indexes.get('_id_')!, { _id: doc._id });
+      } else {
+        if (rec.lock) throw new Blocked(rec.lock);
+        if (rec.latest()?.doc) throw duplicateKey(coll, coll.indexes.get('_id_')!, { _id: doc._id });
+      }
+    } else {
+      rec = new DocRecord(key, doc._id);
+    }
+    this.write(coll, rec, null, doc, view);
+  }
+
+  /** Replaces the document of `rec` (as seen by `view`) with `next`. */
+  update(coll: Collection, rec: DocRecord, prev: Doc, next: Doc, view: View): void {
+    this.writable(coll);
+    if (view.txn) this.checkTxnCanWrite(coll, rec, view.txn);
+    else if (rec.lock) throw new Blocked(rec.lock);
+    this.write(coll, rec, prev, next, view);
+  }
+
+  /** Deletes the document of `rec`. */
+  remove(coll: Collection, rec: DocRecord, prev: Doc, view: View): void {
+    this.writable(coll);
+    if (view.txn) this.checkTxnCanWrite(coll, rec, view.txn);
+    else if (rec.lock) throw new Blocked(rec.lock);
+    this.write(coll, rec, prev, null, view);
+  }
+
+  /**
+   * A transaction may write a document only if no other transaction holds it and nobody
+   * committed a newer version after its snapshot (first committer wins). Otherwise the
+   * transaction is aborted and the write fails with WriteConflict.
+   */
+  private checkTxnCanWrite(coll: Collection, rec: DocRecord, txn: Transaction): void {
+    if (rec.lock && rec.lock !== txn) this.conflict(txn, `document in ${coll.ns} is locked by another transaction`);
+    if (rec.lock !== txn) {
+      const latest = rec.latest();
+      if (latest && latest.ts > txn.snapshotTs) this.conflict(txn, `document in ${coll.ns} was changed after the transaction's snapshot`);
+    }
+  }
+
+  private conflict(txn: Transaction, why: string): never {
+    this.abort(txn, `write conflict: ${why}`);
+    throw err.writeConflict();
+  }
+
+  private validate(coll: Collection, prev: Doc | null, next: Doc): void {
+    const v = coll.options.validator;
+    if (!v || !isPlainObject(v) || coll.options.validationLevel === 'off') return;
+    const pred = compileFilter(v);
+    if (pred(next)) return;
+    if (coll.options.validationLevel === 'moderate' && prev && !pred(prev)) return;
+    if (coll.options.validationAction === 'warn') return;
+    throw new CommandError(121, 'Document failed validation', {
+      errInfo: { failingDocumentId: next._id, details: { operatorName: Object.keys(v)[0] ?? '$and', specifiedAs: v, reason: 'filter did not match' } },
+    });
+  }
+
+  private write(coll: Collection, rec: DocRecord, prev: Doc | null, next: Doc | null, view: View): void {
+    if (next) {
+      const size = BSON.calculateObjectSize(next);
+      if (size > MAX_DOC) {
+        throw prev
+          ? new CommandError(17419, `Resulting document after update is larger than ${MAX_DOC}`)
+          : new CommandError(2, `object to insert too large. size in bytes: ${size}, max size: ${MAX_DOC}`);
+      }
+      if (!view.bypassValidation) this.validate(coll, prev, next);
+    }
+    const txn = view.txn;
+    const changes: { ix: CollectionIndex; added: IndexKey[]; removed: IndexKey[] }[] = [];
+    for (const ix of coll.uniqueIndexes()) {
+      const before = ix.keysOf(prev);
+      const after = ix.keysOf(next);
+      const beforeSet = new Set(before.map((k) => k.str));
+      const afterSet = new Set(after.map((k) => k.str));
+      const added = after.filter((k) => !beforeSet.has(k.str));
+      const removed = before.filter((k) => !afterSet.has(k.str));
+      if (added.length === 0 && removed.length === 0) continue;
+      for (const k of added) {
+        if (txn) {
+          const local = txn.localKeys.get(ix)?.get(k.str);
+          if (local !== undefined) {
+            if (local !== null && local !== rec.key) throw duplicateKey(coll, ix, k.value);
+            continue;
+          }
+          const holder = ix.reserved.get(k.str);
+          if (holder && holder !== txn && holder.isOpen) this.conflict(txn, `unique key in ${coll.ns} index ${ix.name} is reserved by another transaction`);
+          const e = ix.entries.get(k.str);
+          if (e && e.ts > txn.snapshotTs) this.conflict(txn, `unique key in ${coll.ns} index ${ix.name} changed after the transaction's snapshot`);
+          if (e?.owner && e.owner !== rec.key) throw duplicateKey(coll, ix, k.value);
+        } else {
+          const holder = ix.reserved.get(k.str);
+          if (holder && holder.isOpen) throw new Blocked(holder);
+          const e = ix.entries.get(k.str);
+          if (e?.owner && e.owner !== rec.key) throw duplicateKey(coll, ix, k.value);
+        }
+      }
+      changes.push({ ix, added, removed });
+    }
+
+    // All checks passed: apply.
+    if (coll.records.get(rec.key) !== rec) {
+      coll.records.delete(rec.key);
+      coll.records.set(rec.key, rec);
+    }
+    coll.addPostings(rec, next);
+    if (txn) {
+      if (rec.lock !== txn) {
+        rec.lock = txn;
+        txn.locked.push(rec);
+      }
+      txn.pendingFor(coll).set(rec.key, next);
+      for (const { ix, added, removed } of changes) {
+        const local = txn.localKeysFor(ix);
+        for (const k of removed) {
+          local.set(k.str, null);
+          ix.reserved.set(k.str, txn);
+        }
+        for (const k of added) {
+          local.set(k.str, rec.key);
+          ix.reserved.set(k.str, txn);
+        }
+      }
+      return;
+    }
+    const ts = this.clock.tick();
+    rec.versions.push({ ts, doc: next });
+    for (const { ix, added, removed } of changes) {
+      for (const k of removed) {
+        const e = ix.entries.get(k.str);
+        if (e && e.owner === rec.key) ix.entries.set(k.str, { owner: null, ts });
+      }
+      for (const k of added) ix.entries.set(k.str, { owner: rec.key, ts });
+    }
+    this.prune(coll, rec);
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  begin(sessionKey: string, txnNumber: number, snapshotTs?: number): Transaction {
+    const txn = new Transaction(sessionKey, txnNumber, snapshotTs ?? this.clock.now());
+    this.openTxns.add(txn);
+    return txn;
+  }
+
+  /** Makes all of the transaction's writes visible at one new commit time. Cannot fail. */
+  commit(txn: Transaction): void {
+    if (!txn.isOpen) return;
+    let ts: number | undefined;
+    if (txn.writes.size > 0) {
+      ts = this.clock.tick();
+      for (const [coll, writes] of txn.writes) {
+        for (const [key, doc] of writes) {
+          const rec = coll.records.get(key);
+          if (rec) rec.versions.push({ ts, doc });
+        }
+      }
+      for (const [ix, local] of txn.localKeys) {
+        for (const [k, owner] of local) {
+          ix.entries.set(k, { owner, ts });
+          if (ix.reserved.get(k) === txn) ix.reserved.delete(k);
+        }
+      }
+    }
+    this.release(txn);
+    this.openTxns.delete(txn);
+    txn.finish('committed');
+    if (ts !== undefined) {
+      for (const [coll, writes] of txn.writes) {
+        for (const key of writes.keys()) {
+          const rec = coll.records.get(key);
+          if (rec) this.prune(coll, rec);
+        }
+      }
+    }
+  }
+
+  /** Discards the transaction's writes and releases its locks and reserved keys. */
+  abort(txn: Transaction, reason?: string): void {
+    if (!txn.isOpen) return;
+    for (const [ix, local] of txn.localKeys) {
+      for (const k of local.keys()) if (ix.reserved.get(k) === txn) ix.reserved.delete(k);
+    }
+    this.release(txn);
+    for (const [coll, writes] of txn.writes) {
+      for (const key of writes.keys()) {
+        const rec = coll.records.get(key);
+        if (!rec) continue;
+        if (rec.versions.length === 0 && !rec.lock) {
+          coll.records.delete(key);
+          coll.dropPostings(rec);
+        } else coll.refreshPostings(rec, undefined);
+      }
+    }
+    txn.writes.clear();
+    txn.localKeys.clear();
+    this.openTxns.delete(txn);
+    txn.finish('aborted', reason);
+    this.onAbort?.(txn);
+  }
+
+  private release(txn: Transaction): void {
+    for (const rec of txn.locked) if (rec.lock === txn) rec.lock = undefined;
+    txn.locked.length = 0;
+  }
+
+  // ---------------------------------------------------------------- history
+
+  /** Oldest time some reader may still need. */
+  private horizon(): { horizon: number; oldestTxn: number } {
+    let oldestTxn = Infinity;
+    for (const t of this.openTxns) if (t.snapshotTs < oldestTxn) oldestTxn = t.snapshotTs;
+    const window = this.clock.ago(this.options.historyWindowMs);
+    return { horizon: Math.min(oldestTxn, window), oldestTxn };
+  }
+
+  /** Drops versions no reader can need any more. */
+  prune(coll: Collection, rec: DocRecord): void {
+    const v = rec.versions;
+    if (v.length <= 1 && !(v.length === 1 && v[0].doc === null)) return;
+    const { horizon, oldestTxn } = this.horizon();
+    let j = -1;
+    for (let i = v.length - 1; i >= 0; i--) {
+      if (v[i].ts <= horizon) {
+        j = i;
+        break;
+      }
+    }
+    let drop = j > 0 ? j : 0;
+    if (v.length - drop > this.options.maxVersionsPerDoc) {
+      // bounded history: keep at least the version visible to the oldest open transaction
+      let keepFrom = v.length - this.options.maxVersionsPerDoc;
+      for (let i = v.length - 1; i >= 0; i--) {
+        if (v[i].ts <= oldestTxn) {
+          keepFrom = Math.min(keepFrom, i);
+          break;
+        }
+      }
+      drop = Math.max(drop, keepFrom);
+    }
+    if (drop > 0) {
+      v.splice(0, drop);
+      rec.floor = Math.max(rec.floor, v[0].ts);
+      if (horizon > this.globalFloor && j > 0) this.globalFloor = horizon;
+      coll.refreshPostings(rec, rec.lock?.writes.get(coll)?.get(rec.key));
+    }
+    if (v.length === 1 && v[0].doc === null && v[0].ts <= horizon && !rec.lock) {
+      if (coll.records.get(rec.key) === rec) coll.records.delete(rec.key);
+      coll.dropPostings(rec);
+      if (horizon > this.globalFloor) this.globalFloor = horizon;
+    }
+  }
+
+  /** Periodic maintenance: prune every record (tombstones, old versions) and freed unique keys. */
+  maintain(): void {
+    const { horizon } = this.horizon();
+    for (const colls of this.dbs.values()) {
+      for (const coll of colls.values()) {
+        for (const rec of [...coll.records.values()]) {
+          if (rec.versions.length > 1 || rec.latest()?.doc === null) this.prune(coll, rec);
+        }
+        for (const ix of coll.uniqueIndexes()) {
+          for (const [k, e] of ix.entries) if (e.owner === null && e.ts <= horizon && !ix.reserved.has(k)) ix.entries.delete(k);
+        }
+      }
+    }
+  }
+
+  /** Deletes documents whose TTL index date has expired (like mongod's TTLMonitor). */
+  sweepTtl(nowMs = Date.now()): number {
+    let removed = 0;
+    for (const colls of this.dbs.values()) {
+      for (const coll of colls.values()) {
+        for (const ix of coll.indexes.values()) {
+          if (ix.expireAfterSeconds === undefined) continue;
+          const parts = ix.fields[0].parts;
+          for (const rec of [...coll.records.values()]) {
+            if (rec.lock) continue;
+            const doc = rec.latest()?.doc;
+            if (!doc) continue;
+            const expiry = ttlDate(doc, parts);
+            if (expiry === undefined || expiry + ix.expireAfterSeconds * 1000 > nowMs) continue;
+            this.remove(coll, rec, doc, {});
+            removed++;
+          }
+        }
+      }
+    }
+    return removed;
+  }
+}
+
+function ttlDate(doc: Doc, parts: string[]): number | undefined {
+  let cur: unknown = doc;
+  for (const p of parts) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[p];
+  }
+  if (cur instanceof Date) return cur.getTime();
+  if (Array.isArray(cur)) {
+    const dates = cur.filter((x): x is Date => x instanceof Date).map((d) => d.getTime());
+    return dates.length ? Math.min(...dates) : undefined;
+  }
+  return undefined;
+}
+
+/** DuplicateKey (11000) in mongod's shape: errmsg plus keyPattern and keyValue. */
+export function duplicateKey(coll: Collection, ix: CollectionIndex, keyValue: Doc): CommandError {
+  const shown: Doc = {};
+  for (const [k, v] of Object.entries(keyValue)) shown[k] = v === undefined ? null : v;
+  return new CommandError(11000, `E11000 duplicate key error collection: ${coll.ns} index: ${ix.name} dup key: ${formatValue(shown)}`, {
+    keyPattern: ix.key,
+    keyValue: shown,
+  });
+}
+
+function validateCollectionName(db: string, name: string): void {
+  if (!name || name.includes('$') || name.startsWith('.') || name.includes('\0')) {
+    throw new CommandError(73, `Invalid collection name: ${db}.${name}`);
+  }
+  if (!db || /[/\\. "$]/.test(db)) throw new CommandError(73, `Invalid database name: '${db}'`);
+}
