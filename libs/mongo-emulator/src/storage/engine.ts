@@ -85,9 +85,15 @@ export class StorageEngine {
     // a missing namespace is never a view
   }
 
-  /** Writes to a view fail like mongod (CommandNotSupportedOnView, 166). */
-  writable(coll: Collection): Collection {
+  /**
+   * Writes to a view fail like mongod (CommandNotSupportedOnView, 166); writes in a
+   * transaction that ended meanwhile (reaper, conflict, endSessions) fail with NoSuchTransaction.
+   */
+  writable(coll: Collection, view: View): Collection {
     if (coll.options.viewOn !== undefined) throw new CommandError(166, `Namespace ${coll.ns} is a view, not a collection`);
+    if (view.txn && !view.txn.isOpen) {
+      throw new CommandError(251, `Transaction with { txnNumber: ${view.txn.txnNumber} } has been aborted.${view.txn.abortReason ? ` (${view.txn.abortReason})` : ''}`);
+    }
     return coll;
   }
 
@@ -173,7 +179,7 @@ export class StorageEngine {
 
   /** Inserts `doc` (which must carry `_id`). */
   insert(coll: Collection, doc: Doc, view: View): void {
-    this.writable(coll);
+    this.writable(coll, view);
     const key = canonicalKey(doc._id);
     let rec = coll.records.get(key);
     const txn = view.txn;
@@ -193,7 +199,7 @@ export class StorageEngine {
 
   /** Replaces the document of `rec` (as seen by `view`) with `next`. */
   update(coll: Collection, rec: DocRecord, prev: Doc, next: Doc, view: View): void {
-    this.writable(coll);
+    this.writable(coll, view);
     if (view.txn) this.checkTxnCanWrite(coll, rec, view.txn);
     else if (rec.lock) throw new Blocked(rec.lock);
     this.write(coll, rec, prev, next, view);
@@ -201,7 +207,7 @@ export class StorageEngine {
 
   /** Deletes the document of `rec`. */
   remove(coll: Collection, rec: DocRecord, prev: Doc, view: View): void {
-    this.writable(coll);
+    this.writable(coll, view);
     if (view.txn) this.checkTxnCanWrite(coll, rec, view.txn);
     else if (rec.lock) throw new Blocked(rec.lock);
     this.write(coll, rec, prev, null, view);
