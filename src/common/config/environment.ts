@@ -5,6 +5,8 @@ import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } 
 export const DEFAULT_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+// `MONGODB_URI=` (as in .env.example) means "not set", not "connect to ''".
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 const toBool = ({ value }: { value: unknown }) => value === true || value === 'true' || value === '1';
 
 /**
@@ -21,11 +23,13 @@ export class Environment {
   @Max(65535)
   PORT = 3000;
 
+  @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
   HOST?: string;
 
   /** A real MongoDB replica set. Absent: an in-memory emulator is started inside the process. */
+  @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
   MONGODB_URI?: string;
@@ -44,6 +48,7 @@ export class Environment {
   LOG_LEVEL = 'info';
 
   /** Comma-separated allowed origins; empty disables CORS, `*` allows any. */
+  @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
   CORS_ORIGINS?: string;

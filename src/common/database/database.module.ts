@@ -20,7 +20,8 @@ mongoose.set('strictQuery', 'throw');
     MongooseModule.forRootAsync({
       inject: [AppConfigService],
       useFactory: async (config: AppConfigService) => ({
-        uri: config.get('MONGODB_URI') ?? (await startEmbeddedMongo()),
+        // `||`: an empty MONGODB_URI (as in .env.example) means unset.
+        uri: config.get('MONGODB_URI') || (await startEmbeddedMongo()),
         // Transactions and snapshot reads need the primary; majority makes commits durable
         // on a real replica set.
         readPreference: 'primary',

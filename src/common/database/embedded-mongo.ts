@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { MongoEmulator } from '@app/mongo-emulator';
+// A static import: the Nest build rewrites path aliases only in static imports.
+import { MongoEmulator } from '@app/mongo-emulator';
 
 /**
  * The in-process MongoDB emulator used when MONGODB_URI is not set. One per process: the
@@ -11,7 +12,7 @@ let running: Promise<MongoEmulator> | undefined;
 /** Starts (once) the embedded emulator on a free loopback port and returns its URI. */
 export async function startEmbeddedMongo(): Promise<string> {
   if (!running) {
-    running = import('@app/mongo-emulator').then(({ MongoEmulator }) => MongoEmulator.start({ port: 0 }));
+    running = MongoEmulator.start({ port: 0 });
     const emu = await running;
     new Logger('Database').warn(
       `MONGODB_URI is not set: using the embedded MongoDB emulator at ${emu.uri}. ` +
@@ -25,5 +26,8 @@ export async function startEmbeddedMongo(): Promise<string> {
 export async function stopEmbeddedMongo(): Promise<void> {
   const current = running;
   running = undefined;
-  if (current) await (await current).stop();
+  if (current) {
+    await (await current).stop();
+    new Logger('Database').log('Embedded MongoDB emulator stopped.');
+  }
 }
