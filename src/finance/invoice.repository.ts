@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { transition } from '@app/concurrency';
+import { transition, withPipelineVersionBump } from '@app/concurrency';
 import { Model, Types } from 'mongoose';
 import { TenantFilter } from '../common/tenancy/tenant-filter';
 import { MAX_REPORTED } from './journal-entry.repository';
@@ -58,10 +58,10 @@ export class InvoiceRepository {
           status: { $in: PAYABLE_INVOICE_STATUSES },
           $expr: { $lte: [{ $add: ['$amountPaid', amount] }, '$total'] },
         },
-        [
-          { $set: { amountPaid: { $add: ['$amountPaid', amount] }, version: { $add: ['$version', 1] } } },
+        withPipelineVersionBump([
+          { $set: { amountPaid: { $add: ['$amountPaid', amount] } } },
           { $set: { status: { $cond: [{ $eq: ['$amountPaid', '$total'] }, 'paid', 'partially-paid'] } } },
-        ],
+        ]),
         { returnDocument: 'after', updatePipeline: true },
       )
       .lean<InvoiceRecord>()

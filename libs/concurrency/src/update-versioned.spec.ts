@@ -12,7 +12,7 @@ import { RequireIfMatch } from './require-if-match.decorator';
 import { expectCounts, race } from './testing';
 import { startTestApp, TestApp } from './testing/test-app';
 import { Transactional } from './transactional.decorator';
-import { deleteVersioned, updateVersioned } from './update-versioned';
+import { deleteVersioned, updateVersioned, withPipelineVersionBump } from './update-versioned';
 import { versionedPlugin } from './versioned.plugin';
 
 interface Item { tenantId: string; name: string; qty: number; version: number }
@@ -202,5 +202,19 @@ describe(updateVersioned.name, () => {
       await deleteVersioned(items, { filter: { _id: id, tenantId: 't1' }, expectedVersion: 2 });
     }
     await assert.rejects(deleteVersioned(items, { filter: { _id: id, tenantId: 't1' }, expectedVersion: 2 }), NotFoundError);
+  });
+
+  it('withPipelineVersionBump: a guarded pipeline update bumps the version once and refuses to let callers set it', async () => {
+    const id = await newItem();
+    const items = t.app.get(ItemService).items;
+    const updated = await items
+      .findOneAndUpdate({ _id: id, tenantId: 't1' }, withPipelineVersionBump([{ $set: { qty: { $add: ['$qty', 5] } } }]), {
+        returnDocument: 'after',
+        updatePipeline: true,
+      } as Record<string, unknown>)
+      .lean();
+    assert.equal(updated?.qty, 5);
+    assert.equal(updated?.version, 2);
+    assert.throws(() => withPipelineVersionBump([{ $set: { version: 9 } }]), TypeError);
   });
 });

@@ -30,6 +30,21 @@ export function withVersionBump<T>(update: UpdateQuery<T>): UpdateQuery<T> {
 }
 
 /**
+ * The pipeline-update form of {@link withVersionBump}: appends a stage that bumps `version`
+ * and refuses stages that set it themselves, so modules never write version math by hand.
+ * Use it for guarded updates whose new values derive from the document itself (e.g.
+ * `amountPaid + amount` and a status computed from it in the same atomic update).
+ */
+export function withPipelineVersionBump(stages: Record<string, unknown>[]): Record<string, unknown>[] {
+  for (const stage of stages) {
+    for (const body of Object.values(stage)) {
+      if (body && typeof body === 'object' && VERSION_FIELD in body) throw new TypeError('The version field is managed by the toolkit.');
+    }
+  }
+  return [...stages, { $set: { [VERSION_FIELD]: { $add: [`$${VERSION_FIELD}`, 1] } } }];
+}
+
+/**
  * Optimistic concurrency in one atomic findOneAndUpdate: the filter requires
  * `version: expectedVersion` and the update bumps it, so of N writers holding the same
  * version exactly one wins. On a miss one read decides the answer: document absent → 404
