@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { authThrottlerOptions, loginEmailTracker, THROTTLE_BY_IP, THROTTLE_BY_LOGIN_EMAIL } from './auth-throttler.guard';
 import { TooManyRequestsError } from './auth.errors';

@@ -1,4 +1,4 @@
-import { afterEach, describe, it, mock } from 'node:test';
+import { afterEach, describe, it, jest } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -16,8 +16,8 @@ function deliver(nodeEnv: string): { lines: string[]; token: string; sealed: str
   const { token } = tokens.newOpaqueToken();
   const sealed = tokens.seal(token);
   const lines: string[] = [];
-  mock.method(Logger.prototype, 'log', (m: string) => void lines.push(`log ${m}`));
-  mock.method(Logger.prototype, 'warn', (m: string) => void lines.push(`warn ${m}`));
+  jest.spyOn(Logger.prototype, 'log').mockImplementation((m: unknown) => void lines.push(`log ${String(m)}`));
+  jest.spyOn(Logger.prototype, 'warn').mockImplementation((m: unknown) => void lines.push(`warn ${String(m)}`));
   const subscriber = new PasswordResetSubscriber({} as OutboxService, tokens, config(nodeEnv));
   const event = { id: '1', seq: 1, createdAt: new Date(), type: PASSWORD_RESET_REQUESTED, tenantId: 't1', payload: { userId: 'u1', email: 'ada@acme.example', sealedToken: sealed, expiresAt: '2030-01-01T00:00:00.000Z' } } as OutboxEvent;
   void subscriber.deliver(event);
@@ -25,7 +25,9 @@ function deliver(nodeEnv: string): { lines: string[]; token: string; sealed: str
 }
 
 describe(PasswordResetSubscriber.name, () => {
-  afterEach(() => mock.restoreAll());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   it('outside production, logs the token at info level so a developer can finish the flow', () => {
     const { lines, token } = deliver('development');

@@ -1,6 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
-import mongoose, { Connection, Model } from 'mongoose';
+import { getModelToken, MongooseModule } from '@nestjs/mongoose';
+import { Test, TestingModule } from '@nestjs/testing';
+import type { Model } from 'mongoose';
 import { MongoEmulator } from '@app/mongo-emulator';
 import { Role } from './role';
 import { Session, SessionEndReason, SessionSchema } from './session.schema';
@@ -12,18 +14,20 @@ const DAY = 24 * 60 * 60 * 1000;
 
 describe(SessionsRepository.name, () => {
   let emulator: MongoEmulator;
-  let connection: Connection;
+  let moduleRef: TestingModule;
   let repo: SessionsRepository;
 
-  before(async () => {
+  beforeAll(async () => {
     emulator = await MongoEmulator.start();
-    connection = await mongoose.createConnection(emulator.uri).asPromise();
-    const model = connection.model(Session.name, SessionSchema) as unknown as Model<Session>;
-    await model.init();
-    repo = new SessionsRepository(model);
+    moduleRef = await Test.createTestingModule({
+      imports: [MongooseModule.forRoot(emulator.uri), MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }])],
+      providers: [SessionsRepository],
+    }).compile();
+    await moduleRef.get<Model<Session>>(getModelToken(Session.name)).init();
+    repo = moduleRef.get(SessionsRepository);
   });
-  after(async () => {
-    await connection?.close();
+  afterAll(async () => {
+    await moduleRef?.close();
     await emulator?.stop();
   });
 

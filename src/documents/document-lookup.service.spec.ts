@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { ClsServiceManager } from 'nestjs-cls';
 import { TenantContext } from '../common/tenancy/tenant-context';

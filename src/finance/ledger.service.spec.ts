@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { Types } from 'mongoose';
 import { assertBalanced, balanceDelta, LedgerService, PostingLine, UnbalancedPostingError } from './ledger.service';
 

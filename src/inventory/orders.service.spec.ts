@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { InvalidStateError, NotFoundError, SequencesService, ValidationFailedError } from '@app/concurrency';
 import { Types } from 'mongoose';

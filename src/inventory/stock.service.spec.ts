@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Test, TestingModule } from '@nestjs/testing';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
@@ -29,7 +29,7 @@ describe(StockService.name, () => {
   let connection: Connection;
   const actor: Actor = { tenantId: 'tenant-a', userId: 'user-1' };
 
-  before(async () => {
+  beforeAll(async () => {
     emulator = await MongoEmulator.start();
     moduleRef = await Test.createTestingModule({
       imports: [
@@ -50,7 +50,7 @@ describe(StockService.name, () => {
     connection = moduleRef.get<Connection>(getConnectionToken());
     await connection.model(Item.name).init();
   });
-  after(async () => {
+  afterAll(async () => {
     await moduleRef?.close();
     await emulator?.stop();
   });

@@ -1,22 +1,26 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
-import mongoose, { Connection, Model } from 'mongoose';
+import { MongooseModule } from '@nestjs/mongoose';
+import { Test, TestingModule } from '@nestjs/testing';
 import { MongoEmulator } from '@app/mongo-emulator';
 import { Tenant, TenantSchema } from './tenant.schema';
 import { TenantsRepository } from './tenants.repository';
 
 describe(TenantsRepository.name, () => {
   let emulator: MongoEmulator;
-  let connection: Connection;
+  let moduleRef: TestingModule;
   let repo: TenantsRepository;
 
-  before(async () => {
+  beforeAll(async () => {
     emulator = await MongoEmulator.start();
-    connection = await mongoose.createConnection(emulator.uri).asPromise();
-    repo = new TenantsRepository(connection.model(Tenant.name, TenantSchema) as unknown as Model<Tenant>);
+    moduleRef = await Test.createTestingModule({
+      imports: [MongooseModule.forRoot(emulator.uri), MongooseModule.forFeature([{ name: Tenant.name, schema: TenantSchema }])],
+      providers: [TenantsRepository],
+    }).compile();
+    repo = moduleRef.get(TenantsRepository);
   });
-  after(async () => {
-    await connection?.close();
+  afterAll(async () => {
+    await moduleRef?.close();
     await emulator?.stop();
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { MongooseModule } from '@nestjs/mongoose';
@@ -99,7 +99,7 @@ describe(VersioningService.name, () => {
     let service: VersioningService;
     let sequences: SequencesService;
 
-    before(async () => {
+    beforeAll(async () => {
       emu = await MongoEmulator.start();
       const { documents, orders } = lookups(true);
       t = await startTestApp({
@@ -118,7 +118,7 @@ describe(VersioningService.name, () => {
       service = t.app.get(VersioningService);
       sequences = t.app.get(SequencesService);
     });
-    after(async () => {
+    afterAll(async () => {
       await t?.close();
       await emu?.stop();
     });

@@ -3,7 +3,7 @@
  * address: signup, refresh and password reset 60 each; login 60 (and 10 per email). The
  * throttle tests use their own emails; the rest stays well under the per-IP limits.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
@@ -15,10 +15,10 @@ const AUTH = '/api/v1/auth';
 
 describe('auth', () => {
   let ctx: TestContext;
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext({ env: { AUTH_THROTTLE_ENABLED: 'true' } });
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   const login = (email: string, password: string) => ctx.http.post(`${AUTH}/login`, { email, password });
   const refresh = (refreshToken: string) => ctx.http.post(`${AUTH}/refresh`, { refreshToken });

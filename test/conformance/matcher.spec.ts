@@ -1,7 +1,7 @@
 // Self-tests for the runner's matching rules and helpers. Run with:
 //   node --require @swc-node/register --test test/conformance/matcher.spec.ts
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 
 import { Binary, Double, EJSON, Int32, Long, ObjectId, Timestamp } from 'bson';
 

@@ -1,5 +1,6 @@
-// Executes one unified-format test file: per test, initial data, entities, operations,
-// then events and outcome, then clean-up (fail points off, entities closed, sessions killed).
+// Plans and executes the cases of a unified-format test file: per case, initial data,
+// entities, operations, then events and outcome, then clean-up (fail points off, entities
+// closed, sessions killed).
 import { readFileSync } from 'node:fs';
 
 import { EJSON } from 'bson';
@@ -12,7 +13,7 @@ import { assertMatch, MatchError } from './matcher';
 import { isSupportedOperation, type OperationContext, runOperation } from './operations';
 import { compareVersions, type ServerInfo, unmetRequirements } from './requirements';
 import { findSkip } from './skips';
-import type { CaseResult, CollectionData, Doc, FileResult, Operation, TestCase, TestFile } from './types';
+import type { CaseResult, CollectionData, Doc, Operation, TestCase, TestFile } from './types';
 
 /** Highest schema version whose features this runner implements (1.x is backwards compatible). */
 export const SUPPORTED_SCHEMA = '1.21';
@@ -50,40 +51,23 @@ function oneLine(s: string, max = 240): string {
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
-export async function runFile(relPath: string, file: TestFile, env: RunnerEnv): Promise<FileResult> {
-  const cases: CaseResult[] = [];
-  const fileUnmet = unmetRequirements(file.runOnRequirements, env.server);
-  for (const test of file.tests) {
-    const skip = findSkip(relPath, test.description);
-    if (skip) {
-      cases.push({ description: test.description, status: 'skipped', reason: skip.reason });
-      continue;
-    }
-    if (test.skipReason) {
-      cases.push({ description: test.description, status: 'skipped', reason: `skipReason in file: ${oneLine(test.skipReason)}` });
-      continue;
-    }
-    if (fileUnmet) {
-      cases.push({ description: test.description, status: 'skipped', reason: `runOnRequirements (file): ${fileUnmet}` });
-      continue;
-    }
-    const testUnmet = unmetRequirements(test.runOnRequirements, env.server);
-    if (testUnmet) {
-      cases.push({ description: test.description, status: 'skipped', reason: `runOnRequirements: ${testUnmet}` });
-      continue;
-    }
-    if (!schemaSupported(file.schemaVersion)) {
-      cases.push({ description: test.description, status: 'failed', reason: `schemaVersion ${file.schemaVersion} is newer than the runner supports (${SUPPORTED_SCHEMA})` });
-      continue;
-    }
-    const unsupported = allOperations(test.operations).find((op) => !isSupportedOperation(op));
-    if (unsupported) {
-      cases.push({ description: test.description, status: 'failed', reason: `runner does not implement operation ${unsupported.name} on ${unsupported.object}` });
-      continue;
-    }
-    cases.push(await runCase(file, test, env));
+/** What to do with one case before running it: skip (with the reason), fail at once, or run. */
+export type CasePlan = { action: 'run' } | { action: 'skip'; reason: string } | { action: 'fail'; reason: string };
+
+export function planCase(relPath: string, file: TestFile, test: TestCase, server: ServerInfo): CasePlan {
+  const skip = findSkip(relPath, test.description);
+  if (skip) return { action: 'skip', reason: skip.reason };
+  if (test.skipReason) return { action: 'skip', reason: `skipReason in file: ${oneLine(test.skipReason)}` };
+  const fileUnmet = unmetRequirements(file.runOnRequirements, server);
+  if (fileUnmet) return { action: 'skip', reason: `runOnRequirements (file): ${fileUnmet}` };
+  const testUnmet = unmetRequirements(test.runOnRequirements, server);
+  if (testUnmet) return { action: 'skip', reason: `runOnRequirements: ${testUnmet}` };
+  if (!schemaSupported(file.schemaVersion)) {
+    return { action: 'fail', reason: `schemaVersion ${file.schemaVersion} is newer than the runner supports (${SUPPORTED_SCHEMA})` };
   }
-  return { file: relPath, cases };
+  const unsupported = allOperations(test.operations).find((op) => !isSupportedOperation(op));
+  if (unsupported) return { action: 'fail', reason: `runner does not implement operation ${unsupported.name} on ${unsupported.object}` };
+  return { action: 'run' };
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -98,7 +82,7 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
   }
 }
 
-async function runCase(file: TestFile, test: TestCase, env: RunnerEnv): Promise<CaseResult> {
+export async function runCase(file: TestFile, test: TestCase, env: RunnerEnv): Promise<CaseResult> {
   const ctx: OperationContext = {
     entities: new EntityMap({ uri: env.uri, clientDefaults: env.clientDefaults }),
     internalClient: env.internalClient,

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mapBounded } from '@app/concurrency';
 import { eventually, race } from '@app/concurrency/testing';
@@ -20,14 +20,14 @@ describe('Documents: approval workflow', () => {
   let managerA: HttpClient;
   let managerB: HttpClient;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     const tenant = await ctx.newTenant();
     clerk = (await ctx.newUser(tenant, { roles: [Role.Clerk] })).http;
     managerA = (await ctx.newUser(tenant, { roles: [Role.Manager] })).http;
     managerB = (await ctx.newUser(tenant, { roles: [Role.Manager] })).http;
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   /** All of a user's notifications (bounded: the suite creates well under 500). */
   async function notificationsOf(http: HttpClient): Promise<Notification[]> {

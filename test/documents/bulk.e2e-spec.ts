@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Role } from '../../src/auth/role';
 import { createTestContext, TestContext } from '../support/context';
@@ -11,11 +11,11 @@ describe('Documents: bulk update', () => {
   let ctx: TestContext;
   let clerk: HttpClient;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     clerk = (await ctx.newUser(await ctx.newTenant(), { roles: [Role.Clerk] })).http;
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   const itemsOf = (docs: DocumentView[]) => docs.map((d) => ({ id: d.id, version: d.version }));
   const reload = (docs: DocumentView[]) => Promise.all(docs.map((d) => getDocument(clerk, d.id)));

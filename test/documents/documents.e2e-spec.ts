@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { expectCounts, race } from '@app/concurrency/testing';
 import { Role } from '../../src/auth/role';
@@ -12,12 +12,12 @@ describe('Documents: CRUD, partial updates, lost-update races, stats', () => {
   let tenant: TestTenant;
   let clerk: HttpClient;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     tenant = await ctx.newTenant();
     clerk = (await ctx.newUser(tenant, { roles: [Role.Clerk] })).http;
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   const total = async (http: HttpClient = clerk): Promise<number> => (await http.get('/api/v1/documents/stats')).body.total as number;
 

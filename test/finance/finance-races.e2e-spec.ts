@@ -3,7 +3,7 @@
  * checked by status counts AND the final state (balances, entries, reconciliation).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import { assertConsecutive, assertDistinct, expectCounts, race } from '@app/concurrency/testing';
 import { createTestContext, TestContext, TestTenant } from '../support/context';
@@ -31,11 +31,11 @@ const codesOf = (responses: Array<HttpResponse | undefined>): string[] => [...ne
 describe('finance races', () => {
   let ctx: TestContext;
   let acme: TestTenant;
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     acme = await ctx.newTenant();
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   it('a retainer of 1000 consumed by ten concurrent requests of 800: one success, balance 200', async () => {
     const retainer = await newRetainer(acme, { initialAmount: 1000 });

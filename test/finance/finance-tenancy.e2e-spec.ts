@@ -3,7 +3,7 @@
  * invoice or payment is a 404 indistinguishable from a missing one, and nothing changes.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { createTestContext, TestContext, TestTenant } from '../support/context';
 import {
   AccountView,
@@ -34,7 +34,7 @@ describe('finance tenant isolation', () => {
   let retainer: RetainerView;
   let invoice: InvoiceView;
   let payment: PaymentView;
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     acme = await ctx.newTenant();
     intruder = await intruderOf(ctx);
@@ -45,7 +45,7 @@ describe('finance tenant isolation', () => {
     invoice = await newInvoice(acme, { total: 1_000 });
     payment = await newPayment(acme, { invoiceId: invoice.id, amount: 500 });
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   it('accounts: get, entries → 404; not listed', async () => {
     await expectCrossTenant404(ctx, acme, { method: 'GET', path: `${FINANCE}/accounts/${account.id}` });

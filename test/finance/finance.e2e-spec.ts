@@ -3,7 +3,7 @@
  * validation (nothing written on bad input), roles, reconciliation and metrics.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection, Types } from 'mongoose';
 import { Role } from '../../src/auth/role';
@@ -36,7 +36,7 @@ describe('finance', () => {
   let clerk: TestUser;
   let manager: TestUser;
   let accountant: TestUser;
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     acme = await ctx.newTenant();
     [clerk, manager, accountant] = [
@@ -45,7 +45,7 @@ describe('finance', () => {
       await ctx.newUser(acme, { roles: [Role.Accountant] }),
     ];
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   describe('accounts', () => {
     it('opens an account whose opening balance is posted against equity', async () => {

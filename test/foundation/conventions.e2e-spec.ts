@@ -1,14 +1,14 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { DiagnosticsModule } from '../support/diagnostics.module';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('API conventions', () => {
   let t: TestApp;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestApp({ extraModules: [DiagnosticsModule] });
   });
-  after(() => t?.close());
+  afterAll(() => t?.close());
 
   const count = async () => (await t.http.get('/api/v1/_diagnostics/count')).body.count as number;
 

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -16,7 +16,7 @@ describe('npm start (built app, embedded emulator)', () => {
   let baseUrl: string;
   let output = '';
 
-  before(async () => {
+  beforeAll(async () => {
     const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-if-needed.js')], { cwd: root, encoding: 'utf8' });
     assert.equal(build.status, 0, build.stdout + build.stderr);
     child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], {
@@ -38,9 +38,9 @@ describe('npm start (built app, embedded emulator)', () => {
       child.stderr!.on('data', onData);
       child.once('exit', (code) => reject(new Error(`app exited with ${code}:\n${output}`)));
     });
-  });
+  }, 300_000); // a first `nest build` on a loaded 2-core machine
 
-  after(() => {
+  afterAll(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
   });
 

@@ -1,4 +1,4 @@
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { expectCounts, race } from '@app/concurrency/testing';
 import { Role } from '../../src/auth/role';
@@ -10,12 +10,12 @@ describe('inventory: allocations never oversell', () => {
   let acme: TestTenant;
   let clerk: TestUser;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     acme = await ctx.newTenant();
     clerk = await ctx.newUser(acme, { roles: [Role.Clerk] });
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
   afterEach(() => assertInventoryConsistent(acme));
 
   const allocate = (itemId: string, quantity: unknown, headers?: Record<string, string>) =>

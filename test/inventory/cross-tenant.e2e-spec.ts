@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createTestContext, TestContext, TestTenant } from '../support/context';
 import { expectCrossTenant404, expectNotListedCrossTenant, intruderOf } from '../support/tenant-isolation';
@@ -11,7 +11,7 @@ describe('inventory: another tenant’s resources are 404 on every route', () =>
   let order: OrderView;
   let allocationId: string;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     acme = await ctx.newTenant();
     item = await newItem(acme, { quantityOnHand: 50 });
@@ -20,7 +20,7 @@ describe('inventory: another tenant’s resources are 404 on every route', () =>
     assert.equal(allocation.status, 201);
     allocationId = allocation.body.id;
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   it('items', async () => {
     const path = `${INVENTORY}/items/${item.id}`;

@@ -1,4 +1,4 @@
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { expectCounts, race } from '@app/concurrency/testing';
 import { Role } from '../../src/auth/role';
@@ -11,13 +11,13 @@ describe('inventory: items, receipts, movements', () => {
   let clerk: TestUser;
   let accountant: TestUser;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     acme = await ctx.newTenant();
     clerk = await ctx.newUser(acme, { roles: [Role.Clerk] });
     accountant = await ctx.newUser(acme, { roles: [Role.Accountant] });
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
   afterEach(() => assertInventoryConsistent(acme));
 
   const movementsOf = async (id: string) => (await acme.http.get(`${INVENTORY}/items/${id}/movements`, { query: { pageSize: 100 } })).body;

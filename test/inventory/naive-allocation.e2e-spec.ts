@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { race } from '@app/concurrency/testing';
 import { createTestContext, TestContext, TestTenant } from '../support/context';
@@ -13,11 +13,11 @@ describe('inventory: the naive allocation route (bench only) oversells', () => {
   let ctx: TestContext;
   let acme: TestTenant;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext({ env: { BENCH_ROUTES: '1' } });
     acme = await ctx.newTenant();
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   it('100 on hand, 10 × allocate-naive 80 at once → more than one 201, and the invariants break', async () => {
     // Interleaving is up to the scheduler; a few rounds make the demonstration deterministic in practice.

@@ -1,4 +1,4 @@
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { assertConsecutive, expectCounts, race } from '@app/concurrency/testing';
 import { Role } from '../../src/auth/role';
@@ -13,12 +13,12 @@ describe('inventory: sales orders', () => {
   let acme: TestTenant;
   let clerk: TestUser;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     acme = await ctx.newTenant();
     clerk = await ctx.newUser(acme, { roles: [Role.Clerk] });
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
   afterEach(() => assertInventoryConsistent(acme));
 
   const order = (lines: Array<{ itemId: string; quantity: unknown }>, headers?: Record<string, string>, as: { http: HttpClient } = clerk) =>

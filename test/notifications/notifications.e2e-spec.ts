@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { ConcurrencyModels, OutboxEvent, toOutboxEvent } from '@app/concurrency';
 import { eventually } from '@app/concurrency/testing';
@@ -28,7 +28,7 @@ describe('Notifications from document approvals', () => {
   let accountant: HttpClient;
   let outsider: HttpClient;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     const tenant = await ctx.newTenant();
     const clerkUser = await ctx.newUser(tenant, { roles: [Role.Clerk] });
@@ -39,7 +39,7 @@ describe('Notifications from document approvals', () => {
     accountant = (await ctx.newUser(tenant, { roles: [Role.Accountant] })).http;
     outsider = (await ctx.newUser(await ctx.newTenant(), { roles: [Role.Manager] })).http;
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   const about = async (http: HttpClient, documentId: string): Promise<Notification[]> => {
     const res = await http.get(N, { query: { pageSize: 100 } });

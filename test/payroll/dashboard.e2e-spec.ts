@@ -1,4 +1,4 @@
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { CommandStartedEvent } from 'mongodb';
@@ -17,7 +17,7 @@ describe('Payroll team dashboard (e2e)', () => {
   let managers: Employee[];
   let members: Employee[][];
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     acme = await ctx.newTenant();
     manager = await ctx.newUser(acme, { roles: [Role.Manager] });
@@ -26,7 +26,7 @@ describe('Payroll team dashboard (e2e)', () => {
     members = [];
     for (const m of managers) members.push(await newEmployees(acme, 50, { managerId: m.id }, 16));
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
   afterEach(() => expectPayrollConsistent(manager));
 
   /** Runs `fn` and returns the payroll read commands it sent through the driver. */

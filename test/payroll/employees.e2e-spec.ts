@@ -1,4 +1,4 @@
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { expectCounts, race } from '@app/concurrency/testing';
 import { Role } from '../../src/auth/role';
@@ -22,13 +22,13 @@ describe('Payroll employees, adjustments and tenant isolation (e2e)', () => {
   let manager: TestUser;
   let clerk: TestUser;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     acme = await ctx.newTenant();
     manager = await ctx.newUser(acme, { roles: [Role.Manager] });
     clerk = await ctx.newUser(acme, { roles: [Role.Clerk] });
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
   afterEach(() => expectPayrollConsistent(manager));
 
   const employees = '/api/v1/payroll/employees';

@@ -1,4 +1,4 @@
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { expectCounts, race } from '@app/concurrency/testing';
 import { Role } from '../../src/auth/role';
@@ -12,14 +12,14 @@ describe('Payroll timesheets (e2e + races)', () => {
   let manager2: TestUser;
   let clerk: TestUser;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     acme = await ctx.newTenant();
     manager = await ctx.newUser(acme, { roles: [Role.Manager] });
     manager2 = await ctx.newUser(acme, { roles: [Role.Manager] });
     clerk = await ctx.newUser(acme, { roles: [Role.Clerk] });
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
   afterEach(() => expectPayrollConsistent(manager));
 
   const ts = '/api/v1/payroll/timesheets';

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { expectCounts, race } from '@app/concurrency/testing';
 import { Role } from '../../src/auth/role';
@@ -16,13 +16,13 @@ describe('Settings: mergeable list options, versioned values', () => {
   let n = 0;
   const key = () => `setting-${++n}`;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     const tenant = await ctx.newTenant();
     admin = (await ctx.newUser(tenant, { roles: [Role.Admin] })).http;
     clerk = (await ctx.newUser(tenant, { roles: [Role.Clerk] })).http;
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   it('20 concurrent option adds to one (new) list setting → 20 options, none lost', async () => {
     const k = key();

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Role } from '../../src/auth/role';
 import { createTestContext, DEFAULT_PASSWORD, TestContext, TestTenant } from '../support/context';
@@ -10,11 +10,11 @@ const USERS = '/api/v1/users';
 describe('users', () => {
   let ctx: TestContext;
   let acme: TestTenant;
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     acme = await ctx.newTenant({ name: 'Acme' });
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   const newUserBody = (roles: Role[] = [Role.Clerk]) => ({ email: ctx.uniqueEmail(), password: DEFAULT_PASSWORD, displayName: 'Grace', roles });
 

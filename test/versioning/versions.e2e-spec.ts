@@ -3,7 +3,7 @@
  * and nothing written, no number used), limits (413), roles and tenant isolation (404 on
  * every route).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
@@ -32,14 +32,14 @@ describe('Versioning (e2e)', () => {
   let accountant: TestUser;
   let connection: Connection;
 
-  before(async () => {
+  beforeAll(async () => {
     ctx = await createTestContext();
     acme = await ctx.newTenant();
     clerk = await ctx.newUser(acme, { roles: [Role.Clerk] });
     accountant = await ctx.newUser(acme, { roles: [Role.Accountant] });
     connection = ctx.app.get<Connection>(getConnectionToken());
   });
-  after(() => ctx?.close());
+  afterAll(() => ctx?.close());
 
   /** Raw bytes of a download (the shared client decodes bodies as text). */
   async function download(path: string, token: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {

@@ -4,7 +4,7 @@ import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import { MongoEmulator } from '@app/mongo-emulator';
 import { Model, Schema } from 'mongoose';
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyModels } from './concurrency-models';
 import { InvalidStateError } from './errors';
@@ -93,7 +93,7 @@ describe(IdempotencyInterceptor.name, () => {
   let t: TestApp;
   let effects: Model<Effect>;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await MongoEmulator.start();
     t = await startTestApp({
       uri: emu.uri,
@@ -103,7 +103,7 @@ describe(IdempotencyInterceptor.name, () => {
     });
     effects = t.app.get(PaymentService).effects;
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     await emu?.stop();
   });

@@ -2,7 +2,7 @@ import { MongooseModule, getModelToken } from '@nestjs/mongoose';
 import { MongoEmulator } from '@app/mongo-emulator';
 import { Model, Schema } from 'mongoose';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyModels } from './concurrency-models';
 import { LeaseUnavailableError, StaleFencingTokenError } from './errors';
@@ -20,13 +20,13 @@ describe(LeaseService.name, () => {
   let leases: LeaseService;
   let reports: Model<Report>;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await MongoEmulator.start();
     t = await startTestApp({ uri: emu.uri, listen: false, imports: [MongooseModule.forFeature([{ name: 'Report', schema: ReportSchema }])] });
     leases = t.app.get(LeaseService);
     reports = t.app.get(getModelToken('Report'));
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     await emu?.stop();
   });

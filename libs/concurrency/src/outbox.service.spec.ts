@@ -1,7 +1,7 @@
 import { MongoEmulator } from '@app/mongo-emulator';
 import { MessageEvent } from '@nestjs/common';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Schema } from 'mongoose';
 import { Subscription } from 'rxjs';
@@ -23,14 +23,14 @@ describe(OutboxService.name, () => {
   let relay: OutboxRelay;
   let models: ConcurrencyModels;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await MongoEmulator.start();
     t = await startTestApp({ uri: emu.uri, listen: false, concurrency: { outbox: { enabled: true, pollIntervalMs: 50, leaseTtlMs: 1000 } } });
     outbox = t.app.get(OutboxService);
     relay = t.app.get(OutboxRelay);
     models = t.app.get(ConcurrencyModels);
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     await emu?.stop();
   });

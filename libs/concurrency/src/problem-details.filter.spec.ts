@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import { IsInt, Min } from 'class-validator';
 import { MongoServerError } from 'mongodb';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { ContentionError, NotFoundError, VersionMismatchError } from './errors';
 import { ETagInterceptor } from './etag.interceptor';
 import { ProblemDetailsFilter } from './problem-details.filter';
@@ -51,7 +51,7 @@ describe(ProblemDetailsFilter.name, () => {
   let url: string;
   const logged: string[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       controllers: [ProblemsController],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }, { provide: APP_INTERCEPTOR, useClass: ETagInterceptor }],
@@ -63,7 +63,7 @@ describe(ProblemDetailsFilter.name, () => {
     await app.listen(0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
-  after(() => app.close());
+  afterAll(() => app.close());
 
   async function get(path: string, init?: RequestInit) {
     const res = await fetch(url + path, init);

@@ -3,7 +3,7 @@ import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import { MongoEmulator } from '@app/mongo-emulator';
 import { Model, Schema } from 'mongoose';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { formatSequence, SequencesService } from './sequences.service';
 import { assertConsecutive, assertDistinct, expectCounts, race } from './testing';
 import { startTestApp, TestApp } from './testing/test-app';
@@ -33,14 +33,14 @@ describe(SequencesService.name, () => {
   let sequences: SequencesService;
   let svc: OrderService;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await MongoEmulator.start();
     t = await startTestApp({ uri: emu.uri, listen: false, imports: [MongooseModule.forFeature([{ name: 'Order', schema: OrderSchema }])], providers: [OrderService] });
     sequences = t.app.get(SequencesService);
     svc = t.app.get(OrderService);
     await svc.orders.init();
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     await emu?.stop();
   });

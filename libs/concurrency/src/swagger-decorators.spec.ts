@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiOkResponse, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { MongoEmulator } from '@app/mongo-emulator';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { ApiETag } from './api-etag.decorator';
 import { ApiProblemResponse } from './api-problem-response.decorator';
 import { IfMatchVersion } from './if-match-version.decorator';
@@ -45,12 +45,12 @@ describe('Swagger decorators', () => {
   let t: TestApp;
   let doc: ReturnType<typeof SwaggerModule.createDocument>;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await MongoEmulator.start();
     t = await startTestApp({ uri: emu.uri, listen: false, controllers: [ThingsController] });
     doc = SwaggerModule.createDocument(t.app, new DocumentBuilder().build());
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     await emu?.stop();
   });

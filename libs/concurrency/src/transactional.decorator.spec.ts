@@ -4,7 +4,7 @@ import { MongoEmulator } from '@app/mongo-emulator';
 import { MongoServerError } from 'mongodb';
 import { Model, Schema } from 'mongoose';
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContentionError, TransactionPropagationError } from './errors';
 import { concurrencyMetrics } from './metrics';
@@ -136,7 +136,7 @@ describe('Transactional', () => {
   let t: TestApp;
   let svc: HotService;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await MongoEmulator.start();
     t = await startTestApp({
       uri: emu.uri,
@@ -146,7 +146,7 @@ describe('Transactional', () => {
     });
     svc = t.app.get(HotService);
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     await emu?.stop();
   });

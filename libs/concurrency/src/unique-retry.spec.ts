@@ -2,7 +2,7 @@ import { getModelToken, MongooseModule } from '@nestjs/mongoose';
 import { MongoEmulator } from '@app/mongo-emulator';
 import { Model, Schema } from 'mongoose';
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import { ContentionError } from './errors';
 import { concurrencyMetrics } from './metrics';
 import { isDuplicateKeyError } from './mongo-errors';
@@ -21,13 +21,13 @@ describe(insertWithUniqueRetry.name, () => {
   let t: TestApp;
   let tickets: Model<Ticket>;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await MongoEmulator.start();
     t = await startTestApp({ uri: emu.uri, listen: false, imports: [MongooseModule.forFeature([{ name: 'Ticket', schema: TicketSchema }])] });
     tickets = t.app.get(getModelToken('Ticket'));
     await tickets.init();
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     await emu?.stop();
   });

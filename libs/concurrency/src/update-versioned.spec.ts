@@ -3,7 +3,7 @@ import { InjectModel, MongooseModule } from '@nestjs/mongoose';
 import { MongoEmulator } from '@app/mongo-emulator';
 import { Model, Schema } from 'mongoose';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiETag } from './api-etag.decorator';
 import { NotFoundError, VersionMismatchError } from './errors';
@@ -91,7 +91,7 @@ describe(updateVersioned.name, () => {
   let emu: MongoEmulator;
   let t: TestApp;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await MongoEmulator.start();
     t = await startTestApp({
       uri: emu.uri,
@@ -100,7 +100,7 @@ describe(updateVersioned.name, () => {
       controllers: [ItemsController],
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     await emu?.stop();
   });

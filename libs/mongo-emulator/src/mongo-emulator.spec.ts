@@ -2,7 +2,7 @@
  * The emulator as the driver and mongoose see it: handshake, replica-set identity, reply
  * shapes, cursors, catalog commands, mongoose model lifecycle, and clean shutdown.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { connect as rawConnect } from 'node:net';
 import { Long, MongoClient, MongoServerError } from 'mongodb';
@@ -12,10 +12,10 @@ import { Harness, startHarness } from './spec-helpers';
 
 describe(MongoEmulator.name, () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 

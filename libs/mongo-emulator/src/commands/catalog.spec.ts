@@ -2,7 +2,7 @@
  * Catalog features and strictness: views, validators (collMod, bypassDocumentValidation),
  * hint validation, unsupported collations, the 16 MiB document limit.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { MongoServerError } from 'mongodb';
 import { Harness, rawCommand, startHarness } from '../spec-helpers';
@@ -11,10 +11,10 @@ type Doc = { _id: string | number; [k: string]: any };
 
 describe('catalog and option strictness', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 
@@ -69,10 +69,10 @@ describe('catalog and option strictness', () => {
 
 describe('command parsing', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 

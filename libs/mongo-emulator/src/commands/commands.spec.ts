@@ -2,7 +2,7 @@
  * Retryable writes (a retry executes once), fail points with mongod's error labels,
  * write concerns a single node cannot satisfy, and readConcern snapshot reads.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Long, MongoClient, MongoServerError, Timestamp, UUID } from 'mongodb';
 import { MongoEmulator } from '../mongo-emulator';
@@ -12,10 +12,10 @@ type Doc = { _id: string | number; [k: string]: any };
 
 describe('retryable writes', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 
@@ -60,10 +60,10 @@ describe('retryable writes', () => {
 
 describe('fail points and error labels', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.client.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' }).catch(() => undefined);
     await h.close();
   });
@@ -144,11 +144,11 @@ describe('fail points and error labels', () => {
 describe('readConcern snapshot outside transactions', () => {
   let emu: MongoEmulator;
   let client: MongoClient;
-  before(async () => {
+  beforeAll(async () => {
     emu = await MongoEmulator.start({ maxVersionsPerDoc: 3 });
     client = await MongoClient.connect(emu.uri);
   });
-  after(async () => {
+  afterAll(async () => {
     await client.close();
     await emu.stop();
   });

@@ -3,7 +3,7 @@
  * BSON-typed comparisons, array matching, positional bookkeeping, update operators with
  * type-preserving arithmetic, projections and aggregation stages.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Decimal128, Double, Int32, Long, ObjectId, Timestamp } from 'bson';
 import { compareValues, Doc, typeAlias } from '../bson/values';

@@ -2,7 +2,7 @@
  * The concurrency contract (docs: shared/design/mongo-concurrency-semantics.md), tests 1–7,
  * plus the transaction lifecycle rules (reaper, endSessions, commit retry, maxTimeMS waits).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { Harness, rawCommand, sleep, startHarness, stillPending } from '../spec-helpers';
@@ -24,10 +24,10 @@ async function expectServerError(p: Promise<unknown>, code: number, label?: stri
 
 describe('transactions: the concurrency contract', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 
@@ -286,11 +286,11 @@ describe('transactions: the concurrency contract', () => {
 describe('transactions: lifetime reaper', () => {
   let emu: MongoEmulator;
   let client: MongoClient;
-  before(async () => {
+  beforeAll(async () => {
     emu = await MongoEmulator.start({ transactionLifetimeLimitSeconds: 1 });
     client = await MongoClient.connect(emu.uri);
   });
-  after(async () => {
+  afterAll(async () => {
     await client.close();
     await emu.stop();
   });

@@ -3,7 +3,7 @@
  * returns (checked under random writes, transactions, aborts and history pruning), and MVCC
  * snapshots must stay stable.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Int32, Long } from 'bson';
 import { Doc } from '../bson/values';

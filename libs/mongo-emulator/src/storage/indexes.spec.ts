@@ -2,7 +2,7 @@
  * Secondary indexes: unique (single, compound, multikey), sparse, partial, TTL expiry, and
  * the DuplicateKey error shape as the driver and mongoose surface it.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
 import mongoose from 'mongoose';
@@ -12,10 +12,10 @@ type Doc = { _id: string | number; [k: string]: any };
 
 describe('indexes', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness({ ttlMonitorIntervalMS: 100 });
   });
-  after(async () => {
+  afterAll(async () => {
     await h.close();
   });
 

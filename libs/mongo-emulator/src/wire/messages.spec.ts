@@ -2,7 +2,7 @@
  * Wire framing: OP_MSG kind-0/kind-1 sections, the crc32c checksum flag, OP_QUERY parsing
  * and OP_REPLY encoding.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { BSON } from 'bson';
 import { crc32c } from './crc32c';
