@@ -4,11 +4,14 @@ import type { Model } from 'mongoose';
 import { TenantFilter } from '../common/tenancy/tenant-filter';
 import { crossTenant } from '../common/tenancy/tenant-scope.plugin';
 import { PasswordResetToken } from './password-reset-token.schema';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 
 /** Every mongoose call on password-reset tokens. */
 @Injectable()
-export class PasswordResetTokensRepository {
-  constructor(@InjectModel(PasswordResetToken.name) private readonly tokens: Model<PasswordResetToken>) {}
+export class PasswordResetTokensRepository extends TenantScopedRepository<PasswordResetToken> {
+  constructor(@InjectModel(PasswordResetToken.name) private readonly tokens: Model<PasswordResetToken>) {
+    super(tokens);
+  }
 
   async create(data: Pick<PasswordResetToken, 'tenantId' | 'userId' | 'tokenHash' | 'expiresAt'>, now: Date): Promise<void> {
     await this.tokens.create([{ ...data, createdAt: now, usedAt: null }]);

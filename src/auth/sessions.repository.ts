@@ -5,6 +5,7 @@ import { TenantFilter } from '../common/tenancy/tenant-filter';
 import { crossTenant } from '../common/tenancy/tenant-scope.plugin';
 import type { Role } from './role';
 import { Session, SessionEndReason } from './session.schema';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 
 export type SessionRecord = Session & { _id: Types.ObjectId };
 /** One session of one tenant. */
@@ -23,8 +24,10 @@ const ROTATED_HASHES_KEPT = 1000;
 
 /** Every mongoose call on sessions. */
 @Injectable()
-export class SessionsRepository {
-  constructor(@InjectModel(Session.name) private readonly sessions: Model<Session>) {}
+export class SessionsRepository extends TenantScopedRepository<Session> {
+  constructor(@InjectModel(Session.name) private readonly sessions: Model<Session>) {
+    super(sessions);
+  }
 
   async create(data: NewSession, now: Date): Promise<SessionRecord> {
     const [created] = await this.sessions.create([{ ...data, createdAt: now, lastUsedAt: now, rotatedTokenHashes: [] }]);

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { deleteVersioned, transition, VersionedDoc } from '@app/concurrency';
-import { Model, PipelineStage, UpdateQuery } from 'mongoose';
+import { Model, UpdateQuery } from 'mongoose';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
+import type { Page } from '../common/http/page.dto';
+import type { PageWindow } from '../common/http/page-query.dto';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { ApprovalEntry, DocumentRecord, DocumentStatus, EDITABLE_STATUSES } from './document.schema';
 
@@ -42,8 +45,10 @@ const NOT_HISTORY = { history: 0 } as const;
 
 /** Every mongoose call on the `documents` collection. */
 @Injectable()
-export class DocumentRepository {
-  constructor(@InjectModel(DocumentRecord.name) private readonly documents: Model<DocumentRecord>) {}
+export class DocumentRepository extends TenantScopedRepository<DocumentRecord, StoredDocument> {
+  constructor(@InjectModel(DocumentRecord.name) private readonly documents: Model<DocumentRecord>) {
+    super(documents);
+  }
 
   async create(doc: Pick<DocumentRecord, 'tenantId' | 'title' | 'category' | 'type' | 'customerRef' | 'tags' | 'fields' | 'createdBy'>): Promise<StoredDocument> {
     const [created] = await this.documents.create([doc]);
@@ -51,7 +56,7 @@ export class DocumentRepository {
   }
 
   /** One document without its history, or null (absent or another tenant's). */
-  findOne(filter: TenantFilter<DocumentRecord>): Promise<StoredDocument | null> {
+  override findOne(filter: TenantFilter<DocumentRecord>): Promise<StoredDocument | null> {
     return this.documents.findOne(filter).select(NOT_HISTORY).lean<StoredDocument>().exec();
   }
 
@@ -65,28 +70,15 @@ export class DocumentRepository {
     return (await this.documents.exists(filter).exec()) !== null;
   }
 
-  /**
-   * One page and the total count from ONE aggregation ($facet): a single command reads a single
-   * point in time, so `total` always describes the same data as `items`.
-   */
-  async page(tenantId: string, filter: DocumentListFilter, skip: number, limit: number): Promise<{ items: StoredDocument[]; total: number }> {
-    const match: Record<string, unknown> = { tenantId };
+  /** One page of the tenant's documents matching `filter`, newest first, without their approval history. */
+  list(tenantId: string, filter: DocumentListFilter, window: PageWindow): Promise<Page<StoredDocument>> {
+    const match: TenantFilter<DocumentRecord> = { tenantId };
     if (filter.status) match.status = filter.status;
     if (filter.category) match.category = filter.category;
     if (filter.type) match.type = filter.type;
     if (filter.customerRef) match.customerRef = filter.customerRef;
     if (filter.tag) match.tags = filter.tag;
-    const pipeline: PipelineStage[] = [
-      { $match: match },
-      {
-        $facet: {
-          items: [{ $sort: { createdAt: -1, _id: -1 } }, { $skip: skip }, { $limit: limit }, { $project: NOT_HISTORY }],
-          total: [{ $count: 'n' }],
-        },
-      },
-    ];
-    const [result] = await this.documents.aggregate<{ items: StoredDocument[]; total: Array<{ n: number }> }>(pipeline).exec();
-    return { items: result?.items ?? [], total: result?.total[0]?.n ?? 0 };
+    return this.page(match, window, { createdAt: -1, _id: -1 }, { omit: Object.keys(NOT_HISTORY) });
   }
 
   /**

@@ -9,7 +9,7 @@ import {
 } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { pageWindow } from '../common/http/page-query.dto';
-import { toPage } from '../common/http/page.dto';
+import { mapPage } from '../common/database/tenant-scoped.repository';
 import { DocumentEdit, DocumentRepository } from './document.repository';
 import { DOCUMENT_STATUSES } from './document.schema';
 import { BulkConflict, BulkUpdateRejectedError } from './documents.errors';
@@ -86,14 +86,8 @@ export class DocumentsService {
 
   /** One page of the tenant's documents, newest first; items and total from one snapshot. */
   async list(user: AuthUser, query: ListDocumentsDto): Promise<DocumentPageDto> {
-    const window = pageWindow(query);
-    const { items, total } = await this.documents.page(
-      user.tenantId,
-      { status: query.status, category: query.category, type: query.type, tag: query.tag, customerRef: query.customerRef },
-      window.skip,
-      window.pageSize,
-    );
-    return toPage(window, items.map((d) => DocumentDto.from(d)), total);
+    const filter = { status: query.status, category: query.category, type: query.type, tag: query.tag, customerRef: query.customerRef };
+    return mapPage(await this.documents.list(user.tenantId, filter, pageWindow(query)), (d) => DocumentDto.from(d));
   }
 
   /** One document; another tenant's is a 404. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { insertWithUniqueRetry, withVersionBump } from '@app/concurrency';
 import { Model, Types } from 'mongoose';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import { TenantFilter } from '../common/tenancy/tenant-filter';
 import { Account, AccountRecord, AccountType, SYSTEM_ACCOUNTS, SystemAccountKey } from './account.schema';
 import { MAX_MONEY } from './money';
@@ -15,23 +16,14 @@ export interface AccountBalanceRow {
 
 /** Every mongoose call on finance_accounts. */
 @Injectable()
-export class AccountRepository {
-  constructor(@InjectModel(Account.name) private readonly accounts: Model<Account>) {}
+export class AccountRepository extends TenantScopedRepository<Account, AccountRecord> {
+  constructor(@InjectModel(Account.name) private readonly accounts: Model<Account>) {
+    super(accounts);
+  }
 
   async create(account: { _id: Types.ObjectId; tenantId: string; name: string; currency: string; type: AccountType }): Promise<AccountRecord> {
     const [created] = await this.accounts.create([{ ...account, balance: 0 }]);
     return created.toObject() as AccountRecord;
-  }
-
-  findOne(filter: TenantFilter<Account>): Promise<AccountRecord | null> {
-    return this.accounts.findOne(filter).lean<AccountRecord>().exec();
-  }
-
-  /** One page, newest last (creation order) and the total, for the caller's snapshot. */
-  async page(filter: TenantFilter<Account>, skip: number, limit: number): Promise<{ items: AccountRecord[]; total: number }> {
-    const items = await this.accounts.find(filter).sort({ createdAt: 1, _id: 1 }).skip(skip).limit(limit).lean<AccountRecord[]>().exec();
-    const total = await this.accounts.countDocuments(filter).exec();
-    return { items, total };
   }
 
   /**

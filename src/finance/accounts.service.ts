@@ -8,7 +8,7 @@ import { AccountDto, AccountPageDto } from './dto/account.dto';
 import { CreateAccountDto } from './dto/create-account.dto';
 import { JournalEntryDto, JournalEntryPageDto } from './dto/journal-entry.dto';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
-import { toPage } from '../common/http/page.dto';
+import { mapPage } from '../common/database/tenant-scoped.repository';
 import { JournalEntryRepository } from './journal-entry.repository';
 import { LedgerService } from './ledger.service';
 
@@ -36,22 +36,17 @@ export class AccountsService {
     return AccountDto.from(await this.require(user.tenantId, new Types.ObjectId(id)));
   }
 
-  /** A page of the tenant's accounts (system accounts included); page and total from one snapshot. */
-  @Transactional({ name: 'finance.accounts.list' })
+  /** A page of the tenant's accounts (system accounts included), in creation order. */
   async list(user: AuthUser, query: PageQueryDto): Promise<AccountPageDto> {
-    const window = pageWindow(query);
-    const { items, total } = await this.accounts.page({ tenantId: user.tenantId }, window.skip, window.pageSize);
-    return toPage(window, items.map((a) => AccountDto.from(a)), total);
+    return mapPage(await this.accounts.page({ tenantId: user.tenantId }, pageWindow(query), { createdAt: 1, _id: 1 }), (a) => AccountDto.from(a));
   }
 
-  /** The account's journal entries, newest first; page and total from one snapshot. */
-  @Transactional({ name: 'finance.accounts.entries' })
+  /** The account's journal entries, newest first (accounts are never deleted, so the check cannot go stale). */
   async entriesOf(user: AuthUser, id: string, query: PageQueryDto): Promise<JournalEntryPageDto> {
     const { tenantId } = user;
     const account = await this.require(tenantId, new Types.ObjectId(id));
-    const window = pageWindow(query);
-    const { items, total } = await this.entries.page({ tenantId, 'lines.accountId': account._id }, window.skip, window.pageSize);
-    return toPage(window, items.map((e) => JournalEntryDto.from(e)), total);
+    const page = await this.entries.page({ tenantId, 'lines.accountId': account._id }, pageWindow(query), { createdAt: -1, _id: -1 });
+    return mapPage(page, (e) => JournalEntryDto.from(e));
   }
 
   @Transactional({ name: 'finance.account.open' })

@@ -2,14 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { transition, withPipelineVersionBump } from '@app/concurrency';
 import { Model, Types } from 'mongoose';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import { TenantFilter } from '../common/tenancy/tenant-filter';
 import { MAX_REPORTED } from './journal-entry.repository';
 import { Invoice, InvoiceRecord, InvoiceStatus, LIVE_INVOICE_STATUSES, PAYABLE_INVOICE_STATUSES } from './invoice.schema';
 
 /** Every mongoose call on finance_invoices. */
 @Injectable()
-export class InvoiceRepository {
-  constructor(@InjectModel(Invoice.name) private readonly invoices: Model<Invoice>) {}
+export class InvoiceRepository extends TenantScopedRepository<Invoice, InvoiceRecord> {
+  constructor(@InjectModel(Invoice.name) private readonly invoices: Model<Invoice>) {
+    super(invoices);
+  }
 
   /** Inserts; the unique indexes (number, live order) decide duplicates — E11000 propagates. */
   async insert(invoice: Omit<Invoice, 'createdAt' | 'updatedAt' | 'version' | 'amountPaid' | 'status'> & { _id: Types.ObjectId }): Promise<InvoiceRecord> {
@@ -17,19 +20,9 @@ export class InvoiceRepository {
     return created.toObject() as InvoiceRecord;
   }
 
-  findOne(filter: TenantFilter<Invoice>): Promise<InvoiceRecord | null> {
-    return this.invoices.findOne(filter).lean<InvoiceRecord>().exec();
-  }
-
   /** The live (not void) invoice of an order, if any. */
   findLiveForOrder(tenantId: string, orderId: Types.ObjectId): Promise<InvoiceRecord | null> {
     return this.invoices.findOne({ tenantId, orderId, status: { $in: LIVE_INVOICE_STATUSES } }).lean<InvoiceRecord>().exec();
-  }
-
-  async page(filter: TenantFilter<Invoice>, skip: number, limit: number): Promise<{ items: InvoiceRecord[]; total: number }> {
-    const items = await this.invoices.find(filter).sort({ createdAt: -1, _id: -1 }).skip(skip).limit(limit).lean<InvoiceRecord[]>().exec();
-    const total = await this.invoices.countDocuments(filter).exec();
-    return { items, total };
   }
 
   /** issued → void, only while nothing is paid, at the version the client read (If-Match). */

@@ -15,7 +15,7 @@ import { OrderLookupService } from '../inventory/order-lookup.service';
 import { CreateInvoiceDto } from './dto/create-invoice.dto';
 import { InvoiceDto, InvoicePageDto } from './dto/invoice.dto';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
-import { toPage } from '../common/http/page.dto';
+import { mapPage } from '../common/database/tenant-scoped.repository';
 import { InvoiceRepository } from './invoice.repository';
 import { InvoiceLine, InvoiceRecord } from './invoice.schema';
 import { lineTotal } from './money';
@@ -62,12 +62,9 @@ export class InvoicesService {
     return InvoiceDto.from(await this.require(user.tenantId, new Types.ObjectId(id)));
   }
 
-  /** A page of invoices, newest first; page and total from one snapshot. */
-  @Transactional({ name: 'finance.invoices.list' })
+  /** A page of invoices, newest first. */
   async list(user: AuthUser, query: PageQueryDto): Promise<InvoicePageDto> {
-    const window = pageWindow(query);
-    const { items, total } = await this.invoices.page({ tenantId: user.tenantId }, window.skip, window.pageSize);
-    return toPage(window, items.map((i) => InvoiceDto.from(i)), total);
+    return mapPage(await this.invoices.page({ tenantId: user.tenantId }, pageWindow(query), { createdAt: -1, _id: -1 }), (i) => InvoiceDto.from(i));
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, PipelineStage, Types } from 'mongoose';
-import { TenantFilter } from '../common/tenancy/tenant-filter';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import { JournalEntry, JournalEntryRecord } from './journal-entry.schema';
 
 /** Σ debit and Σ credit of the lines of one account (or one retainer). */
@@ -27,23 +27,14 @@ export const MAX_REPORTED = 100;
  * immutable (the schema refuses updates and deletes as well).
  */
 @Injectable()
-export class JournalEntryRepository {
-  constructor(@InjectModel(JournalEntry.name) private readonly entries: Model<JournalEntry>) {}
+export class JournalEntryRepository extends TenantScopedRepository<JournalEntry, JournalEntryRecord> {
+  constructor(@InjectModel(JournalEntry.name) private readonly entries: Model<JournalEntry>) {
+    super(entries);
+  }
 
   async insert(entry: Omit<JournalEntry, 'createdAt'> & { _id: Types.ObjectId }): Promise<JournalEntryRecord> {
     const [created] = await this.entries.create([entry]);
     return created.toObject() as JournalEntryRecord;
-  }
-
-  findOne(filter: TenantFilter<JournalEntry>): Promise<JournalEntryRecord | null> {
-    return this.entries.findOne(filter).lean<JournalEntryRecord>().exec();
-  }
-
-  /** One page, newest first, and the total; the caller runs both in one snapshot. */
-  async page(filter: TenantFilter<JournalEntry>, skip: number, limit: number): Promise<{ items: JournalEntryRecord[]; total: number }> {
-    const items = await this.entries.find(filter).sort({ createdAt: -1, _id: -1 }).skip(skip).limit(limit).lean<JournalEntryRecord[]>().exec();
-    const total = await this.entries.countDocuments(filter).exec();
-    return { items, total };
   }
 
   /** Σ debit / Σ credit per account over the whole ledger (one aggregation). */

@@ -4,20 +4,20 @@ import { transition } from '@app/concurrency';
 import { Model, Types } from 'mongoose';
 import { TenantFilter } from '../common/tenancy/tenant-filter';
 import { Payment, PaymentRecord, PaymentStatus } from './payment.schema';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 
 /** Every mongoose call on finance_payments. */
 @Injectable()
-export class PaymentRepository {
-  constructor(@InjectModel(Payment.name) private readonly payments: Model<Payment>) {}
+export class PaymentRepository extends TenantScopedRepository<Payment, PaymentRecord> {
+  constructor(@InjectModel(Payment.name) private readonly payments: Model<Payment>) {
+    super(payments);
+  }
 
   async insert(payment: Omit<Payment, 'createdAt' | 'updatedAt' | 'version' | 'status'> & { _id: Types.ObjectId }): Promise<PaymentRecord> {
     const [created] = await this.payments.create([{ ...payment, status: 'pending' }]);
     return created.toObject() as PaymentRecord;
   }
 
-  findOne(filter: TenantFilter<Payment>): Promise<PaymentRecord | null> {
-    return this.payments.findOne(filter).lean<PaymentRecord>().exec();
-  }
 
   /**
    * pending → completed as one guarded update: of concurrent completions exactly one

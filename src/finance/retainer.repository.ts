@@ -5,20 +5,20 @@ import { Model, Types } from 'mongoose';
 import { TenantFilter } from '../common/tenancy/tenant-filter';
 import { MAX_MONEY } from './money';
 import { Retainer, RetainerRecord } from './retainer.schema';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 
 /** Every mongoose call on finance_retainers. */
 @Injectable()
-export class RetainerRepository {
-  constructor(@InjectModel(Retainer.name) private readonly retainers: Model<Retainer>) {}
+export class RetainerRepository extends TenantScopedRepository<Retainer, RetainerRecord> {
+  constructor(@InjectModel(Retainer.name) private readonly retainers: Model<Retainer>) {
+    super(retainers);
+  }
 
   async create(retainer: { _id: Types.ObjectId; tenantId: string; clientName: string; currency: string; liabilityAccountId: Types.ObjectId }): Promise<RetainerRecord> {
     const [created] = await this.retainers.create([{ ...retainer, balance: 0 }]);
     return created.toObject() as RetainerRecord;
   }
 
-  findOne(filter: TenantFilter<Retainer>): Promise<RetainerRecord | null> {
-    return this.retainers.findOne(filter).lean<RetainerRecord>().exec();
-  }
 
   /** Guarded atomic balance move; same contract as AccountRepository.applyDelta. */
   applyDelta(filter: TenantFilter<Retainer> & { _id: Types.ObjectId }, delta: number): Promise<RetainerRecord | null> {

@@ -4,20 +4,20 @@ import { transition } from '@app/concurrency';
 import type { Model, Types } from 'mongoose';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { Allocation, AllocationRecord, AllocationStatus } from './allocation.schema';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 
 /** The only place that talks to the allocations collection. */
 @Injectable()
-export class AllocationRepository {
-  constructor(@InjectModel(Allocation.name) private readonly allocations: Model<Allocation>) {}
+export class AllocationRepository extends TenantScopedRepository<Allocation, AllocationRecord> {
+  constructor(@InjectModel(Allocation.name) private readonly allocations: Model<Allocation>) {
+    super(allocations);
+  }
 
   async insert(allocation: Allocation): Promise<AllocationRecord> {
     const [created] = await this.allocations.create([allocation]);
     return created.toObject() as unknown as AllocationRecord;
   }
 
-  findOne(filter: TenantFilter<Allocation>): Promise<AllocationRecord | null> {
-    return this.allocations.findOne(filter).lean<AllocationRecord>().exec();
-  }
 
   /** open → released as one guarded update: of concurrent releases exactly one matches; the rest get 409 `invalid-state`. */
   async release(filter: TenantFilter<Allocation>): Promise<AllocationRecord> {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { updateVersioned, withVersionBump } from '@app/concurrency';
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
-import type { PageWindow } from '../common/http/page-query.dto';
 import { Item, ItemRecord } from './item.schema';
 
 /** A signed change of an item's two quantities. */
@@ -14,29 +14,14 @@ export interface StockDelta {
 
 /** The only place that talks to the items collection. */
 @Injectable()
-export class ItemRepository {
-  constructor(@InjectModel(Item.name) private readonly items: Model<Item>) {}
+export class ItemRepository extends TenantScopedRepository<Item, ItemRecord> {
+  constructor(@InjectModel(Item.name) private readonly items: Model<Item>) {
+    super(items);
+  }
 
   async insert(item: Omit<Item, 'version'>): Promise<ItemRecord> {
     const [created] = await this.items.create([item]);
     return created.toObject() as unknown as ItemRecord;
-  }
-
-  findOne(filter: TenantFilter<Item>): Promise<ItemRecord | null> {
-    return this.items.findOne(filter).lean<ItemRecord>().exec();
-  }
-
-  /** One page (oldest first) and the total; call inside a transaction so both share a snapshot. */
-  async page(filter: TenantFilter<Item>, window: PageWindow): Promise<{ items: ItemRecord[]; total: number }> {
-    const items = await this.items
-      .find(filter)
-      .sort({ _id: 1 })
-      .skip((window.page - 1) * window.pageSize)
-      .limit(window.pageSize)
-      .lean<ItemRecord[]>()
-      .exec();
-    const total = await this.items.countDocuments(filter).exec();
-    return { items, total };
   }
 
   /** Descriptive fields under If-Match: 404 / 412 are decided by updateVersioned. */

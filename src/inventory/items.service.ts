@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { CreateItemDto } from './dto/create-item.dto';
 import { ItemDto, ItemPageDto } from './dto/item.dto';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
-import { toPage } from '../common/http/page.dto';
+import { mapPage } from '../common/database/tenant-scoped.repository';
 import { MovementDto, MovementPageDto } from './dto/movement.dto';
 import { UpdateItemDto } from './dto/update-item.dto';
 import { ItemRepository } from './item.repository';
@@ -44,12 +44,9 @@ export class ItemsService {
     return ItemDto.from(item);
   }
 
-  /** A page of the tenant's items; page and total from one snapshot. */
-  @Transactional()
+  /** A page of the tenant's items, oldest first. */
   async list(tenantId: string, query: PageQueryDto): Promise<ItemPageDto> {
-    const window = pageWindow(query);
-    const { items, total } = await this.items.page({ tenantId }, window);
-    return toPage(window, items.map((i) => ItemDto.from(i)), total);
+    return mapPage(await this.items.page({ tenantId }, pageWindow(query), { _id: 1 }), (i) => ItemDto.from(i));
   }
 
   /** One item; another tenant's looks missing (404). */
@@ -66,13 +63,10 @@ export class ItemsService {
     return ItemDto.from(await this.items.updateDetails({ _id: id, tenantId }, expectedVersion, set));
   }
 
-  /** A page of one item's ledger, oldest first; the item check, page and total share one snapshot. */
-  @Transactional()
+  /** A page of one item's ledger, oldest first (items are never deleted, so the check cannot go stale). */
   async movementsOf(tenantId: string, id: string, query: PageQueryDto): Promise<MovementPageDto> {
     const item = await this.items.findOne({ _id: id, tenantId });
     if (!item) throw new NotFoundError('Item');
-    const window = pageWindow(query);
-    const { items, total } = await this.movements.page({ tenantId, itemId: new Types.ObjectId(id) }, window);
-    return toPage(window, items.map((m) => MovementDto.from(m)), total);
+    return mapPage(await this.movements.page({ tenantId, itemId: new Types.ObjectId(id) }, pageWindow(query), { _id: 1 }), (m) => MovementDto.from(m));
   }
 }

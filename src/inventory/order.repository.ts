@@ -2,14 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { transition, updateVersioned } from '@app/concurrency';
 import { Model, Types } from 'mongoose';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
-import type { PageWindow } from '../common/http/page-query.dto';
 import { Order, OrderRecord, OrderStage, OrderStatus } from './order.schema';
 
 /** The only place that talks to the orders collection. */
 @Injectable()
-export class OrderRepository {
-  constructor(@InjectModel(Order.name) private readonly orders: Model<Order>) {}
+export class OrderRepository extends TenantScopedRepository<Order, OrderRecord> {
+  constructor(@InjectModel(Order.name) private readonly orders: Model<Order>) {
+    super(orders);
+  }
 
   /** An id for an order about to be created (its allocations point at it before it is inserted). */
   newId(): Types.ObjectId {
@@ -21,25 +23,8 @@ export class OrderRepository {
     return created.toObject() as unknown as OrderRecord;
   }
 
-  findOne(filter: TenantFilter<Order>): Promise<OrderRecord | null> {
-    return this.orders.findOne(filter).lean<OrderRecord>().exec();
-  }
-
   async exists(filter: TenantFilter<Order>): Promise<boolean> {
     return (await this.orders.exists(filter).exec()) !== null;
-  }
-
-  /** One page (newest first) and the total; call inside a transaction so both share a snapshot. */
-  async page(filter: TenantFilter<Order>, window: PageWindow): Promise<{ items: OrderRecord[]; total: number }> {
-    const items = await this.orders
-      .find(filter)
-      .sort({ _id: -1 })
-      .skip((window.page - 1) * window.pageSize)
-      .limit(window.pageSize)
-      .lean<OrderRecord[]>()
-      .exec();
-    const total = await this.orders.countDocuments(filter).exec();
-    return { items, total };
   }
 
   /** Descriptive fields under If-Match: 404 / 412 are decided by updateVersioned. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { formatSequence, InvalidStateError, NotFoundError, SequencesService, Transactional, ValidationFailedError } from '@app/concurrency';
 import { CreateOrderDto } from './dto/create-order.dto';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
-import { toPage } from '../common/http/page.dto';
+import { mapPage } from '../common/database/tenant-scoped.repository';
 import { MoveStageDto } from './dto/move-stage.dto';
 import { OrderDto, OrderPageDto } from './dto/order.dto';
 import { UpdateOrderDto } from './dto/update-order.dto';
@@ -58,12 +58,9 @@ export class OrdersService {
     return OrderDto.from(order);
   }
 
-  /** A page of the tenant's orders, newest first; page and total from one snapshot. */
-  @Transactional()
+  /** A page of the tenant's orders, newest first. */
   async list(tenantId: string, query: PageQueryDto): Promise<OrderPageDto> {
-    const window = pageWindow(query);
-    const { items, total } = await this.orders.page({ tenantId }, window);
-    return toPage(window, items.map((o) => OrderDto.from(o)), total);
+    return mapPage(await this.orders.page({ tenantId }, pageWindow(query), { _id: -1 }), (o) => OrderDto.from(o));
   }
 
   /** One order; another tenant's looks missing (404). */

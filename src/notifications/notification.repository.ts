@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { Notification } from './notification.schema';
 
@@ -10,32 +11,14 @@ export type NewNotification = Pick<Notification, 'tenantId' | 'recipientId' | 'e
 
 /** Every mongoose call on the `notifications` collection. */
 @Injectable()
-export class NotificationRepository {
-  constructor(@InjectModel(Notification.name) private readonly notifications: Model<Notification>) {}
+export class NotificationRepository extends TenantScopedRepository<Notification, StoredNotification> {
+  constructor(@InjectModel(Notification.name) private readonly notifications: Model<Notification>) {
+    super(notifications);
+  }
 
   /** Inserts (joining the caller's transaction, if any). */
   async insertMany(rows: NewNotification[]): Promise<void> {
     if (rows.length > 0) await this.notifications.create(rows, { ordered: true });
-  }
-
-  /**
-   * One page of a user's notifications, the total and the unread count from ONE aggregation
-   * ($facet), so the three numbers describe the same instant.
-   */
-  async page(tenantId: string, recipientId: string, skip: number, limit: number): Promise<{ items: StoredNotification[]; total: number; unread: number }> {
-    const [result] = await this.notifications
-      .aggregate<{ items: StoredNotification[]; total: Array<{ n: number }>; unread: Array<{ n: number }> }>([
-        { $match: { tenantId, recipientId } },
-        {
-          $facet: {
-            items: [{ $sort: { createdAt: -1, _id: -1 } }, { $skip: skip }, { $limit: limit }],
-            total: [{ $count: 'n' }],
-            unread: [{ $match: { readAt: null } }, { $count: 'n' }],
-          },
-        },
-      ])
-      .exec();
-    return { items: result?.items ?? [], total: result?.total[0]?.n ?? 0, unread: result?.unread[0]?.n ?? 0 };
   }
 
   count(filter: TenantFilter<Notification>): Promise<number> {

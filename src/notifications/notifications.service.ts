@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError, OutboxEvent, OutboxService } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
-import { toPage } from '../common/http/page.dto';
+import { mapPage } from '../common/database/tenant-scoped.repository';
 import { DocumentApprovalEventPayload, DocumentEvents } from '../documents/document-events';
 import { MarkReadResultDto } from './dto/mark-read-result.dto';
 import { NotificationDto, NotificationPageDto } from './dto/notification.dto';
@@ -58,9 +58,9 @@ export class NotificationsService {
 
   /** The caller's notifications, newest first, with the unread count (one snapshot). */
   async list(user: AuthUser, query: PageQueryDto): Promise<NotificationPageDto> {
-    const window = pageWindow(query);
-    const result = await this.notifications.page(user.tenantId, user.userId, window.skip, window.pageSize);
-    return { ...toPage(window, result.items.map((n) => NotificationDto.from(n)), result.total), unreadCount: result.unread };
+    const filter = { tenantId: user.tenantId, recipientId: user.userId };
+    const page = await this.notifications.page(filter, pageWindow(query), { createdAt: -1, _id: -1 }, { counts: { unread: { readAt: null } } });
+    return { ...mapPage(page, (n) => NotificationDto.from(n)), unreadCount: page.counts.unread };
   }
 
   /**

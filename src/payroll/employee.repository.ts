@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { updateVersioned, VersionedDoc, withVersionBump } from '@app/concurrency';
 import { Model, Types, UpdateQuery } from 'mongoose';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { balancePath, EMPLOYEE_MODEL, EmployeeDoc, LeaveBalance, LeaveType } from './employee.schema';
 
@@ -19,28 +20,18 @@ export interface TeamRow {
 
 /** Employees: profile, manager link and leave balances. */
 @Injectable()
-export class EmployeeRepository {
-  constructor(@InjectModel(EMPLOYEE_MODEL) private readonly employees: Model<EmployeeDoc>) {}
+export class EmployeeRepository extends TenantScopedRepository<EmployeeDoc, EmployeeRecord> {
+  constructor(@InjectModel(EMPLOYEE_MODEL) private readonly employees: Model<EmployeeDoc>) {
+    super(employees);
+  }
 
   async create(doc: Omit<EmployeeDoc, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<EmployeeRecord> {
     const [created] = await this.employees.create([doc]);
     return created.toObject() as EmployeeRecord;
   }
 
-  findOne(filter: TenantFilter<EmployeeDoc>): Promise<EmployeeRecord | null> {
-    return this.employees.findOne(filter).lean<EmployeeRecord>().exec();
-  }
-
   async exists(filter: TenantFilter<EmployeeDoc>): Promise<boolean> {
     return (await this.employees.exists(filter).exec()) !== null;
-  }
-
-  list(filter: TenantFilter<EmployeeDoc>, page: { skip: number; limit: number }): Promise<EmployeeRecord[]> {
-    return this.employees.find(filter).sort({ _id: 1 }).skip(page.skip).limit(page.limit).lean<EmployeeRecord[]>().exec();
-  }
-
-  count(filter: TenantFilter<EmployeeDoc>): Promise<number> {
-    return this.employees.countDocuments(filter).exec();
   }
 
   /** Profile change under optimistic concurrency (If-Match). */

@@ -3,7 +3,7 @@ import { NotFoundError, Transactional, ValidationFailedError } from '@app/concur
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
-import { toPage } from '../common/http/page.dto';
+import { mapPage } from '../common/database/tenant-scoped.repository';
 import { AdjustLeaveDto } from './dto/adjust-leave.dto';
 import { CreateEmployeeDto } from './dto/create-employee.dto';
 import { EmployeeListDto, EmployeeResponseDto, LeaveAdjustmentResponseDto } from './dto/employee-response.dto';
@@ -49,14 +49,9 @@ export class EmployeesService {
     return EmployeeResponseDto.from(found);
   }
 
-  /** A page of employees and the total, read from one snapshot so they agree. */
-  @Transactional()
+  /** A page of employees, oldest first. */
   async list(user: AuthUser, query: PageQueryDto): Promise<EmployeeListDto> {
-    const window = pageWindow(query);
-    const filter = { tenantId: user.tenantId };
-    const items = await this.employees.list(filter, { skip: window.skip, limit: window.pageSize });
-    const total = await this.employees.count(filter);
-    return toPage(window, items.map((e) => EmployeeResponseDto.from(e)), total);
+    return mapPage(await this.employees.page({ tenantId: user.tenantId }, pageWindow(query), { _id: 1 }), (e) => EmployeeResponseDto.from(e));
   }
 
   /**

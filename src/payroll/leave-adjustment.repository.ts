@@ -3,11 +3,14 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { LEAVE_ADJUSTMENT_MODEL, LeaveAdjustmentDoc } from './leave-adjustment.schema';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 
 /** The append-only audit trail of manual leave-entitlement changes. */
 @Injectable()
-export class LeaveAdjustmentRepository {
-  constructor(@InjectModel(LEAVE_ADJUSTMENT_MODEL) private readonly adjustments: Model<LeaveAdjustmentDoc>) {}
+export class LeaveAdjustmentRepository extends TenantScopedRepository<LeaveAdjustmentDoc> {
+  constructor(@InjectModel(LEAVE_ADJUSTMENT_MODEL) private readonly adjustments: Model<LeaveAdjustmentDoc>) {
+    super(adjustments);
+  }
 
   async create(doc: Omit<LeaveAdjustmentDoc, '_id' | 'createdAt'>): Promise<LeaveAdjustmentDoc> {
     const [created] = await this.adjustments.create([doc]);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { transition, VersionedDoc } from '@app/concurrency';
 import { Model, Types } from 'mongoose';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { LEAVE_REQUEST_MODEL, LeaveRequestDoc, LeaveStatus, LIVE_LEAVE_STATUSES } from './leave-request.schema';
 
@@ -26,24 +27,14 @@ export interface LeaveTotalsRow {
 
 /** Leave requests: creation, guarded state transitions, and the report queries. */
 @Injectable()
-export class LeaveRequestRepository {
-  constructor(@InjectModel(LEAVE_REQUEST_MODEL) private readonly requests: Model<LeaveRequestDoc>) {}
+export class LeaveRequestRepository extends TenantScopedRepository<LeaveRequestDoc, LeaveRequestRecord> {
+  constructor(@InjectModel(LEAVE_REQUEST_MODEL) private readonly requests: Model<LeaveRequestDoc>) {
+    super(requests);
+  }
 
   async create(doc: Omit<LeaveRequestDoc, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<LeaveRequestRecord> {
     const [created] = await this.requests.create([doc]);
     return created.toObject() as LeaveRequestRecord;
-  }
-
-  findOne(filter: TenantFilter<LeaveRequestDoc>): Promise<LeaveRequestRecord | null> {
-    return this.requests.findOne(filter).lean<LeaveRequestRecord>().exec();
-  }
-
-  list(filter: TenantFilter<LeaveRequestDoc>, page: { skip: number; limit: number }): Promise<LeaveRequestRecord[]> {
-    return this.requests.find(filter).sort({ _id: 1 }).skip(page.skip).limit(page.limit).lean<LeaveRequestRecord[]>().exec();
-  }
-
-  count(filter: TenantFilter<LeaveRequestDoc>): Promise<number> {
-    return this.requests.countDocuments(filter).exec();
   }
 
   /** One live (pending/approved) request of the employee intersecting [from, to], if any. */

@@ -3,7 +3,7 @@ import { InvalidStateError, NotFoundError, Transactional, ValidationFailedError 
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import { pageWindow } from '../common/http/page-query.dto';
-import { toPage } from '../common/http/page.dto';
+import { mapPage } from '../common/database/tenant-scoped.repository';
 import { CreateLeaveRequestDto } from './dto/create-leave-request.dto';
 import { LeaveRequestListDto, LeaveRequestResponseDto } from './dto/leave-request-response.dto';
 import { ListLeaveRequestsQueryDto } from './dto/list-leave-requests.query.dto';
@@ -85,16 +85,13 @@ export class LeaveRequestsService {
     return LeaveRequestResponseDto.from(found);
   }
 
-  /** A page of leave requests (optionally of one employee / status) and the total, from one snapshot. */
-  @Transactional()
+  /** A page of leave requests (optionally of one employee / status), oldest first. */
   async list(user: AuthUser, query: ListLeaveRequestsQueryDto): Promise<LeaveRequestListDto> {
     const window = pageWindow(query);
     const filter: TenantFilter<LeaveRequestDoc> = { tenantId: user.tenantId };
     if (query.employeeId) filter.employeeId = new Types.ObjectId(query.employeeId);
     if (query.status) filter.status = query.status;
-    const items = await this.requests.list(filter, { skip: window.skip, limit: window.pageSize });
-    const total = await this.requests.count(filter);
-    return toPage(window, items.map((r) => LeaveRequestResponseDto.from(r)), total);
+    return mapPage(await this.requests.page(filter, window, { _id: 1 }), (r) => LeaveRequestResponseDto.from(r));
   }
 
   /** pending → approved; the reserved days become consumed, exactly once. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { transition, VersionedDoc } from '@app/concurrency';
 import { Model, Types } from 'mongoose';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { TIMESHEET_MODEL, TimesheetDoc, TimesheetStatus } from './timesheet.schema';
 
@@ -22,24 +23,14 @@ export interface PendingTimesheetRow {
 
 /** Timesheets: drafts, guarded workflow transitions, report queries. */
 @Injectable()
-export class TimesheetRepository {
-  constructor(@InjectModel(TIMESHEET_MODEL) private readonly timesheets: Model<TimesheetDoc>) {}
+export class TimesheetRepository extends TenantScopedRepository<TimesheetDoc, TimesheetRecord> {
+  constructor(@InjectModel(TIMESHEET_MODEL) private readonly timesheets: Model<TimesheetDoc>) {
+    super(timesheets);
+  }
 
   async create(doc: Omit<TimesheetDoc, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<TimesheetRecord> {
     const [created] = await this.timesheets.create([doc]);
     return created.toObject() as TimesheetRecord;
-  }
-
-  findOne(filter: TenantFilter<TimesheetDoc>): Promise<TimesheetRecord | null> {
-    return this.timesheets.findOne(filter).lean<TimesheetRecord>().exec();
-  }
-
-  list(filter: TenantFilter<TimesheetDoc>, page: { skip: number; limit: number }): Promise<TimesheetRecord[]> {
-    return this.timesheets.find(filter).sort({ _id: 1 }).skip(page.skip).limit(page.limit).lean<TimesheetRecord[]>().exec();
-  }
-
-  count(filter: TenantFilter<TimesheetDoc>): Promise<number> {
-    return this.timesheets.countDocuments(filter).exec();
   }
 
   /**

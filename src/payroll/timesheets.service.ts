@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { FieldError, NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
+import { FieldError, NotFoundError, ValidationFailedError } from '@app/concurrency';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import { pageWindow } from '../common/http/page-query.dto';
-import { toPage } from '../common/http/page.dto';
+import { mapPage } from '../common/database/tenant-scoped.repository';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { CreateTimesheetDto, TimesheetEntryDto } from './dto/create-timesheet.dto';
 import { ListTimesheetsQueryDto } from './dto/list-timesheets.query.dto';
@@ -107,17 +107,14 @@ export class TimesheetsService {
     return TimesheetResponseDto.from(updated);
   }
 
-  /** A page of timesheets and the total, from one snapshot. */
-  @Transactional()
+  /** A page of timesheets, oldest first. */
   async list(user: AuthUser, query: ListTimesheetsQueryDto): Promise<TimesheetListDto> {
     const window = pageWindow(query);
     const filter: TenantFilter<TimesheetDoc> = { tenantId: user.tenantId };
     if (query.employeeId) filter.employeeId = new Types.ObjectId(query.employeeId);
     if (query.status) filter.status = query.status;
     if (query.periodStart) filter.periodStart = query.periodStart;
-    const items = await this.timesheets.list(filter, { skip: window.skip, limit: window.pageSize });
-    const total = await this.timesheets.count(filter);
-    return toPage(window, items.map((t) => TimesheetResponseDto.from(t)), total);
+    return mapPage(await this.timesheets.page(filter, window, { _id: 1 }), (t) => TimesheetResponseDto.from(t));
   }
 
   private filterOf(user: AuthUser, id: string): TenantFilter<TimesheetDoc> {

@@ -4,6 +4,7 @@ import { InvalidStateError, isDuplicateKeyError, NotFoundError, updateVersioned,
 import { Model, UpdateQuery } from 'mongoose';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { Setting, SettingKind } from './setting.schema';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 
 /** A lean setting as the repository returns it. */
 export type StoredSetting = VersionedDoc<Setting>;
@@ -13,12 +14,11 @@ const notAList = (kind: unknown) =>
 
 /** Every mongoose call on the `settings` collection. */
 @Injectable()
-export class SettingRepository {
-  constructor(@InjectModel(Setting.name) private readonly settings: Model<Setting>) {}
-
-  findOne(filter: TenantFilter<Setting>): Promise<StoredSetting | null> {
-    return this.settings.findOne(filter).lean<StoredSetting>().exec();
+export class SettingRepository extends TenantScopedRepository<Setting, StoredSetting> {
+  constructor(@InjectModel(Setting.name) private readonly settings: Model<Setting>) {
+    super(settings);
   }
+
 
   /** Replaces the value under If-Match (one atomic update; stale → 412, absent → 404). */
   replace(filter: TenantFilter<Setting>, expectedVersion: number, kind: SettingKind, value: unknown): Promise<StoredSetting> {

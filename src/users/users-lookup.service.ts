@@ -12,10 +12,7 @@ export class UsersLookupService {
 
   /** Ids of the tenant's users holding any of `roles` (e.g. the approvers to notify). */
   async idsWithRoles(options: { tenantId: string; roles: readonly Role[] }): Promise<string[]> {
-    const users = await this.users.list(
-      { tenantId: options.tenantId, roles: { $in: [...options.roles] } },
-      { limit: MAX_USERS_PER_LOOKUP, offset: 0 },
-    );
-    return users.map((u) => String(u._id));
+    const ids = await this.users.ids({ tenantId: options.tenantId, roles: { $in: [...options.roles] } }, MAX_USERS_PER_LOOKUP);
+    return ids.map(String);
   }
 }

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { DuplicateError, isDuplicateKeyError, updateVersioned } from '@app/concurrency';
 import type { Model, Types } from 'mongoose';
 import type { Role } from '../auth/role';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import { TenantFilter } from '../common/tenancy/tenant-filter';
 import { crossTenant } from '../common/tenancy/tenant-scope.plugin';
 import { User } from './user.schema';
@@ -18,8 +19,10 @@ export type NewUser = Pick<User, 'tenantId' | 'email' | 'passwordHash' | 'displa
 
 /** Every mongoose call on users. Filters name the tenant (TenantFilter) except the two explicit cross-tenant lookups. */
 @Injectable()
-export class UsersRepository {
-  constructor(@InjectModel(User.name) private readonly users: Model<User>) {}
+export class UsersRepository extends TenantScopedRepository<User, UserRecord> {
+  constructor(@InjectModel(User.name) private readonly users: Model<User>) {
+    super(users);
+  }
 
   /** Inserts a user; the unique email index (not a prior lookup) refuses duplicates → 409 `duplicate`. */
   async create(data: NewUser): Promise<UserRecord> {
@@ -33,16 +36,10 @@ export class UsersRepository {
     }
   }
 
-  findOne(key: UserKey): Promise<UserRecord | null> {
-    return this.users.findOne(key).lean<UserRecord>().exec();
-  }
-
-  list(filter: TenantFilter<User>, page: { limit: number; offset: number }): Promise<UserRecord[]> {
-    return this.users.find(filter).sort({ createdAt: 1, _id: 1 }).skip(page.offset).limit(page.limit).lean<UserRecord[]>().exec();
-  }
-
-  count(filter: TenantFilter<User>): Promise<number> {
-    return this.users.countDocuments(filter).exec();
+  /** Ids of the users matching `filter`, at most `limit`, oldest first. */
+  async ids(filter: TenantFilter<User>, limit: number): Promise<Types.ObjectId[]> {
+    const rows = await this.users.find(filter).select({ _id: 1 }).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<Array<{ _id: Types.ObjectId }>>().exec();
+    return rows.map((r) => r._id);
   }
 
   /**

@@ -3,7 +3,7 @@ import { NotFoundError, Transactional, ValidationFailedError } from '@app/concur
 import { Role } from '../auth/role';
 import { SessionsRepository } from '../auth/sessions.repository';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
-import { toPage } from '../common/http/page.dto';
+import { mapPage } from '../common/database/tenant-scoped.repository';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
@@ -38,13 +38,9 @@ export class UsersService {
     return UserResponseDto.from(user);
   }
 
-  /** A page of the tenant's users (oldest first) and the total, read from one snapshot so they agree. */
-  @Transactional()
+  /** A page of the tenant's users, oldest first. */
   async list(tenantId: string, query: PageQueryDto): Promise<UserListResponseDto> {
-    const window = pageWindow(query);
-    const users = await this.users.list({ tenantId }, { limit: window.pageSize, offset: window.skip });
-    const total = await this.users.count({ tenantId });
-    return toPage(window, users.map((u) => UserResponseDto.from(u)), total);
+    return mapPage(await this.users.page({ tenantId }, pageWindow(query), { createdAt: 1, _id: 1 }), (u) => UserResponseDto.from(u));
   }
 
   async get(tenantId: string, id: string): Promise<UserResponseDto> {

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
+import type { Page } from '../common/http/page.dto';
+import type { PageWindow } from '../common/http/page-query.dto';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { FILE_VERSION_MODEL, FileVersionDoc } from './file-version.schema';
 import type { OwnerRef } from './owner-type';
@@ -14,8 +17,10 @@ export function ownerFilter(owner: OwnerRef): TenantFilter<FileVersionDoc> {
 
 /** File versions. Inside a transaction every call here joins it (mongoose's AsyncLocalStorage). */
 @Injectable()
-export class FileVersionRepository {
-  constructor(@InjectModel(FILE_VERSION_MODEL) private readonly versions: Model<FileVersionDoc>) {}
+export class FileVersionRepository extends TenantScopedRepository<FileVersionDoc, FileVersionRecord> {
+  constructor(@InjectModel(FILE_VERSION_MODEL) private readonly versions: Model<FileVersionDoc>) {
+    super(versions);
+  }
 
   async insert(doc: Omit<FileVersionDoc, '_id' | 'createdAt'>): Promise<FileVersionRecord> {
     const [created] = await this.versions.create([doc]);
@@ -31,20 +36,12 @@ export class FileVersionRepository {
     await this.versions.updateOne({ ...ownerFilter(owner), isCurrent: true }, { $set: { isCurrent: false } }).exec();
   }
 
-  findOne(filter: TenantFilter<FileVersionDoc>): Promise<FileVersionRecord | null> {
-    return this.versions.findOne(filter).lean<FileVersionRecord>().exec();
-  }
-
   async exists(filter: TenantFilter<FileVersionDoc>): Promise<boolean> {
     return (await this.versions.exists(filter).exec()) !== null;
   }
 
-  /** Versions of the owner by ascending number. */
-  list(owner: OwnerRef, page: { skip: number; limit: number }): Promise<FileVersionRecord[]> {
-    return this.versions.find(ownerFilter(owner)).sort({ version: 1 }).skip(page.skip).limit(page.limit).lean<FileVersionRecord[]>().exec();
-  }
-
-  count(owner: OwnerRef): Promise<number> {
-    return this.versions.countDocuments(ownerFilter(owner)).exec();
+  /** One page of the owner's versions by ascending number. */
+  list(owner: OwnerRef, window: PageWindow): Promise<Page<FileVersionRecord>> {
+    return this.page(ownerFilter(owner), window, { version: 1 });
   }
 }

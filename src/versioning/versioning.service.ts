@@ -15,7 +15,7 @@ import { plainToInstance } from 'class-transformer';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
-import { toPage } from '../common/http/page.dto';
+import { mapPage } from '../common/database/tenant-scoped.repository';
 import { toFieldErrors } from '../common/http/validation.pipe';
 import { DocumentLookupService } from '../documents/document-lookup.service';
 import { OrderLookupService } from '../inventory/order-lookup.service';
@@ -95,14 +95,10 @@ export class VersioningService {
     return this.record(owner, user, { fileName, contentType, sizeBytes, checksum, ...(fileId ? { fileId } : {}), restoredFrom: source.version }, 'restore');
   }
 
-  /** A page of the owner's versions by ascending number, and the total, from one snapshot. */
-  @Transactional({ name: 'versioning.list' })
+  /** A page of the owner's versions by ascending number. */
   async list(owner: OwnerRef, query: PageQueryDto): Promise<FileVersionListDto> {
     await this.assertOwnerExists(owner);
-    const window = pageWindow(query);
-    const items = await this.versions.list(owner, { skip: window.skip, limit: window.pageSize });
-    const total = await this.versions.count(owner);
-    return toPage(window, items.map((v) => FileVersionDto.from(v)), total);
+    return mapPage(await this.versions.list(owner, pageWindow(query)), (v) => FileVersionDto.from(v));
   }
 
   /** The owner's current version (404 when it has none yet). */
