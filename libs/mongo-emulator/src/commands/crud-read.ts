@@ -14,6 +14,7 @@ import { compileSort } from '../query/sort';
 import { pathCandidates } from '../query/paths';
 import { CommandContext, CommandSpec, collectionName, optBool, optDoc, optNumber } from './context';
 import { checkCollation, checkHint } from './options';
+import type { PlanOptions } from '../storage/planner';
 
 const DEFAULT_BATCH = 101;
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
@@ -60,6 +61,18 @@ export function sourceDocs(ctx: CommandContext, name: string, filter?: unknown, 
   return ctx.engine.scanDocs(coll, ctx.view, filter);
 }
 
+/**
+ * The documents a read of `filter` walks, as the planner orders them: `sorted` says they come
+ * in the order of `opts.sort` (so a limit can stop early). Views are materialized.
+ */
+function plannedDocs(ctx: CommandContext, name: string, filter: Doc, opts: PlanOptions): { docs: Iterable<Doc>; sorted: boolean; count?: number } {
+  const coll = ctx.engine.collection(ctx.db, name);
+  if (!coll || typeof coll.options.viewOn === 'string') return { docs: sourceDocs(ctx, name), sorted: false };
+  const plan = ctx.engine.plan(coll, filter, opts);
+  const rows = ctx.engine.rows(coll, ctx.view, plan);
+  return { docs: (function* () { for (const r of rows) yield r.doc; })(), sorted: plan.sorted, count: ctx.engine.countExact(plan, ctx.view) };
+}
+
 function checkBatchSize(v: number | undefined, field = 'batchSize'): void {
   if (v !== undefined && v < 0) throw new CommandError(51024, `BSON field '${field}' value must be >= 0, actual value '${v}'`);
 }
@@ -88,12 +101,16 @@ async function find(ctx: CommandContext): Promise<Doc> {
   checkCollation(body.collation);
   checkHint(ctx.engine.collection(ctx.db, name), body.hint);
   let matched: { doc: Doc; idx?: number }[] = [];
-  for (const doc of sourceDocs(ctx, name, natural === undefined ? filter : undefined)) {
+  const hint = natural === undefined ? body.hint : { $natural: natural };
+  const src = plannedDocs(ctx, name, filter, { sort: sort ? body.sort : undefined, hint });
+  // in sort order already: only the first skip + limit matches are needed
+  const enough = src.sorted && limit ? skip + limit : Infinity;
+  for (const doc of src.docs) {
     const m: MatchContext = {};
     if (pred(doc, m)) matched.push({ doc, idx: m.arrayIndex });
+    if (matched.length >= enough) break;
   }
-  if (sort) matched.sort((a, b) => sort(a.doc, b.doc));
-  if (natural === -1) matched.reverse();
+  if (sort && !src.sorted) matched.sort((a, b) => sort(a.doc, b.doc));
   if (skip) matched = matched.slice(skip);
   if (limit) matched = matched.slice(0, limit);
   const docs = projection ? matched.map((m) => projection.apply(m.doc, m.idx, vars)) : matched.map((m) => m.doc);
@@ -151,8 +168,9 @@ function count(ctx: CommandContext): Doc {
   const pred = compileFilter(q);
   checkCollation(ctx.body.collation);
   checkHint(ctx.engine.collection(ctx.db, name), ctx.body.hint);
-  let n = 0;
-  for (const doc of sourceDocs(ctx, name, q)) if (pred(doc)) n++;
+  const src = plannedDocs(ctx, name, q, { hint: ctx.body.hint });
+  let n = src.count ?? 0;
+  if (src.count === undefined) for (const doc of src.docs) if (pred(doc)) n++;
   const skip = optNumber(ctx.body, 'skip', 0)!;
   const limit = Math.abs(optNumber(ctx.body, 'limit', 0)!);
   if (skip < 0) throw new CommandError(2, 'skip value is negative in count query');
@@ -171,7 +189,7 @@ function distinct(ctx: CommandContext): Doc {
   checkCollation(ctx.body.collation);
   const parts = key.split('.');
   const seen = new Map<string, unknown>();
-  for (const doc of sourceDocs(ctx, name, q)) {
+  for (const doc of plannedDocs(ctx, name, q, {}).docs) {
     if (!pred(doc)) continue;
     for (const c of pathCandidates(doc, parts)) {
       if (c.expanded) continue;
@@ -187,6 +205,27 @@ function distinct(ctx: CommandContext): Doc {
   const reply: Doc = { values };
   if (ctx.atClusterTime) reply.atClusterTime = ctx.atClusterTime;
   return reply;
+}
+
+/**
+ * `[{$match}, {$group: {_id: <constant>, n: {$sum: 1}}}]` — the pipeline of the driver's
+ * countDocuments — answered from the index when its bounds express the whole filter.
+ */
+function countShape(ctx: CommandContext, name: string, match: Doc, pipeline: unknown[], hint: unknown): Doc[] | undefined {
+  if (pipeline.length !== 2 || !isPlainObject(pipeline[1])) return undefined;
+  const group = pipeline[1].$group;
+  if (!isPlainObject(group) || Object.keys(pipeline[1]).length !== 1 || Object.keys(group).length !== 2) return undefined;
+  const id = group._id;
+  if (isPlainObject(id) || Array.isArray(id) || (typeof id === 'string' && id.startsWith('$'))) return undefined;
+  const field = Object.keys(group).find((k) => k !== '_id');
+  const acc = field ? group[field] : undefined;
+  if (!field || !isPlainObject(acc) || Object.keys(acc).length !== 1 || !isNumeric(acc.$sum) || toNumber(acc.$sum) !== 1) return undefined;
+  const coll = ctx.engine.collection(ctx.db, name);
+  if (!coll || coll.options.viewOn !== undefined) return undefined;
+  compileFilter(match); // invalid filters fail as they would in the pipeline
+  const n = ctx.engine.countExact(ctx.engine.plan(coll, match, { hint }), ctx.view);
+  if (n === undefined) return undefined;
+  return n === 0 ? [] : [{ _id: id, [field]: n }];
 }
 
 function aggregate(ctx: CommandContext): Doc {
@@ -208,7 +247,10 @@ function aggregate(ctx: CommandContext): Doc {
   if (typeof target === 'string') {
     ns = `${ctx.db}.${target}`;
     const first = pipeline[0];
-    input = sourceDocs(ctx, target, isPlainObject(first) && isPlainObject(first.$match) ? first.$match : undefined);
+    const match = isPlainObject(first) && isPlainObject(first.$match) ? first.$match : undefined;
+    const counted = match ? countShape(ctx, target, match, pipeline, body.hint) : undefined;
+    if (counted) return cursorReply(ctx, ns, counted, batchSize);
+    input = match ? [...plannedDocs(ctx, target, match, { hint: body.hint }).docs] : sourceDocs(ctx, target);
   } else if (isNumeric(target) && toNumber(target) === 1) {
     ns = `${ctx.db}.$cmd.aggregate`;
     const first = isPlainObject(pipeline[0]) ? Object.keys(pipeline[0])[0] : undefined;

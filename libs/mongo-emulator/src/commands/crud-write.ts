@@ -13,6 +13,7 @@ import { applyUpdate, isOperatorUpdate, upsertSeed } from '../query/update';
 import { Clock } from '../storage/clock';
 import { Collection } from '../storage/collection';
 import { Row } from '../storage/engine';
+import type { PlanOptions } from '../storage/planner';
 import { CommandContext, CommandSpec, collectionName, onceStatement, optBool, optDoc, untilUnblocked } from './context';
 import { checkCollation, checkHint } from './options';
 import { checkStatementFields } from './known-fields';
@@ -114,6 +115,7 @@ interface UpdateStmt {
   upsert: boolean;
   arrayFilters?: Doc[];
   vars?: Doc;
+  hint?: unknown;
 }
 
 function parseUpdateStmt(ctx: CommandContext, raw: Doc): UpdateStmt {
@@ -137,7 +139,7 @@ function parseUpdateStmt(ctx: CommandContext, raw: Doc): UpdateStmt {
   }
   checkCollation(raw.collation);
   checkHint(ctx.engine.collection(ctx.db, collectionName(ctx)), raw.hint);
-  return { q, u, multi, upsert, arrayFilters: raw.arrayFilters as Doc[] | undefined, vars: letVars(ctx, raw) };
+  return { q, u, multi, upsert, arrayFilters: raw.arrayFilters as Doc[] | undefined, vars: letVars(ctx, raw), hint: raw.hint };
 }
 
 /** Builds the document an upsert inserts. */
@@ -163,9 +165,17 @@ interface StmtResult {
   upserted?: unknown;
 }
 
-function firstMatch(rows: Row[], pred: Predicate, sort?: ReturnType<typeof compileSort>): { row: Row; m: MatchContext } | undefined {
-  if (sort) {
-    const matching = rows.filter((r) => pred(r.doc));
+/** The visible rows a write statement considers, in plan order (`sorted`: already in `sort` order). */
+function scanFor(ctx: CommandContext, coll: Collection | undefined, q: Doc, opts: PlanOptions = {}): { rows: Iterable<Row>; sorted: boolean } {
+  if (!coll) return { rows: [], sorted: true };
+  const plan = ctx.engine.plan(coll, q, opts);
+  return { rows: ctx.engine.rows(coll, ctx.view, plan), sorted: plan.sorted };
+}
+
+function firstMatch(scan: { rows: Iterable<Row>; sorted: boolean }, pred: Predicate, sort?: ReturnType<typeof compileSort>): { row: Row; m: MatchContext } | undefined {
+  const rows = scan.rows;
+  if (sort && !scan.sorted) {
+    const matching = [...rows].filter((r) => pred(r.doc));
     matching.sort((a, b) => sort(a.doc, b.doc));
     const row = matching[0];
     if (!row) return undefined;
@@ -193,7 +203,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
   if (!s.multi) {
     return untilUnblocked(ctx, () => {
       const coll = ctx.engine.collection(ctx.db, name);
-      const hit = firstMatch(ctx.engine.scan(coll, ctx.view, q), pred);
+      const hit = firstMatch(scanFor(ctx, coll, q, { hint: s.hint }), pred);
       if (hit) {
         const r = applyUpdate(hit.row.doc, s.u, { ...opts, arrayIndex: hit.m.arrayIndex });
         if (r.changed) ctx.engine.update(coll!, hit.row.rec, hit.row.doc, r.doc, writeView(ctx));
@@ -204,7 +214,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
     });
   }
   const coll = ctx.engine.collection(ctx.db, name);
-  const candidates = ctx.engine.scan(coll, ctx.view, q).filter((r) => pred(r.doc));
+  const candidates = [...scanFor(ctx, coll, q, { hint: s.hint }).rows].filter((r) => pred(r.doc));
   if (candidates.length === 0) {
     if (s.upsert) return untilUnblocked(ctx, upsertNow);
     return { n: 0, nModified: 0 };
@@ -270,14 +280,14 @@ async function runDeleteStatement(ctx: CommandContext, name: string, raw: Doc): 
   if (limit === 1) {
     return untilUnblocked(ctx, () => {
       const coll = ctx.engine.collection(ctx.db, name);
-      const hit = firstMatch(ctx.engine.scan(coll, ctx.view, q), pred);
+      const hit = firstMatch(scanFor(ctx, coll, q, { hint: raw.hint }), pred);
       if (!hit) return 0;
       ctx.engine.remove(coll!, hit.row.rec, hit.row.doc, ctx.view);
       return 1;
     });
   }
   const coll = ctx.engine.collection(ctx.db, name);
-  const candidates = ctx.engine.scan(coll, ctx.view, q).filter((r) => pred(r.doc));
+  const candidates = [...scanFor(ctx, coll, q, { hint: raw.hint }).rows].filter((r) => pred(r.doc));
   let n = 0;
   for (const { rec } of candidates) {
     n += await untilUnblocked(ctx, () => {
@@ -341,7 +351,7 @@ async function findAndModify(ctx: CommandContext): Promise<Doc> {
   const project = (doc: Doc | null, arrayIndex?: number) => (doc && projection ? projection.apply(doc, arrayIndex, vars) : doc);
   return onceStatement(ctx, 0, () => untilUnblocked(ctx, (): Doc => {
     const coll = ctx.engine.collection(ctx.db, name);
-    const hit = firstMatch(ctx.engine.scan(coll, ctx.view, q), pred, sort);
+    const hit = firstMatch(scanFor(ctx, coll, q, { sort: body.sort, hint: body.hint }), pred, sort);
     if (hit) {
       const { row, m } = hit;
       if (remove) {

@@ -197,7 +197,7 @@ function createIndexes(ctx: CommandContext): Doc {
   }
   for (const ix of toBuild) {
     coll.indexes.set(ix.name, ix);
-    coll.buildPostings(ix, (rec) => rec.lock?.writes.get(coll)?.get(rec.key));
+    coll.buildIndex(ix);
   }
   const reply: Doc = { numIndexesBefore: before, numIndexesAfter: coll.indexes.size, createdCollectionAutomatically: created };
   if (toBuild.length === 0) reply.note = 'all indexes already exist';
