@@ -380,8 +380,9 @@ function numericKey(v: unknown): string {
 /**
  * A string that is identical for two values exactly when MongoDB considers them equal:
  * used for `_id` lookup, unique index keys, `$group` keys, `distinct` and `$addToSet`.
+ * `str` maps each string to its class under a collation (see Collation.canonicalizer).
  */
-export function canonicalKey(v: unknown): string {
+export function canonicalKey(v: unknown, str?: (s: string) => string): string {
   switch (typeOrder(v)) {
     case TypeOrder.Null:
       return 'z';
@@ -392,11 +393,11 @@ export function canonicalKey(v: unknown): string {
     case TypeOrder.Number:
       return 'n' + numericKey(v);
     case TypeOrder.String:
-      return 's' + JSON.stringify(stringOf(v));
+      return 's' + JSON.stringify(str ? str(stringOf(v)) : stringOf(v));
     case TypeOrder.Object:
-      return '{' + objectEntries(v).map(([k, x]) => JSON.stringify(k) + ':' + canonicalKey(x)).join(',') + '}';
+      return '{' + objectEntries(v).map(([k, x]) => JSON.stringify(k) + ':' + canonicalKey(x, str)).join(',') + '}';
     case TypeOrder.Array:
-      return '[' + (v as unknown[]).map(canonicalKey).join(',') + ']';
+      return '[' + (v as unknown[]).map((x) => canonicalKey(x, str)).join(',') + ']';
     case TypeOrder.BinData: {
       const p = binaryParts(v);
       return 'b' + p.sub + ':' + Buffer.from(p.bytes).toString('base64');

@@ -12,6 +12,7 @@
  *   they see). Both trees shrink as history is pruned.
  */
 import { OrderedSet } from 'js-sdsl';
+import { Collation } from '../bson/collation';
 import { Doc, StringCompare, TypeOrder, canonicalKey, compareStrings, compareValues, isNumeric, isPlainObject, toNumber, typeOrder } from '../bson/values';
 import { CommandError } from '../errors';
 import { compileFilter, Predicate } from '../query/matcher';
@@ -118,8 +119,12 @@ export class CollectionIndex {
   shadow?: EntryTree;
   /** Some document ever had an array on an indexed path (as mongod's multikey flag, never reset). */
   multikey = false;
+  /** The index's collation (undefined: simple); it orders strings and decides unique-key equality. */
+  readonly collation?: Collation;
   /** String order of the index (its collation, binary by default). */
-  strCmp: StringCompare = compareStrings;
+  readonly strCmp: StringCompare = compareStrings;
+  /** Maps a string to its class under the collation, for unique keys. */
+  private readonly canon?: (s: string) => string;
   /** Orders entries: key fields in the index's directions, then probes, then record creation order. */
   readonly compareEntries = (a: IndexEntry, b: IndexEntry): number => {
     const ka = a.key;
@@ -144,6 +149,11 @@ export class CollectionIndex {
     this.sparse = spec.sparse === true;
     if (spec.expireAfterSeconds !== undefined) this.expireAfterSeconds = toNumber(spec.expireAfterSeconds);
     if (isPlainObject(spec.partialFilterExpression)) this.partial = compileFilter(spec.partialFilterExpression);
+    this.collation = Collation.parse(spec.collation);
+    if (this.collation) {
+      this.strCmp = this.collation.compare;
+      this.canon = this.collation.canonicalizer();
+    }
     const dirs = Object.values(this.key).map((d) => (isNumeric(d) ? (toNumber(d) < 0 ? -1 : 1) : 0));
     if (this.name !== '_id_' && dirs.every((d) => d !== 0)) {
       this.dirs = dirs as (1 | -1)[];
@@ -260,6 +270,12 @@ export class CollectionIndex {
       if (k === 'key' || k === 'name' || k === 'v' || k === 'background' || k === 'ns') continue;
       spec[k] = v;
     }
+    if (raw.collation !== undefined) {
+      // stored in full, as mongod lists it; the simple collation is the absence of one
+      const collation = Collation.parse(raw.collation);
+      if (collation) spec.collation = collation.spec;
+      else delete spec.collation;
+    }
     return spec;
   }
 
@@ -299,7 +315,7 @@ export class CollectionIndex {
     const out = new Map<string, IndexKey>();
     const rec = (i: number, acc: unknown[]) => {
       if (i === perField.length) {
-        const str = acc.map((v) => (v === EMPTY_ARRAY_MARK ? 'u' : canonicalKey(v))).join('|');
+        const str = acc.map((v) => (v === EMPTY_ARRAY_MARK ? 'u' : canonicalKey(v, this.canon))).join('|');
         if (!out.has(str)) {
           const value: Doc = {};
           this.fields.forEach((f, k) => (value[f.path] = acc[k] === EMPTY_ARRAY_MARK ? undefined : acc[k]));

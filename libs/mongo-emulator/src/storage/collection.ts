@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Binary, UUID } from 'bson';
-import { Doc } from '../bson/values';
+import { Collation } from '../bson/collation';
+import { Doc, canonicalKey } from '../bson/values';
 import type { Transaction } from '../sessions/transaction';
 import { CollectionIndex, IndexEntry } from './collection-index';
 
@@ -63,15 +64,29 @@ export class Collection {
   readonly indexes = new Map<string, CollectionIndex>();
   readonly uuid: Binary;
   options: CollectionOptions;
+  /** The default collation (create's `collation` option); undefined = simple. */
+  readonly collation?: Collation;
+  private readonly idCanon?: (s: string) => string;
 
   constructor(
     readonly dbName: string,
     readonly name: string,
     options: CollectionOptions = {},
   ) {
-    this.options = options;
+    this.collation = Collation.parse(options.collation);
+    this.options = this.collation ? { ...options, collation: this.collation.spec } : options;
+    if (!this.collation && options.collation !== undefined) {
+      const { collation: _simple, ...rest } = options;
+      this.options = rest;
+    }
+    this.idCanon = this.collation?.canonicalizer();
     this.uuid = new UUID(randomUUID());
-    this.indexes.set('_id_', new CollectionIndex({ v: 2, key: { _id: 1 }, name: '_id_' }));
+    this.indexes.set('_id_', new CollectionIndex({ v: 2, key: { _id: 1 }, name: '_id_', ...(this.collation ? { collation: this.collation.spec } : {}) }));
+  }
+
+  /** The record key of an `_id`: equal for `_id`s the `_id` index (with the default collation) finds equal. */
+  recordKey(id: unknown): string {
+    return canonicalKey(id, this.idCanon);
   }
 
   get ns(): string {

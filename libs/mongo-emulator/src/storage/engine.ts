@@ -229,7 +229,7 @@ export class StorageEngine {
   /** Inserts `doc` (which must carry `_id`). */
   insert(coll: Collection, doc: Doc, view: View): void {
     this.writable(coll, view);
-    const key = canonicalKey(doc._id);
+    const key = coll.recordKey(doc._id);
     let rec = coll.records.get(key);
     const txn = view.txn;
     if (rec) {

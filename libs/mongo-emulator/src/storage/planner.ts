@@ -242,7 +242,7 @@ function dedupe(values: unknown[]): unknown[] {
 }
 
 function collationKey(ix: CollectionIndex): string {
-  return isPlainObject(ix.spec.collation) && ix.spec.collation.locale !== 'simple' ? canonicalKey(ix.spec.collation) : '';
+  return ix.collation?.key ?? '';
 }
 
 function hinted(coll: Collection, hint: unknown): CollectionIndex | '$natural' | undefined {
@@ -265,7 +265,8 @@ export function planScan(coll: Collection, filter: unknown, opts: PlanOptions = 
     return { sorted: false, exact: false, naturalReverse: dir < 0 };
   }
   if (hint && hint.name === '_id_') return { byId: true, sorted: false, exact: false };
-  if (!hint) {
+  // the record map is keyed by the collection's collation: other collations must scan
+  if (!hint && (opts.collation ?? '') === (coll.collation?.key ?? '')) {
     const ids = pinnedIds(f);
     if (ids) return { ids: pinnedRecords(coll, ids), sorted: false, exact: false };
   }
@@ -298,7 +299,7 @@ function pinnedRecords(coll: Collection, ids: unknown[]): DocRecord[] {
   const recs: DocRecord[] = [];
   const sorted = ids.length > 1 ? [...ids].sort((a, b) => compareValues(a, b)) : ids;
   for (const id of sorted) {
-    const key = canonicalKey(id);
+    const key = coll.recordKey(id);
     if (seen.has(key)) continue;
     seen.add(key);
     const rec = coll.records.get(key);
