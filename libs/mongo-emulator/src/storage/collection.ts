@@ -38,6 +38,12 @@ export class DocRecord {
     readonly id: unknown,
   ) {}
 
+  /** Appends a committed version (a record's first version array is allocated at its exact size). */
+  addVersion(ts: number, doc: Doc | null): void {
+    if (this.versions.length === 0) this.versions = [{ ts, doc }];
+    else this.versions.push({ ts, doc });
+  }
+
   latest(): Version | undefined {
     return this.versions[this.versions.length - 1];
   }

@@ -54,6 +54,8 @@ export class StorageEngine {
   readonly openTxns = new Set<Transaction>();
   /** Snapshot reads earlier than this may miss pruned history → SnapshotTooOld. */
   private globalFloor = 0;
+  /** Snapshot read times in use (see pinSnapshot) → when last used (ms). */
+  private readonly snapshotPins = new Map<number, number>();
   /** Called when the engine aborts a transaction on its own (conflict, drop, reaper). */
   onAbort?: (txn: Transaction) => void;
 
@@ -360,7 +362,7 @@ export class StorageEngine {
       return;
     }
     const ts = this.clock.tick();
-    rec.versions.push({ ts, doc: next });
+    rec.addVersion(ts, next);
     for (const { ix, added, removed } of changes) {
       for (const k of removed) {
         const e = ix.entries.get(k.str);
@@ -388,7 +390,7 @@ export class StorageEngine {
       for (const [coll, writes] of txn.writes) {
         for (const [key, doc] of writes) {
           const rec = coll.records.get(key);
-          if (rec) rec.versions.push({ ts, doc });
+          if (rec) rec.addVersion(ts, doc);
         }
       }
       for (const [ix, local] of txn.localKeys) {
@@ -442,12 +444,30 @@ export class StorageEngine {
 
   // ---------------------------------------------------------------- history
 
-  /** Oldest time some reader may still need. */
+  /**
+   * Keeps the history a readConcern snapshot read at `ts` needs (its later reads pass the same
+   * atClusterTime) until it has gone unused for `historyWindowMs`.
+   */
+  pinSnapshot(ts: number): void {
+    this.snapshotPins.set(ts, Date.now());
+  }
+
+  /**
+   * Oldest time some reader may still need: the snapshot of the oldest open transaction or of
+   * a recently used snapshot read; with neither, only the latest versions are kept.
+   */
   private horizon(): { horizon: number; oldestTxn: number } {
     let oldestTxn = Infinity;
     for (const t of this.openTxns) if (t.snapshotTs < oldestTxn) oldestTxn = t.snapshotTs;
-    const window = this.clock.ago(this.options.historyWindowMs);
-    return { horizon: Math.min(oldestTxn, window), oldestTxn };
+    let oldest = Math.min(oldestTxn, this.clock.now());
+    if (this.snapshotPins.size) {
+      const expired = Date.now() - this.options.historyWindowMs;
+      for (const [ts, used] of this.snapshotPins) {
+        if (used < expired) this.snapshotPins.delete(ts);
+        else if (ts < oldest) oldest = ts;
+      }
+    }
+    return { horizon: oldest, oldestTxn };
   }
 
   /** Drops versions no reader can need any more, and brings the record's index entries up to date. */
