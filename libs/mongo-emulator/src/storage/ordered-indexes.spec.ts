@@ -17,7 +17,7 @@ describe('ordered indexes', () => {
   let h: Harness;
   let engine: StorageEngine;
   before(async () => {
-    h = await startHarness({ historyWindowMS: 0 });
+    h = await startHarness();
     engine = h.emu.server.engine;
   });
   after(async () => {
