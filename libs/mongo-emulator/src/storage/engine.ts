@@ -9,7 +9,7 @@
  * committed after its snapshot, fails with WriteConflict and its transaction is aborted.
  */
 import { BSON } from 'bson';
-import { Doc, canonicalKey, compareValues, isPlainObject } from '../bson/values';
+import { Doc, compareValues, isPlainObject } from '../bson/values';
 import { formatValue } from '../bson/format';
 import { CommandError, err } from '../errors';
 import { compileFilter } from '../query/matcher';

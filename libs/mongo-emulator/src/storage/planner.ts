@@ -101,7 +101,7 @@ function boundOf(cond: unknown, multikey: boolean): FieldBound | undefined {
   let hi: unknown;
   let loInc = true;
   let hiInc = true;
-  let exact = range.length === ops.length;
+  const exact = range.length === ops.length;
   let bracket: number | undefined;
   let empty = false;
   for (const op of range) {
