@@ -123,8 +123,8 @@ export class CollectionIndex {
   readonly collation?: Collation;
   /** String order of the index (its collation, binary by default). */
   readonly strCmp: StringCompare = compareStrings;
-  /** Maps a string to its class under the collation, for unique keys. */
-  private readonly canon?: (s: string) => string;
+  /** Maps a string to its class under the collation, for unique keys (and record keys, for `_id_`). */
+  readonly canon?: (s: string) => string;
   /** Orders entries: key fields in the index's directions, then probes, then record creation order. */
   readonly compareEntries = (a: IndexEntry, b: IndexEntry): number => {
     const ka = a.key;

@@ -72,7 +72,6 @@ export class Collection {
   options: CollectionOptions;
   /** The default collation (create's `collation` option); undefined = simple. */
   readonly collation?: Collation;
-  private readonly idCanon?: (s: string) => string;
 
   constructor(
     readonly dbName: string,
@@ -85,14 +84,14 @@ export class Collection {
       const { collation: _simple, ...rest } = options;
       this.options = rest;
     }
-    this.idCanon = this.collation?.canonicalizer();
     this.uuid = new UUID(randomUUID());
     this.indexes.set('_id_', new CollectionIndex({ v: 2, key: { _id: 1 }, name: '_id_', ...(this.collation ? { collation: this.collation.spec } : {}) }));
   }
 
   /** The record key of an `_id`: equal for `_id`s the `_id` index (with the default collation) finds equal. */
   recordKey(id: unknown): string {
-    return canonicalKey(id, this.idCanon);
+    // through the `_id` index, which travels with the records when a collection is renamed
+    return canonicalKey(id, this.indexes.get('_id_')!.canon);
   }
 
   get ns(): string {
