@@ -1,5 +1,9 @@
 // Emulator benchmark (not a test): ops/s for insert, find by _id, findAndModify $inc on one
-// hot document from 64 concurrent clients, and a two-document transaction.
+// hot document from 64 concurrent clients, and a two-document transaction; then how indexed
+// reads scale (10 tenants, indexes {tenantId, sku} unique and {tenantId, createdAt}: findOne by
+// {tenantId, sku}, page 1 of a tenant by createdAt, a count of a tenant — at 1 k and 100 k
+// documents, which should stay within 2x), and the emulator's memory per stored document
+// after 100 k inserts (heap and RSS after a full GC, so run with --expose-gc as the script does).
 //
 //   npm run bench:emulator            (BENCH_SECONDS=3 by default per scenario)
 //
@@ -74,9 +78,77 @@ async function main(): Promise<void> {
   });
   if (conflicts) console.log(`  (${conflicts} transactions failed)`);
 
+  await indexScaling(db);
+
   await db.dropDatabase();
   await client.close();
   await emu?.stop();
+}
+
+const TENANTS = 10;
+const SCALE_SIZES = [1_000, 100_000];
+const SCALE_ROUNDS = 300;
+
+function gcNow(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+}
+
+/** Median latency in ms of `op` run `rounds` times one after another (one client: the cost of one call). */
+async function latency(rounds: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t = process.hrtime.bigint();
+    await op(i);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+async function indexScaling(db: ReturnType<MongoClient['db']>): Promise<void> {
+  const inProcess = !process.env.BENCH_URI;
+  const measured: Record<string, number>[] = [];
+  let bytesPerDoc: { heap: number; rss: number } | undefined;
+  for (const size of SCALE_SIZES) {
+    const items = db.collection<Doc>(`items_${size}`);
+    await items.createIndex({ tenantId: 1, sku: 1 }, { unique: true });
+    await items.createIndex({ tenantId: 1, createdAt: 1 });
+    gcNow();
+    const before = process.memoryUsage();
+    const start = Date.UTC(2026, 0, 1);
+    for (let from = 0; from < size; from += 1000) {
+      await items.insertMany(
+        Array.from({ length: Math.min(1000, size - from) }, (_, k) => {
+          const n = from + k;
+          return { _id: new ObjectId(), tenantId: `tenant-${n % TENANTS}`, sku: `SKU-${String(n).padStart(7, '0')}`, name: `item ${n}`, qty: n % 50, createdAt: new Date(start + n * 1000) };
+        }),
+      );
+    }
+    gcNow();
+    const after = process.memoryUsage();
+    if (inProcess && size === 100_000) bytesPerDoc = { heap: (after.heapUsed - before.heapUsed) / size, rss: (after.rss - before.rss) / size };
+    const sku = (i: number) => `SKU-${String((i * 7919) % size).padStart(7, '0')}`;
+    const tenantOf = (i: number) => `tenant-${((i * 7919) % size) % TENANTS}`;
+    const row: Record<string, number> = { size };
+    row.findOne = await latency(SCALE_ROUNDS, (i) => items.findOne({ tenantId: tenantOf(i), sku: sku(i) }));
+    row.page = await latency(SCALE_ROUNDS, (i) => items.find({ tenantId: `tenant-${i % TENANTS}` }).sort({ createdAt: -1 }).limit(20).toArray());
+    row.count = await latency(SCALE_ROUNDS, (i) => items.countDocuments({ tenantId: `tenant-${i % TENANTS}` }));
+    measured.push(row);
+    if (size !== SCALE_SIZES[SCALE_SIZES.length - 1]) await items.drop();
+  }
+  console.log(`indexed reads, median of ${SCALE_ROUNDS} sequential calls (ms):`);
+  const [small, large] = measured;
+  for (const k of ['findOne', 'page', 'count']) {
+    const label = { findOne: 'findOne by {tenantId, sku}', page: 'page 1 of a tenant by createdAt (20)', count: 'countDocuments of a tenant' }[k]!;
+    console.log(`  ${label.padEnd(40)} ${small[k].toFixed(2).padStart(7)} @1k  ${large[k].toFixed(2).padStart(7)} @100k  ${(large[k] / small[k]).toFixed(2)}x`);
+  }
+  if (bytesPerDoc) {
+    console.log(`memory per stored document after 100 k inserts (after GC${(globalThis as { gc?: unknown }).gc ? '' : ' — run with --expose-gc for exact numbers'}): heap ${Math.round(bytesPerDoc.heap)} B, RSS ${Math.round(bytesPerDoc.rss)} B`);
+  } else {
+    console.log('memory per document: measured only with the in-process emulator (unset BENCH_URI)');
+  }
 }
 
 main().catch((e) => {

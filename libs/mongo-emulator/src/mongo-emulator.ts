@@ -37,7 +37,7 @@ export interface MongoEmulatorOptions {
   writeWaitTimeoutMS?: number;
   /** How often the TTL monitor deletes expired documents (default 1000 ms; mongod uses 60 s). */
   ttlMonitorIntervalMS?: number;
-  /** History kept for readConcern snapshot `atClusterTime` reads (default 60 000 ms). */
+  /** How long the history a readConcern snapshot read uses is kept after its last use (default 60 000 ms); without open transactions or such reads only latest versions are kept. */
   historyWindowMS?: number;
   /** Cap on versions kept per document beyond what open transactions need (default 1000). */
   maxVersionsPerDoc?: number;

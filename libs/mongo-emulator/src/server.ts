@@ -382,6 +382,7 @@ export class EmulatorServer {
       }
       ctx.view = { ts } satisfies View;
       ctx.atClusterTime = Clock.toTimestamp(ts);
+      this.engine.pinSnapshot(ts);
     }
   }
 }

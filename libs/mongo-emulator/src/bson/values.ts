@@ -245,7 +245,10 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-function compareStrings(a: string, b: string): number {
+/** Orders two strings: binary by default, or a collation's comparison. */
+export type StringCompare = (a: string, b: string) => number;
+
+export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -280,9 +283,10 @@ function objectEntries(v: unknown): [string, unknown][] {
 /**
  * Compares two BSON values in MongoDB's order: first by canonical type, then by value.
  * Missing (`undefined`) compares like null. Arrays compare element-wise (this is the
- * whole-value order; sort keys on array fields are handled by the sorter).
+ * whole-value order; sort keys on array fields are handled by the sorter). `strCmp` orders
+ * strings (also inside documents and arrays; field names stay binary), for collations.
  */
-export function compareValues(a: unknown, b: unknown): number {
+export function compareValues(a: unknown, b: unknown, strCmp: StringCompare = compareStrings): number {
   const oa = typeOrder(a);
   const ob = typeOrder(b);
   if (oa !== ob) return oa - ob;
@@ -294,7 +298,7 @@ export function compareValues(a: unknown, b: unknown): number {
     case TypeOrder.Number:
       return compareNumbers(a, b);
     case TypeOrder.String:
-      return compareStrings(stringOf(a), stringOf(b));
+      return strCmp(stringOf(a), stringOf(b));
     case TypeOrder.Object: {
       const ea = objectEntries(a);
       const eb = objectEntries(b);
@@ -304,7 +308,7 @@ export function compareValues(a: unknown, b: unknown): number {
         if (t !== 0) return t;
         const k = compareStrings(ea[i][0], eb[i][0]);
         if (k !== 0) return k;
-        const c = compareValues(ea[i][1], eb[i][1]);
+        const c = compareValues(ea[i][1], eb[i][1], strCmp);
         if (c !== 0) return c;
       }
       return ea.length - eb.length;
@@ -314,7 +318,7 @@ export function compareValues(a: unknown, b: unknown): number {
       const xb = b as unknown[];
       const n = Math.min(xa.length, xb.length);
       for (let i = 0; i < n; i++) {
-        const c = compareValues(xa[i], xb[i]);
+        const c = compareValues(xa[i], xb[i], strCmp);
         if (c !== 0) return c;
       }
       return xa.length - xb.length;
@@ -376,8 +380,9 @@ function numericKey(v: unknown): string {
 /**
  * A string that is identical for two values exactly when MongoDB considers them equal:
  * used for `_id` lookup, unique index keys, `$group` keys, `distinct` and `$addToSet`.
+ * `str` maps each string to its class under a collation (see Collation.canonicalizer).
  */
-export function canonicalKey(v: unknown): string {
+export function canonicalKey(v: unknown, str?: (s: string) => string): string {
   switch (typeOrder(v)) {
     case TypeOrder.Null:
       return 'z';
@@ -388,11 +393,11 @@ export function canonicalKey(v: unknown): string {
     case TypeOrder.Number:
       return 'n' + numericKey(v);
     case TypeOrder.String:
-      return 's' + JSON.stringify(stringOf(v));
+      return 's' + JSON.stringify(str ? str(stringOf(v)) : stringOf(v));
     case TypeOrder.Object:
-      return '{' + objectEntries(v).map(([k, x]) => JSON.stringify(k) + ':' + canonicalKey(x)).join(',') + '}';
+      return '{' + objectEntries(v).map(([k, x]) => JSON.stringify(k) + ':' + canonicalKey(x, str)).join(',') + '}';
     case TypeOrder.Array:
-      return '[' + (v as unknown[]).map(canonicalKey).join(',') + ']';
+      return '[' + (v as unknown[]).map((x) => canonicalKey(x, str)).join(',') + ']';
     case TypeOrder.BinData: {
       const p = binaryParts(v);
       return 'b' + p.sub + ':' + Buffer.from(p.bytes).toString('base64');

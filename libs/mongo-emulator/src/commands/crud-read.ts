@@ -8,12 +8,13 @@ import { Doc, bsonTypeOf, canonicalKey, compareValues, isNumeric, isPlainObject,
 import { CommandError } from '../errors';
 import { toLong } from '../cursors';
 import { runPipeline } from '../query/aggregate';
-import { compileFilter, MatchContext } from '../query/matcher';
+import { compileFilter, MatchContext, withCollation } from '../query/matcher';
 import { compileProjection } from '../query/projection';
 import { compileSort } from '../query/sort';
 import { pathCandidates } from '../query/paths';
 import { CommandContext, CommandSpec, collectionName, optBool, optDoc, optNumber } from './context';
-import { checkCollation, checkHint } from './options';
+import { checkHint, queryCollation } from './options';
+import type { PlanOptions } from '../storage/planner';
 
 const DEFAULT_BATCH = 101;
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
@@ -60,6 +61,18 @@ export function sourceDocs(ctx: CommandContext, name: string, filter?: unknown, 
   return ctx.engine.scanDocs(coll, ctx.view, filter);
 }
 
+/**
+ * The documents a read of `filter` walks, as the planner orders them: `sorted` says they come
+ * in the order of `opts.sort` (so a limit can stop early). Views are materialized.
+ */
+function plannedDocs(ctx: CommandContext, name: string, filter: Doc, opts: PlanOptions): { docs: Iterable<Doc>; sorted: boolean; count?: number } {
+  const coll = ctx.engine.collection(ctx.db, name);
+  if (!coll || typeof coll.options.viewOn === 'string') return { docs: sourceDocs(ctx, name), sorted: false };
+  const plan = ctx.engine.plan(coll, filter, opts);
+  const rows = ctx.engine.rows(coll, ctx.view, plan);
+  return { docs: (function* () { for (const r of rows) yield r.doc; })(), sorted: plan.sorted, count: ctx.engine.countExact(plan, ctx.view) };
+}
+
 function checkBatchSize(v: number | undefined, field = 'batchSize'): void {
   if (v !== undefined && v < 0) throw new CommandError(51024, `BSON field '${field}' value must be >= 0, actual value '${v}'`);
 }
@@ -70,10 +83,11 @@ async function find(ctx: CommandContext): Promise<Doc> {
   const filter = body.filter ?? {};
   if (!isPlainObject(filter)) throw new CommandError(14, "BSON field 'FindCommandRequest.filter' is the wrong type, expected type 'object'");
   const vars = optDoc(body, 'let');
-  const pred = compileFilter(filter, vars);
+  const collation = queryCollation(ctx.engine.collection(ctx.db, name), body.collation);
+  const pred = compileFilter(filter, withCollation(vars, collation?.compare));
   // {$natural: ±1} is insertion order (or its reverse), not a field
   const natural = isPlainObject(body.sort) && Object.keys(body.sort).length === 1 && '$natural' in body.sort ? toNumber(body.sort.$natural) : undefined;
-  const sort = natural === undefined ? compileSort(body.sort) : undefined;
+  const sort = natural === undefined ? compileSort(body.sort, collation?.compare) : undefined;
   const projSpec = optDoc(body, 'projection');
   const projection = projSpec && Object.keys(projSpec).length ? compileProjection(projSpec) : undefined;
   const skip = optNumber(body, 'skip', 0)!;
@@ -85,15 +99,18 @@ async function find(ctx: CommandContext): Promise<Doc> {
   }
   const batchSize = optNumber(body, 'batchSize');
   checkBatchSize(batchSize);
-  checkCollation(body.collation);
   checkHint(ctx.engine.collection(ctx.db, name), body.hint);
   let matched: { doc: Doc; idx?: number }[] = [];
-  for (const doc of sourceDocs(ctx, name, natural === undefined ? filter : undefined)) {
+  const hint = natural === undefined ? body.hint : { $natural: natural };
+  const src = plannedDocs(ctx, name, filter, { sort: sort ? body.sort : undefined, hint, collation: collation?.key });
+  // in sort order already: only the first skip + limit matches are needed
+  const enough = src.sorted && limit ? skip + limit : Infinity;
+  for (const doc of src.docs) {
     const m: MatchContext = {};
     if (pred(doc, m)) matched.push({ doc, idx: m.arrayIndex });
+    if (matched.length >= enough) break;
   }
-  if (sort) matched.sort((a, b) => sort(a.doc, b.doc));
-  if (natural === -1) matched.reverse();
+  if (sort && !src.sorted) matched.sort((a, b) => sort(a.doc, b.doc));
   if (skip) matched = matched.slice(skip);
   if (limit) matched = matched.slice(0, limit);
   const docs = projection ? matched.map((m) => projection.apply(m.doc, m.idx, vars)) : matched.map((m) => m.doc);
@@ -148,11 +165,12 @@ function count(ctx: CommandContext): Doc {
   const name = collectionName(ctx);
   const q = ctx.body.query ?? {};
   if (!isPlainObject(q)) throw new CommandError(14, "BSON field 'count.query' is the wrong type, expected type 'object'");
-  const pred = compileFilter(q);
-  checkCollation(ctx.body.collation);
+  const collation = queryCollation(ctx.engine.collection(ctx.db, name), ctx.body.collation);
+  const pred = compileFilter(q, withCollation(undefined, collation?.compare));
   checkHint(ctx.engine.collection(ctx.db, name), ctx.body.hint);
-  let n = 0;
-  for (const doc of sourceDocs(ctx, name, q)) if (pred(doc)) n++;
+  const src = plannedDocs(ctx, name, q, { hint: ctx.body.hint, collation: collation?.key });
+  let n = src.count ?? 0;
+  if (src.count === undefined) for (const doc of src.docs) if (pred(doc)) n++;
   const skip = optNumber(ctx.body, 'skip', 0)!;
   const limit = Math.abs(optNumber(ctx.body, 'limit', 0)!);
   if (skip < 0) throw new CommandError(2, 'skip value is negative in count query');
@@ -167,26 +185,68 @@ function distinct(ctx: CommandContext): Doc {
   if (typeof key !== 'string') throw new CommandError(14, "BSON field 'distinct.key' is missing but a required field");
   const q = ctx.body.query ?? {};
   if (!isPlainObject(q)) throw new CommandError(14, "BSON field 'distinct.query' is the wrong type, expected type 'object'");
-  const pred = compileFilter(q);
-  checkCollation(ctx.body.collation);
+  const collation = queryCollation(ctx.engine.collection(ctx.db, name), ctx.body.collation);
+  const pred = compileFilter(q, withCollation(undefined, collation?.compare));
+  const canon = collation?.canonicalizer();
   const parts = key.split('.');
   const seen = new Map<string, unknown>();
-  for (const doc of sourceDocs(ctx, name, q)) {
+  for (const doc of plannedDocs(ctx, name, q, { collation: collation?.key }).docs) {
     if (!pred(doc)) continue;
     for (const c of pathCandidates(doc, parts)) {
       if (c.expanded) continue;
       const vals = Array.isArray(c.v) ? c.v : [c.v];
       for (const v of vals) {
         if (v === undefined) continue;
-        const k = canonicalKey(v);
+        const k = canonicalKey(v, canon);
         if (!seen.has(k)) seen.set(k, v);
       }
     }
   }
-  const values = [...seen.values()].sort(compareValues);
+  const values = [...seen.values()].sort((a, b) => compareValues(a, b, collation?.compare));
   const reply: Doc = { values };
   if (ctx.atClusterTime) reply.atClusterTime = ctx.atClusterTime;
   return reply;
+}
+
+/**
+ * `[{$match}, {$group: {_id: <constant>, n: {$sum: 1}}}]` — the pipeline of the driver's
+ * countDocuments — answered from the index when its bounds express the whole filter.
+ */
+function countShape(ctx: CommandContext, name: string, match: Doc, pipeline: unknown[], opts: PlanOptions): Doc[] | undefined {
+  if (pipeline.length !== 2 || !isPlainObject(pipeline[1])) return undefined;
+  const group = pipeline[1].$group;
+  if (!isPlainObject(group) || Object.keys(pipeline[1]).length !== 1 || Object.keys(group).length !== 2) return undefined;
+  const id = group._id;
+  if (isPlainObject(id) || Array.isArray(id) || (typeof id === 'string' && id.startsWith('$'))) return undefined;
+  const field = Object.keys(group).find((k) => k !== '_id');
+  const acc = field ? group[field] : undefined;
+  if (!field || !isPlainObject(acc) || Object.keys(acc).length !== 1 || !isNumeric(acc.$sum) || toNumber(acc.$sum) !== 1) return undefined;
+  const coll = ctx.engine.collection(ctx.db, name);
+  if (!coll || coll.options.viewOn !== undefined) return undefined;
+  compileFilter(match); // invalid filters fail as they would in the pipeline
+  const n = ctx.engine.countExact(ctx.engine.plan(coll, match, opts), ctx.view);
+  if (n === undefined) return undefined;
+  return n === 0 ? [] : [{ _id: id, [field]: n }];
+}
+
+/** Stages whose result a collation changes and that the emulator applies it to. */
+const COLLATED_STAGES = new Set(['$match', '$sort', '$limit', '$skip', '$count', '$unset', '$group', '$sortByCount']);
+const COLLATED_ACCUMULATORS = new Set(['$sum', '$avg', '$first', '$last', '$push', '$count', '$stdDevPop', '$stdDevSamp']);
+
+/** With a non-simple collation only stages that honour it may run: the others would silently compare binary. */
+function checkCollatedPipeline(pipeline: unknown[]): void {
+  for (const st of pipeline) {
+    if (!isPlainObject(st)) continue;
+    const name = Object.keys(st)[0];
+    let ok = COLLATED_STAGES.has(name);
+    const g = st.$group;
+    if (name === '$group' && isPlainObject(g)) {
+      if (typeof g._id !== 'string' && g._id !== null && !isNumeric(g._id)) ok = false;
+      for (const [k, acc] of Object.entries(g)) if (k !== '_id' && (!isPlainObject(acc) || !COLLATED_ACCUMULATORS.has(Object.keys(acc)[0]))) ok = false;
+    }
+    if (name === '$sortByCount' && typeof st.$sortByCount !== 'string') ok = false;
+    if (!ok) throw new CommandError(2, `${name} with a non-simple collation is not supported by the emulator`);
+  }
 }
 
 function aggregate(ctx: CommandContext): Doc {
@@ -201,14 +261,18 @@ function aggregate(ctx: CommandContext): Doc {
   }
   const batchSize = optNumber(cursorOpt, 'batchSize');
   checkBatchSize(batchSize);
-  checkCollation(body.collation);
+  const collation = queryCollation(typeof target === 'string' ? ctx.engine.collection(ctx.db, target) : undefined, body.collation);
+  if (collation) checkCollatedPipeline(pipeline);
   if (typeof target === 'string') checkHint(ctx.engine.collection(ctx.db, target), body.hint);
   let input: Doc[] = [];
   let ns: string;
   if (typeof target === 'string') {
     ns = `${ctx.db}.${target}`;
     const first = pipeline[0];
-    input = sourceDocs(ctx, target, isPlainObject(first) && isPlainObject(first.$match) ? first.$match : undefined);
+    const match = isPlainObject(first) && isPlainObject(first.$match) ? first.$match : undefined;
+    const counted = match ? countShape(ctx, target, match, pipeline, { hint: body.hint, collation: collation?.key }) : undefined;
+    if (counted) return cursorReply(ctx, ns, counted, batchSize);
+    input = match ? [...plannedDocs(ctx, target, match, { hint: body.hint, collation: collation?.key }).docs] : sourceDocs(ctx, target);
   } else if (isNumeric(target) && toNumber(target) === 1) {
     ns = `${ctx.db}.$cmd.aggregate`;
     const first = isPlainObject(pipeline[0]) ? Object.keys(pipeline[0])[0] : undefined;
@@ -229,7 +293,8 @@ function aggregate(ctx: CommandContext): Doc {
   }
   const out = runPipeline(input, pipeline, {
     resolveCollection: (name) => sourceDocs(ctx, name),
-    vars: optDoc(body, 'let'),
+    vars: withCollation(optDoc(body, 'let'), collation?.compare),
+    collation,
   });
   return cursorReply(ctx, ns, out, batchSize);
 }

@@ -6,15 +6,16 @@
 import { ObjectId, Timestamp } from 'bson';
 import { Doc, bsonTypeOf, isPlainObject, toNumber } from '../bson/values';
 import { CommandError } from '../errors';
-import { compileFilter, MatchContext, Predicate } from '../query/matcher';
+import { compileFilter, MatchContext, Predicate, withCollation } from '../query/matcher';
 import { compileProjection } from '../query/projection';
 import { compileSort } from '../query/sort';
 import { applyUpdate, isOperatorUpdate, upsertSeed } from '../query/update';
 import { Clock } from '../storage/clock';
 import { Collection } from '../storage/collection';
 import { Row } from '../storage/engine';
+import type { PlanOptions } from '../storage/planner';
 import { CommandContext, CommandSpec, collectionName, onceStatement, optBool, optDoc, untilUnblocked } from './context';
-import { checkCollation, checkHint } from './options';
+import { checkCollation, checkHint, queryCollation } from './options';
 import { checkStatementFields } from './known-fields';
 
 /** Errors that fail the whole command rather than one statement. */
@@ -114,6 +115,8 @@ interface UpdateStmt {
   upsert: boolean;
   arrayFilters?: Doc[];
   vars?: Doc;
+  hint?: unknown;
+  collation?: unknown;
 }
 
 function parseUpdateStmt(ctx: CommandContext, raw: Doc): UpdateStmt {
@@ -137,7 +140,7 @@ function parseUpdateStmt(ctx: CommandContext, raw: Doc): UpdateStmt {
   }
   checkCollation(raw.collation);
   checkHint(ctx.engine.collection(ctx.db, collectionName(ctx)), raw.hint);
-  return { q, u, multi, upsert, arrayFilters: raw.arrayFilters as Doc[] | undefined, vars: letVars(ctx, raw) };
+  return { q, u, multi, upsert, arrayFilters: raw.arrayFilters as Doc[] | undefined, vars: letVars(ctx, raw), hint: raw.hint, collation: raw.collation };
 }
 
 /** Builds the document an upsert inserts. */
@@ -163,9 +166,17 @@ interface StmtResult {
   upserted?: unknown;
 }
 
-function firstMatch(rows: Row[], pred: Predicate, sort?: ReturnType<typeof compileSort>): { row: Row; m: MatchContext } | undefined {
-  if (sort) {
-    const matching = rows.filter((r) => pred(r.doc));
+/** The visible rows a write statement considers, in plan order (`sorted`: already in `sort` order). */
+function scanFor(ctx: CommandContext, coll: Collection | undefined, q: Doc, opts: PlanOptions = {}): { rows: Iterable<Row>; sorted: boolean } {
+  if (!coll) return { rows: [], sorted: true };
+  const plan = ctx.engine.plan(coll, q, opts);
+  return { rows: ctx.engine.rows(coll, ctx.view, plan), sorted: plan.sorted };
+}
+
+function firstMatch(scan: { rows: Iterable<Row>; sorted: boolean }, pred: Predicate, sort?: ReturnType<typeof compileSort>): { row: Row; m: MatchContext } | undefined {
+  const rows = scan.rows;
+  if (sort && !scan.sorted) {
+    const matching = [...rows].filter((r) => pred(r.doc));
     matching.sort((a, b) => sort(a.doc, b.doc));
     const row = matching[0];
     if (!row) return undefined;
@@ -181,7 +192,9 @@ function firstMatch(rows: Row[], pred: Predicate, sort?: ReturnType<typeof compi
 }
 
 async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateStmt): Promise<StmtResult> {
-  const pred = compileFilter(s.q, s.vars);
+  const collation = queryCollation(ctx.engine.collection(ctx.db, name), s.collation);
+  const pred = compileFilter(s.q, withCollation(s.vars, collation?.compare));
+  const planOpts: PlanOptions = { hint: s.hint, collation: collation?.key };
   const q = s.q;
   const opts = { arrayFilters: s.arrayFilters, now: nowFn(ctx), vars: s.vars };
   const upsertNow = (): StmtResult => {
@@ -193,7 +206,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
   if (!s.multi) {
     return untilUnblocked(ctx, () => {
       const coll = ctx.engine.collection(ctx.db, name);
-      const hit = firstMatch(ctx.engine.scan(coll, ctx.view, q), pred);
+      const hit = firstMatch(scanFor(ctx, coll, q, planOpts), pred);
       if (hit) {
         const r = applyUpdate(hit.row.doc, s.u, { ...opts, arrayIndex: hit.m.arrayIndex });
         if (r.changed) ctx.engine.update(coll!, hit.row.rec, hit.row.doc, r.doc, writeView(ctx));
@@ -204,7 +217,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
     });
   }
   const coll = ctx.engine.collection(ctx.db, name);
-  const candidates = ctx.engine.scan(coll, ctx.view, q).filter((r) => pred(r.doc));
+  const candidates = [...scanFor(ctx, coll, q, planOpts).rows].filter((r) => pred(r.doc));
   if (candidates.length === 0) {
     if (s.upsert) return untilUnblocked(ctx, upsertNow);
     return { n: 0, nModified: 0 };
@@ -266,18 +279,20 @@ async function runDeleteStatement(ctx: CommandContext, name: string, raw: Doc): 
   if (limit !== 0 && limit !== 1) throw new CommandError(9, `The limit field in delete objects must be 0 or 1. Got ${limit}`);
   checkCollation(raw.collation);
   checkHint(ctx.engine.collection(ctx.db, name), raw.hint);
-  const pred = compileFilter(q, letVars(ctx, raw));
+  const collation = queryCollation(ctx.engine.collection(ctx.db, name), raw.collation);
+  const pred = compileFilter(q, withCollation(letVars(ctx, raw), collation?.compare));
+  const planOpts: PlanOptions = { hint: raw.hint, collation: collation?.key };
   if (limit === 1) {
     return untilUnblocked(ctx, () => {
       const coll = ctx.engine.collection(ctx.db, name);
-      const hit = firstMatch(ctx.engine.scan(coll, ctx.view, q), pred);
+      const hit = firstMatch(scanFor(ctx, coll, q, planOpts), pred);
       if (!hit) return 0;
       ctx.engine.remove(coll!, hit.row.rec, hit.row.doc, ctx.view);
       return 1;
     });
   }
   const coll = ctx.engine.collection(ctx.db, name);
-  const candidates = ctx.engine.scan(coll, ctx.view, q).filter((r) => pred(r.doc));
+  const candidates = [...scanFor(ctx, coll, q, planOpts).rows].filter((r) => pred(r.doc));
   let n = 0;
   for (const { rec } of candidates) {
     n += await untilUnblocked(ctx, () => {
@@ -334,14 +349,15 @@ async function findAndModify(ctx: CommandContext): Promise<Doc> {
   checkCollation(body.collation);
   checkHint(ctx.engine.collection(ctx.db, name), body.hint);
   const vars = letVars(ctx);
-  const pred = compileFilter(q, vars);
-  const sort = compileSort(body.sort);
+  const collation = queryCollation(ctx.engine.collection(ctx.db, name), body.collation);
+  const pred = compileFilter(q, withCollation(vars, collation?.compare));
+  const sort = compileSort(body.sort, collation?.compare);
   const fields = optDoc(body, 'fields');
   const projection = fields && Object.keys(fields).length ? compileProjection(fields) : undefined;
   const project = (doc: Doc | null, arrayIndex?: number) => (doc && projection ? projection.apply(doc, arrayIndex, vars) : doc);
   return onceStatement(ctx, 0, () => untilUnblocked(ctx, (): Doc => {
     const coll = ctx.engine.collection(ctx.db, name);
-    const hit = firstMatch(ctx.engine.scan(coll, ctx.view, q), pred, sort);
+    const hit = firstMatch(scanFor(ctx, coll, q, { sort: body.sort, hint: body.hint, collation: collation?.key }), pred, sort);
     if (hit) {
       const { row, m } = hit;
       if (remove) {

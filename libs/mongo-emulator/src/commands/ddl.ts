@@ -151,6 +151,10 @@ function createIndexes(ctx: CommandContext): Doc {
   }
   const { coll, created } = ctx.engine.ensureCollection(ctx.db, name);
   if (coll.options.viewOn !== undefined) throw new CommandError(166, `Namespace ${coll.ns} is a view, not a collection`);
+  // an index without its own collation takes the collection's default, as in mongod
+  specs.forEach((spec, i) => {
+    if (coll.collation && (list[i] as Doc).collation === undefined) spec.collation = coll.collation.spec;
+  });
   const before = coll.indexes.size;
   const toBuild: CollectionIndex[] = [];
   for (const spec of specs) {
@@ -197,7 +201,7 @@ function createIndexes(ctx: CommandContext): Doc {
   }
   for (const ix of toBuild) {
     coll.indexes.set(ix.name, ix);
-    coll.buildPostings(ix, (rec) => rec.lock?.writes.get(coll)?.get(rec.key));
+    coll.buildIndex(ix);
   }
   const reply: Doc = { numIndexesBefore: before, numIndexesAfter: coll.indexes.size, createdCollectionAutomatically: created };
   if (toBuild.length === 0) reply.note = 'all indexes already exist';

@@ -1,17 +1,22 @@
 /**
  * Shared validation of command options the emulator honours strictly: `hint` must name an
- * existing index (as mongod's planner requires) and only the simple collation is supported —
- * silently ignoring a collation would change query results, so it fails loudly instead.
+ * existing index (as mongod's planner requires), and a collation must be one the emulator
+ * reproduces exactly (see bson/collation.ts) — otherwise it fails loudly.
  */
+import { Collation } from '../bson/collation';
 import { canonicalKey, isNumeric, isPlainObject, toNumber } from '../bson/values';
 import { CommandError } from '../errors';
 import { Collection } from '../storage/collection';
 
+/** Validates a `collation` option. */
 export function checkCollation(collation: unknown): void {
-  if (collation === undefined || collation === null) return;
-  if (isPlainObject(collation) && collation.locale === 'simple') return;
-  if (!isPlainObject(collation)) throw new CommandError(14, "BSON field 'collation' is the wrong type, expected type 'object'");
-  throw new CommandError(2, `collation ${JSON.stringify(collation)} is not supported by the emulator (only { locale: "simple" })`);
+  Collation.parse(collation);
+}
+
+/** The collation a command uses: its own `collation` option, else the collection's default. */
+export function queryCollation(coll: Collection | undefined, raw: unknown): Collation | undefined {
+  if (raw !== undefined && raw !== null) return Collation.parse(raw);
+  return coll?.collation;
 }
 
 export function checkHint(coll: Collection | undefined, hint: unknown): void {

@@ -9,6 +9,7 @@ import { Doc, canonicalKey, compareValues, deepClone, isNumeric, isPlainObject, 
 import { arith, numKind } from '../bson/numbers';
 import { CommandError } from '../errors';
 import { accumulate, evaluateExpression, toPlain, Vars } from './expression';
+import { Collation } from '../bson/collation';
 import { compileFilter } from './matcher';
 import { compileProjection } from './projection';
 import { compileSort } from './sort';
@@ -18,6 +19,8 @@ import { aggregatePath, getPath } from './paths';
 export interface AggregateContext {
   resolveCollection?(name: string): Doc[];
   vars?: Vars;
+  /** The command's collation: `$sort` and `$group` keys compare strings by it. */
+  collation?: Collation;
 }
 
 const MINGO_STAGES = new Set(['$bucket', '$bucketAuto', '$setWindowFields', '$graphLookup', '$densify', '$fill', '$redact']);
@@ -81,7 +84,7 @@ function runStage(name: string, spec: unknown, docs: Doc[], ctx: AggregateContex
       });
     }
     case '$sort': {
-      const cmp = compileSort(spec);
+      const cmp = compileSort(spec, ctx.collation?.compare);
       if (!cmp) throw new CommandError(15976, '$sort stage must have at least one sort key');
       return [...docs].sort(cmp);
     }
@@ -310,10 +313,11 @@ function group(docs: Doc[], spec: unknown, ctx: AggregateContext): Doc[] {
     }
   }
   const groups = new Map<string, { id: unknown; accs: Acc[] }>();
+  const canon = ctx.collation?.canonicalizer();
   for (const d of docs) {
     let id = evaluateExpression(spec._id, d, v);
     if (id === undefined) id = null;
-    const key = canonicalKey(id);
+    const key = canonicalKey(id, canon);
     let g = groups.get(key);
     if (!g) {
       g = {

@@ -7,6 +7,7 @@
  */
 import {
   Doc,
+  StringCompare,
   TYPE_NUMBERS,
   TypeOrder,
   bsonTypeOf,
@@ -31,6 +32,22 @@ export type Predicate = (doc: Doc, ctx?: MatchContext) => boolean;
 type FieldTest = (cands: Candidate[]) => Candidate | null;
 
 const MATCHED: Candidate = { v: undefined, expanded: false };
+
+/**
+ * Where a query's collation travels inside `vars` (which reach every nested condition): the
+ * string order that equality and range comparisons use. Absent: binary order.
+ */
+export const COLLATION = Symbol('collation');
+
+function strCmpOf(vars: Vars | undefined): StringCompare | undefined {
+  return vars ? ((vars as { [COLLATION]?: StringCompare })[COLLATION]) : undefined;
+}
+
+/** `vars` carrying a collation's string order for {@link compileFilter}. */
+export function withCollation(vars: Vars | undefined, strCmp: StringCompare | undefined): Vars | undefined {
+  if (!strCmp) return vars;
+  return { ...(vars ?? {}), [COLLATION]: strCmp } as Vars;
+}
 
 /** Compiles a filter document into a predicate. Throws CommandError(2) on invalid filters. */
 export function compileFilter(filter: unknown, vars?: Vars): Predicate {
@@ -66,6 +83,7 @@ function compileTopOperator(op: string, value: unknown, vars?: Vars): Predicate 
       return (d) => !subs.some((s) => s(d));
     }
     case '$expr':
+      if (strCmpOf(vars)) throw new CommandError(2, '$expr with a non-simple collation is not supported by the emulator');
       return (d) => truthy(evaluateExpression(value, d, vars));
     case '$comment':
       return () => true;
@@ -108,7 +126,7 @@ function compileField(path: string, cond: unknown, vars?: Vars): Predicate {
   };
   // Fast path for the most common filter shape, {field: "string"} on a top-level field:
   // a string field equals a string value exactly when the strings are identical.
-  if (parts.length === 1 && typeof cond === 'string') {
+  if (parts.length === 1 && typeof cond === 'string' && !strCmpOf(vars)) {
     const field = parts[0];
     return (doc, ctx) => {
       const v = doc[field];
@@ -122,7 +140,7 @@ function compileField(path: string, cond: unknown, vars?: Vars): Predicate {
 /** A condition on one path: a literal (equality), a regex, or an operator object. */
 function compileCondition(cond: unknown, path: string, vars?: Vars): FieldTest {
   if (cond instanceof RegExp || bsonTypeOf(cond) === 'BSONRegExp') return regexTest(toRegExp(cond));
-  if (!isOperatorObject(cond)) return eqTest(cond);
+  if (!isOperatorObject(cond)) return eqTest(cond, strCmpOf(vars));
   const obj = cond;
   const tests: FieldTest[] = [];
   const keys = Object.keys(obj);
@@ -149,7 +167,7 @@ function compileCondition(cond: unknown, path: string, vars?: Vars): FieldTest {
   };
 }
 
-function eqTest(value: unknown): FieldTest {
+function eqTest(value: unknown, strCmp?: StringCompare): FieldTest {
   if (value === null || value === undefined) {
     return (cands) => {
       for (const c of cands) if (c.v === null || c.v === undefined) return c;
@@ -157,13 +175,13 @@ function eqTest(value: unknown): FieldTest {
     };
   }
   return (cands) => {
-    for (const c of cands) if (c.v !== undefined && valuesEqual(c.v, value)) return c;
+    for (const c of cands) if (c.v !== undefined && (strCmp ? compareValues(c.v, value, strCmp) === 0 : valuesEqual(c.v, value))) return c;
     return null;
   };
 }
 
 /** Range comparisons only match values of the same canonical type (MongoDB's type bracketing). */
-function cmpTest(value: unknown, accept: (c: number) => boolean): FieldTest {
+function cmpTest(value: unknown, accept: (c: number) => boolean, strCmp?: StringCompare): FieldTest {
   const bracket = typeOrder(value);
   const nullOperand = value === null;
   return (cands) => {
@@ -184,7 +202,7 @@ function cmpTest(value: unknown, accept: (c: number) => boolean): FieldTest {
         if (Number.isNaN(toNumber(c.v)) && Number.isNaN(toNumber(value)) && accept(0)) return c;
         continue;
       }
-      if (accept(compareValues(c.v, value))) return c;
+      if (accept(compareValues(c.v, value, strCmp))) return c;
     }
     return null;
   };
@@ -272,11 +290,11 @@ function regexTest(re: RegExp): FieldTest {
   };
 }
 
-function inTest(values: unknown, op: string): FieldTest {
+function inTest(values: unknown, op: string, strCmp?: StringCompare): FieldTest {
   if (!Array.isArray(values)) throw err.badValue(`${op} needs an array`);
   const tests = values.map((v) => {
     if (isOperatorObject(v)) throw err.badValue('cannot nest $ under $in');
-    return v instanceof RegExp || bsonTypeOf(v) === 'BSONRegExp' ? regexTest(toRegExp(v)) : eqTest(v);
+    return v instanceof RegExp || bsonTypeOf(v) === 'BSONRegExp' ? regexTest(toRegExp(v)) : eqTest(v, strCmp);
   });
   return (cands) => {
     for (const t of tests) {
@@ -310,21 +328,21 @@ function typeMatches(v: unknown, spec: unknown): boolean {
 function compileOperator(op: string, value: unknown, path: string, vars?: Vars): FieldTest {
   switch (op) {
     case '$eq':
-      return eqTest(value);
+      return eqTest(value, strCmpOf(vars));
     case '$ne':
-      return not(eqTest(value));
+      return not(eqTest(value, strCmpOf(vars)));
     case '$gt':
-      return cmpTest(value, (c) => c > 0);
+      return cmpTest(value, (c) => c > 0, strCmpOf(vars));
     case '$gte':
-      return cmpTest(value, (c) => c >= 0);
+      return cmpTest(value, (c) => c >= 0, strCmpOf(vars));
     case '$lt':
-      return cmpTest(value, (c) => c < 0);
+      return cmpTest(value, (c) => c < 0, strCmpOf(vars));
     case '$lte':
-      return cmpTest(value, (c) => c <= 0);
+      return cmpTest(value, (c) => c <= 0, strCmpOf(vars));
     case '$in':
-      return inTest(value, '$in');
+      return inTest(value, '$in', strCmpOf(vars));
     case '$nin':
-      return not(inTest(value, '$nin'));
+      return not(inTest(value, '$nin', strCmpOf(vars)));
     case '$exists': {
       const want = truthy(value);
       return (cands) => {
@@ -375,7 +393,7 @@ function compileOperator(op: string, value: unknown, path: string, vars?: Vars):
       const tests = value.map((v) => {
         if (isPlainObject(v) && '$elemMatch' in v) return compileOperator('$elemMatch', v.$elemMatch, path, vars);
         if (v instanceof RegExp || bsonTypeOf(v) === 'BSONRegExp') return regexTest(toRegExp(v));
-        return eqTest(v);
+        return eqTest(v, strCmpOf(vars));
       });
       return (cands) => {
         let first: Candidate | null = null;

@@ -2,7 +2,7 @@
  * Sort specifications with MongoDB's rules: BSON type order, missing = null, and array
  * fields sorting by their smallest (ascending) or largest (descending) element.
  */
-import { Doc, compareValues, isNumeric, isPlainObject, toNumber } from '../bson/values';
+import { Doc, StringCompare, compareValues, isNumeric, isPlainObject, toNumber } from '../bson/values';
 import { CommandError } from '../errors';
 import { pathCandidates } from './paths';
 
@@ -13,8 +13,8 @@ interface Key {
   dir: 1 | -1;
 }
 
-/** Validates and compiles a sort spec; returns undefined for an empty spec. */
-export function compileSort(spec: unknown): Comparator | undefined {
+/** Validates and compiles a sort spec (strings in `strCmp` order: a collation); undefined for an empty spec. */
+export function compileSort(spec: unknown, strCmp?: StringCompare): Comparator | undefined {
   if (spec === undefined || spec === null) return undefined;
   if (!isPlainObject(spec)) throw new CommandError(2, 'sort must be an object');
   const keys: Key[] = [];
@@ -32,14 +32,14 @@ export function compileSort(spec: unknown): Comparator | undefined {
   if (keys.length === 0) return undefined;
   return (a, b) => {
     for (const k of keys) {
-      const c = compareValues(sortKey(a, k), sortKey(b, k));
+      const c = compareValues(sortKey(a, k, strCmp), sortKey(b, k, strCmp), strCmp);
       if (c !== 0) return c * k.dir;
     }
     return 0;
   };
 }
 
-function sortKey(doc: Doc, key: Key): unknown {
+function sortKey(doc: Doc, key: Key, strCmp?: StringCompare): unknown {
   const cands = pathCandidates(doc, key.parts);
   let best: unknown = undefined;
   let have = false;
@@ -57,7 +57,7 @@ function sortKey(doc: Doc, key: Key): unknown {
       have = true;
       continue;
     }
-    const cmp = compareValues(c.v, best);
+    const cmp = compareValues(c.v, best, strCmp);
     if (key.dir === 1 ? cmp < 0 : cmp > 0) best = c.v;
   }
   return best;

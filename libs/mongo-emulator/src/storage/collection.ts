@@ -5,9 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Binary, UUID } from 'bson';
-import { Doc } from '../bson/values';
+import { Collation } from '../bson/collation';
+import { Doc, canonicalKey } from '../bson/values';
 import type { Transaction } from '../sessions/transaction';
-import { CollectionIndex } from './collection-index';
+import { CollectionIndex, IndexEntry } from './collection-index';
 
 /** One committed state of a document; `doc === null` is a deletion (tombstone). */
 export interface Version {
@@ -21,8 +22,10 @@ let nextSeq = 1;
 export class DocRecord {
   /** Creation order: natural (insertion) order of the collection. */
   seq = nextSeq++;
-  /** Index postings this record is registered under (index → first-field keys). */
-  postings: Map<CollectionIndex, Set<string>> | undefined = undefined;
+  /** The version whose keys the indexes' `latest` trees hold for this record. */
+  indexed: Doc | null = null;
+  /** Entries this record has in the indexes' `shadow` trees (older versions, pending writes). */
+  shadow: Map<CollectionIndex, IndexEntry[]> | undefined = undefined;
   /** Committed versions, oldest first. Empty while only a transaction's pending insert exists. */
   versions: Version[] = [];
   /** The open transaction holding this document's write lock. */
@@ -34,6 +37,12 @@ export class DocRecord {
     readonly key: string,
     readonly id: unknown,
   ) {}
+
+  /** Appends a committed version (a record's first version array is allocated at its exact size). */
+  addVersion(ts: number, doc: Doc | null): void {
+    if (this.versions.length === 0) this.versions = [{ ts, doc }];
+    else this.versions.push({ ts, doc });
+  }
 
   latest(): Version | undefined {
     return this.versions[this.versions.length - 1];
@@ -61,106 +70,107 @@ export class Collection {
   readonly indexes = new Map<string, CollectionIndex>();
   readonly uuid: Binary;
   options: CollectionOptions;
+  /** The default collation (create's `collation` option); undefined = simple. */
+  readonly collation?: Collation;
 
   constructor(
     readonly dbName: string,
     readonly name: string,
     options: CollectionOptions = {},
   ) {
-    this.options = options;
+    this.collation = Collation.parse(options.collation);
+    this.options = this.collation ? { ...options, collation: this.collation.spec } : options;
+    if (!this.collation && options.collation !== undefined) {
+      const { collation: _simple, ...rest } = options;
+      this.options = rest;
+    }
     this.uuid = new UUID(randomUUID());
-    this.indexes.set('_id_', new CollectionIndex({ v: 2, key: { _id: 1 }, name: '_id_' }));
+    this.indexes.set('_id_', new CollectionIndex({ v: 2, key: { _id: 1 }, name: '_id_', ...(this.collation ? { collation: this.collation.spec } : {}) }));
+  }
+
+  /** The record key of an `_id`: equal for `_id`s the `_id` index (with the default collation) finds equal. */
+  recordKey(id: unknown): string {
+    // through the `_id` index, which travels with the records when a collection is renamed
+    return canonicalKey(id, this.indexes.get('_id_')!.canon);
   }
 
   get ns(): string {
     return `${this.dbName}.${this.name}`;
   }
 
+  /** Indexes that keep ordered entries. */
+  orderedIndexes(): CollectionIndex[] {
+    const out: CollectionIndex[] = [];
+    for (const ix of this.indexes.values()) if (ix.latest) out.push(ix);
+    return out;
+  }
+
   /**
-   * Registers `doc` (a new committed version or a pending transactional write of `rec`) in
-   * the equality postings of the plannable indexes. Postings are a superset: a record stays
-   * listed under every value any of its retained versions or pending write has.
+   * Brings every ordered index in line with `rec`'s current state: its latest committed version
+   * in the `latest` trees, older retained versions and a pending transactional write in the
+   * `shadow` trees. Called after anything changes a record's versions or pending write.
    */
-  addPostings(rec: DocRecord, doc: Doc | null): void {
-    if (!doc) return;
+  syncIndexes(rec: DocRecord): void {
+    const v = rec.versions;
+    const latest = v.length ? v[v.length - 1].doc : null;
+    const pending = rec.lock?.writes.get(this)?.get(rec.key);
+    const needsShadow = v.length > 1 || pending !== undefined;
+    if (latest === rec.indexed && !needsShadow && rec.shadow === undefined) return;
     for (const ix of this.indexes.values()) {
-      if (!ix.postings) continue;
-      for (const k of ix.firstFieldKeys(doc)) {
-        let set = ix.postings.get(k);
-        if (!set) {
-          set = new Set();
-          ix.postings.set(k, set);
+      if (!ix.latest) continue;
+      if (latest !== rec.indexed) {
+        ix.removeEntries(ix.latest, rec, rec.indexed);
+        ix.addEntries(ix.latest, rec, latest);
+      }
+      this.syncShadow(ix, rec, needsShadow ? v : undefined, pending);
+    }
+    rec.indexed = latest;
+    if (rec.shadow && rec.shadow.size === 0) rec.shadow = undefined;
+  }
+
+  private syncShadow(ix: CollectionIndex, rec: DocRecord, versions: DocRecord['versions'] | undefined, pending: Doc | null | undefined): void {
+    const old = rec.shadow?.get(ix);
+    if (old) for (const e of old) ix.shadow!.eraseElementByKey(e);
+    if (!versions) {
+      rec.shadow?.delete(ix);
+      return;
+    }
+    const entries: IndexEntry[] = [];
+    const add = (doc: Doc | null | undefined) => {
+      for (const key of ix.tuples(doc)) {
+        const e = { key, rec };
+        if (ix.shadow!.find(e).equals(ix.shadow!.end())) {
+          ix.shadow!.insert(e);
+          entries.push(e);
         }
-        set.add(rec);
-        rec.postings ??= new Map();
-        let mine = rec.postings.get(ix);
-        if (!mine) {
-          mine = new Set();
-          rec.postings.set(ix, mine);
-        }
-        mine.add(k);
       }
-    }
+    };
+    for (let i = 0; i < versions.length - 1; i++) add(versions[i].doc);
+    if (pending !== undefined) add(pending);
+    if (entries.length) (rec.shadow ??= new Map()).set(ix, entries);
+    else rec.shadow?.delete(ix);
   }
 
-  /** Recomputes a record's postings from its retained versions and pending write. */
-  refreshPostings(rec: DocRecord, pending: Doc | null | undefined): void {
-    if (!rec.postings) return;
-    const docs = rec.versions.map((v) => v.doc);
-    if (pending !== undefined) docs.push(pending);
-    for (const [ix, mine] of rec.postings) {
-      const keep = new Set<string>();
-      for (const d of docs) if (d) for (const k of ix.firstFieldKeys(d)) keep.add(k);
-      for (const k of mine) {
-        if (keep.has(k)) continue;
-        const set = ix.postings?.get(k);
-        set?.delete(rec);
-        if (set && set.size === 0) ix.postings!.delete(k);
-        mine.delete(k);
-      }
-    }
-  }
-
-  /** Removes a record from every posting (it left the collection). */
-  dropPostings(rec: DocRecord): void {
-    if (!rec.postings) return;
-    for (const [ix, mine] of rec.postings) {
-      for (const k of mine) {
-        const set = ix.postings?.get(k);
-        set?.delete(rec);
-        if (set && set.size === 0) ix.postings!.delete(k);
-      }
-    }
-    rec.postings = undefined;
-  }
-
-  /** Builds the postings of a newly created index from every record. */
-  buildPostings(ix: CollectionIndex, pendingOf: (rec: DocRecord) => Doc | null | undefined): void {
-    if (!ix.postings) return;
+  /** Builds the entries of a newly created ordered index from every record. */
+  buildIndex(ix: CollectionIndex): void {
+    if (!ix.latest) return;
     for (const rec of this.records.values()) {
-      for (const v of rec.versions) this.addPostingsFor(ix, rec, v.doc);
-      const p = pendingOf(rec);
-      if (p) this.addPostingsFor(ix, rec, p);
+      ix.addEntries(ix.latest, rec, rec.indexed);
+      const v = rec.versions;
+      const pending = rec.lock?.writes.get(this)?.get(rec.key);
+      if (v.length > 1 || pending !== undefined) this.syncShadow(ix, rec, v, pending);
     }
   }
 
-  private addPostingsFor(ix: CollectionIndex, rec: DocRecord, doc: Doc | null): void {
-    if (!doc) return;
-    for (const k of ix.firstFieldKeys(doc)) {
-      let set = ix.postings!.get(k);
-      if (!set) {
-        set = new Set();
-        ix.postings!.set(k, set);
-      }
-      set.add(rec);
-      rec.postings ??= new Map();
-      let mine = rec.postings.get(ix);
-      if (!mine) {
-        mine = new Set();
-        rec.postings.set(ix, mine);
-      }
-      mine.add(k);
+  /** Removes a record from every index tree (it left the collection). */
+  unindex(rec: DocRecord): void {
+    for (const ix of this.indexes.values()) {
+      if (!ix.latest) continue;
+      ix.removeEntries(ix.latest, rec, rec.indexed);
+      this.syncShadow(ix, rec, undefined, undefined);
     }
+    rec.indexed = null;
+    rec.shadow = undefined;
   }
 
   /** Unique secondary indexes (the `_id` index is enforced by the record map itself). */

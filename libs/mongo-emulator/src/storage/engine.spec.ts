@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { Int32, Long } from 'bson';
 import { Doc } from '../bson/values';
 import { compileFilter } from '../query/matcher';
+import { compileSort } from '../query/sort';
 import { CollectionIndex } from './collection-index';
 import { Blocked, StorageEngine, View } from './engine';
 import { CommandError } from '../errors';
@@ -24,10 +25,10 @@ describe('StorageEngine', () => {
   it('index-narrowed scans equal full scans under random writes, transactions and pruning', () => {
     const engine = new StorageEngine({ historyWindowMs: 0, maxVersionsPerDoc: 3 });
     const { coll } = engine.ensureCollection('db', 'c');
-    for (const spec of [{ key: { a: 1 } }, { key: { 'x.y': 1, b: -1 } }, { key: { tags: 1 } }]) {
+    for (const spec of [{ key: { a: 1 } }, { key: { 'x.y': 1, b: -1 } }, { key: { tags: 1 } }, { key: { b: 1, c: -1 } }]) {
       const ix = new CollectionIndex(CollectionIndex.normalizeSpec(spec));
       coll.indexes.set(ix.name, ix);
-      coll.buildPostings(ix, () => undefined);
+      coll.buildIndex(ix);
     }
     const rand = rng(42);
     const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
@@ -39,6 +40,8 @@ describe('StorageEngine', () => {
       if (rand() < 0.7) d.x = rand() < 0.5 ? { y: pick(values) ?? null } : [{ y: pick(values) ?? null }, { z: 1 }];
       if (rand() < 0.5) d.tags = pick([['a'], ['a', 'b'], [], 'a']);
       d.b = Math.floor(rand() * 3);
+      const c = pick([0, 1, 2.5, new Int32(4), Long.fromNumber(7), 'k', 'z', null, undefined, new Date(5)]);
+      if (c !== undefined) d.c = c;
       return d;
     };
     const filters: Doc[] = [
@@ -55,7 +58,18 @@ describe('StorageEngine', () => {
       { tags: 'b' },
       { $and: [{ a: 2 }, { b: { $gte: 1 } }] },
       { _id: { $in: [1, 2, 3] } },
+      { a: { $gt: 1 } },
+      { a: { $gte: 1, $lt: 3 } },
+      { a: { $lt: 'b' } },
+      { b: 1 },
+      { b: 1, c: { $gt: 1 } },
+      { b: { $in: [0, 2] }, c: { $lte: 4 } },
+      { b: 2, c: { $gte: 'a', $lt: 'z' } },
+      { b: 0, c: null },
+      { b: 1, c: { $gt: 0, $ne: 4 } },
     ];
+    const sorts: Doc[] = [{ c: -1 }, { c: 1 }, { b: 1, c: -1 }, { b: -1, c: 1 }];
+    const sortKey = (d: Doc) => JSON.stringify([d.b, d.c ?? null]);
     const views: View[] = [{}];
     let open: ReturnType<StorageEngine['begin']> | undefined;
     for (let step = 0; step < 1500; step++) {
@@ -83,6 +97,18 @@ describe('StorageEngine', () => {
           const planned = engine.scan(coll, v, f).filter((row) => p(row.doc)).map((row) => row.rec.key).sort();
           const full = engine.scan(coll, v).filter((row) => p(row.doc)).map((row) => row.rec.key).sort();
           assert.deepEqual(planned, full, `step ${step} filter ${JSON.stringify(f)}`);
+          const plan = engine.plan(coll, f);
+          const counted = engine.countExact(plan, v);
+          if (counted !== undefined) assert.equal(counted, full.length, `count: step ${step} filter ${JSON.stringify(f)}`);
+          for (const sort of sorts) {
+            const sorted = engine.plan(coll, f, { sort });
+            if (!sorted.sorted) continue;
+            const cmp = compileSort(sort)!;
+            const walked = [...engine.rows(coll, v, sorted)].map((r) => r.doc).filter((d) => p(d));
+            const where = `step ${step} filter ${JSON.stringify(f)} sort ${JSON.stringify(sort)}`;
+            assert.equal(walked.length, full.length, `walk: ${where}`);
+            assert.deepEqual(walked.map(sortKey), [...walked].sort(cmp).map(sortKey), `order: ${where}`);
+          }
         }
       }
     }

@@ -9,15 +9,15 @@
  * committed after its snapshot, fails with WriteConflict and its transaction is aborted.
  */
 import { BSON } from 'bson';
-import { Doc, canonicalKey, isPlainObject } from '../bson/values';
+import { Doc, compareValues, isPlainObject } from '../bson/values';
 import { formatValue } from '../bson/format';
 import { CommandError, err } from '../errors';
 import { compileFilter } from '../query/matcher';
 import { Transaction } from '../sessions/transaction';
 import { Clock } from './clock';
 import { Collection, CollectionOptions, DocRecord } from './collection';
-import { candidates } from './planner';
-import { CollectionIndex, IndexKey } from './collection-index';
+import { PlanOptions, ScanPlan, planScan } from './planner';
+import { CollectionIndex, EntryTree, IndexEntry, IndexKey } from './collection-index';
 
 /** Where a read or write happens: inside a transaction, at a snapshot time, or on the latest state. */
 export interface View {
@@ -54,6 +54,8 @@ export class StorageEngine {
   readonly openTxns = new Set<Transaction>();
   /** Snapshot reads earlier than this may miss pruned history → SnapshotTooOld. */
   private globalFloor = 0;
+  /** Snapshot read times in use (see pinSnapshot) → when last used (ms). */
+  private readonly snapshotPins = new Map<number, number>();
   /** Called when the engine aborts a transaction on its own (conflict, drop, reaper). */
   onAbort?: (txn: Transaction) => void;
 
@@ -138,25 +140,16 @@ export class StorageEngine {
     return rec.visibleAt(view.ts);
   }
 
-  /** Like {@link scan} but only the documents (the read path; avoids per-row objects). */
-  scanDocs(coll: Collection | undefined, view: View, filter?: unknown): Doc[] {
+  /** How a read of `filter` walks `coll` (see planner.ts). */
+  plan(coll: Collection, filter: unknown, opts?: PlanOptions): ScanPlan {
+    return planScan(coll, filter, opts);
+  }
+
+  /** Visible documents in plan order; a superset of the matches (callers apply the filter). */
+  scanDocs(coll: Collection | undefined, view: View, filter?: unknown, opts?: PlanOptions): Doc[] {
     if (!coll) return [];
     const out: Doc[] = [];
-    const recs = filter === undefined ? undefined : candidates(coll, filter);
-    if (!view.txn && view.ts === undefined) {
-      // latest committed state: the last version of each record
-      for (const rec of recs ?? coll.records.values()) {
-        const v = rec.versions;
-        if (v.length === 0) continue;
-        const doc = v[v.length - 1].doc;
-        if (doc) out.push(doc);
-      }
-      return out;
-    }
-    for (const rec of recs ?? coll.records.values()) {
-      const doc = this.read(coll, rec, view);
-      if (doc) out.push(doc);
-    }
+    for (const row of this.rows(coll, view, this.plan(coll, filter, opts))) out.push(row.doc);
     return out;
   }
 
@@ -164,15 +157,73 @@ export class StorageEngine {
    * Visible documents, in natural order or in the order of the index the planner picks for
    * `filter`. The result is a superset of the matches: callers apply the full filter.
    */
-  scan(coll: Collection | undefined, view: View, filter?: unknown): Row[] {
+  scan(coll: Collection | undefined, view: View, filter?: unknown, opts?: PlanOptions): Row[] {
     if (!coll) return [];
-    const out: Row[] = [];
-    const recs = filter === undefined ? undefined : candidates(coll, filter);
-    for (const rec of recs ?? coll.records.values()) {
-      const doc = this.read(coll, rec, view);
-      if (doc) out.push({ rec, doc });
+    return [...this.rows(coll, view, this.plan(coll, filter, opts))];
+  }
+
+  /** Walks `plan`, yielding each visible record once. */
+  *rows(coll: Collection, view: View, plan: ScanPlan): Generator<Row> {
+    const latestView = !view.txn && view.ts === undefined;
+    if (plan.ix && plan.intervals) {
+      const ix = plan.ix;
+      const seen = ix.multikey || !latestView ? new Set<DocRecord>() : undefined;
+      for (const [from, to] of plan.reverse ? [...plan.intervals].reverse() : plan.intervals) {
+        const entries = latestView
+          ? walk(ix.latest!, from, to, plan.reverse, ix.compareEntries)
+          : merge(walk(ix.latest!, from, to, plan.reverse, ix.compareEntries), walk(ix.shadow!, from, to, plan.reverse, ix.compareEntries), ix.compareEntries, plan.reverse);
+        for (const e of entries) {
+          const rec = e.rec!;
+          if (seen?.has(rec)) continue;
+          if (latestView) {
+            seen?.add(rec);
+            yield { rec, doc: rec.indexed! };
+            continue;
+          }
+          const doc = this.read(coll, rec, view);
+          if (!doc) continue;
+          // an entry of another version of this record: the one this view sees is elsewhere
+          if ((rec.versions.length > 1 || rec.lock) && !ix.hasKey(doc, e.key)) continue;
+          seen!.add(rec);
+          yield { rec, doc };
+        }
+      }
+      return;
     }
-    return out;
+    let recs: Iterable<DocRecord> = plan.ids ?? coll.records.values();
+    if (plan.byId) recs = [...coll.records.values()].sort((a, b) => compareValues(a.id, b.id));
+    else if (plan.naturalReverse) recs = [...coll.records.values()].reverse();
+    if (latestView) {
+      // latest committed state: the last version of each record
+      for (const rec of recs) {
+        const v = rec.versions;
+        if (v.length === 0) continue;
+        const doc = v[v.length - 1].doc;
+        if (doc) yield { rec, doc };
+      }
+      return;
+    }
+    for (const rec of recs) {
+      const doc = this.read(coll, rec, view);
+      if (doc) yield { rec, doc };
+    }
+  }
+
+  /**
+   * The number of matches of an exact plan on the latest state, from the index alone (rank
+   * differences in the `latest` tree); undefined when the documents must be read.
+   */
+  countExact(plan: ScanPlan, view: View): number | undefined {
+    const ix = plan.ix;
+    if (!plan.exact || !ix || ix.multikey || !plan.intervals || view.txn || view.ts !== undefined) return undefined;
+    const tree = ix.latest!;
+    const rank = (probe: IndexEntry) => {
+      const it = tree.lowerBound(probe);
+      return it.equals(tree.end()) ? tree.size() : it.index;
+    };
+    let n = 0;
+    for (const [from, to] of plan.intervals) n += Math.max(0, rank(to) - rank(from));
+    return n;
   }
 
   // ---------------------------------------------------------------- writes
@@ -180,7 +231,7 @@ export class StorageEngine {
   /** Inserts `doc` (which must carry `_id`). */
   insert(coll: Collection, doc: Doc, view: View): void {
     this.writable(coll, view);
-    const key = canonicalKey(doc._id);
+    const key = coll.recordKey(doc._id);
     let rec = coll.records.get(key);
     const txn = view.txn;
     if (rec) {
@@ -290,7 +341,6 @@ export class StorageEngine {
       coll.records.delete(rec.key);
       coll.records.set(rec.key, rec);
     }
-    coll.addPostings(rec, next);
     if (txn) {
       if (rec.lock !== txn) {
         rec.lock = txn;
@@ -308,10 +358,11 @@ export class StorageEngine {
           ix.reserved.set(k.str, txn);
         }
       }
+      coll.syncIndexes(rec);
       return;
     }
     const ts = this.clock.tick();
-    rec.versions.push({ ts, doc: next });
+    rec.addVersion(ts, next);
     for (const { ix, added, removed } of changes) {
       for (const k of removed) {
         const e = ix.entries.get(k.str);
@@ -339,7 +390,7 @@ export class StorageEngine {
       for (const [coll, writes] of txn.writes) {
         for (const [key, doc] of writes) {
           const rec = coll.records.get(key);
-          if (rec) rec.versions.push({ ts, doc });
+          if (rec) rec.addVersion(ts, doc);
         }
       }
       for (const [ix, local] of txn.localKeys) {
@@ -375,8 +426,8 @@ export class StorageEngine {
         if (!rec) continue;
         if (rec.versions.length === 0 && !rec.lock) {
           coll.records.delete(key);
-          coll.dropPostings(rec);
-        } else coll.refreshPostings(rec, undefined);
+          coll.unindex(rec);
+        } else coll.syncIndexes(rec);
       }
     }
     txn.writes.clear();
@@ -393,16 +444,39 @@ export class StorageEngine {
 
   // ---------------------------------------------------------------- history
 
-  /** Oldest time some reader may still need. */
+  /**
+   * Keeps the history a readConcern snapshot read at `ts` needs (its later reads pass the same
+   * atClusterTime) until it has gone unused for `historyWindowMs`.
+   */
+  pinSnapshot(ts: number): void {
+    this.snapshotPins.set(ts, Date.now());
+  }
+
+  /**
+   * Oldest time some reader may still need: the snapshot of the oldest open transaction or of
+   * a recently used snapshot read; with neither, only the latest versions are kept.
+   */
   private horizon(): { horizon: number; oldestTxn: number } {
     let oldestTxn = Infinity;
     for (const t of this.openTxns) if (t.snapshotTs < oldestTxn) oldestTxn = t.snapshotTs;
-    const window = this.clock.ago(this.options.historyWindowMs);
-    return { horizon: Math.min(oldestTxn, window), oldestTxn };
+    let oldest = Math.min(oldestTxn, this.clock.now());
+    if (this.snapshotPins.size) {
+      const expired = Date.now() - this.options.historyWindowMs;
+      for (const [ts, used] of this.snapshotPins) {
+        if (used < expired) this.snapshotPins.delete(ts);
+        else if (ts < oldest) oldest = ts;
+      }
+    }
+    return { horizon: oldest, oldestTxn };
   }
 
-  /** Drops versions no reader can need any more. */
+  /** Drops versions no reader can need any more, and brings the record's index entries up to date. */
   prune(coll: Collection, rec: DocRecord): void {
+    this.dropHistory(coll, rec);
+    if (coll.records.get(rec.key) === rec) coll.syncIndexes(rec);
+  }
+
+  private dropHistory(coll: Collection, rec: DocRecord): void {
     const v = rec.versions;
     if (v.length <= 1 && !(v.length === 1 && v[0].doc === null)) return;
     const { horizon, oldestTxn } = this.horizon();
@@ -429,11 +503,10 @@ export class StorageEngine {
       v.splice(0, drop);
       rec.floor = Math.max(rec.floor, v[0].ts);
       if (horizon > this.globalFloor && j > 0) this.globalFloor = horizon;
-      coll.refreshPostings(rec, rec.lock?.writes.get(coll)?.get(rec.key));
     }
     if (v.length === 1 && v[0].doc === null && v[0].ts <= horizon && !rec.lock) {
       if (coll.records.get(rec.key) === rec) coll.records.delete(rec.key);
-      coll.dropPostings(rec);
+      coll.unindex(rec);
       if (horizon > this.globalFloor) this.globalFloor = horizon;
     }
   }
@@ -506,4 +579,43 @@ function validateCollectionName(db: string, name: string): void {
     throw new CommandError(73, `Invalid collection name: ${db}.${name}`);
   }
   if (!db || /[/\\. "$]/.test(db)) throw new CommandError(73, `Invalid database name: '${db}'`);
+}
+
+/** Entries of `tree` in [from, to), forwards or (reverse) backwards. */
+function* walk(tree: EntryTree, from: IndexEntry, to: IndexEntry, reverse: boolean | undefined, cmp: (a: IndexEntry, b: IndexEntry) => number): Generator<IndexEntry> {
+  if (tree.size() === 0) return;
+  if (!reverse) {
+    const end = tree.end();
+    for (const it = tree.lowerBound(from); !it.equals(end); it.next()) {
+      const e = it.pointer;
+      if (cmp(e, to) >= 0) return;
+      yield e;
+    }
+    return;
+  }
+  const it = tree.reverseLowerBound(to);
+  if (it.equals(tree.end())) return;
+  const begin = tree.begin();
+  for (;;) {
+    const e = it.pointer;
+    if (cmp(e, from) < 0) return;
+    if (cmp(e, to) < 0) yield e;
+    if (it.equals(begin)) return;
+    it.pre();
+  }
+}
+
+/** Merges two ordered entry streams (the latest and shadow trees) into one. */
+function* merge(a: Generator<IndexEntry>, b: Generator<IndexEntry>, cmp: (x: IndexEntry, y: IndexEntry) => number, reverse: boolean | undefined): Generator<IndexEntry> {
+  let x = a.next();
+  let y = b.next();
+  while (!x.done || !y.done) {
+    if (y.done || (!x.done && (reverse ? cmp(x.value, y.value) >= 0 : cmp(x.value, y.value) <= 0))) {
+      yield x.value as IndexEntry;
+      x = a.next();
+    } else {
+      yield y.value as IndexEntry;
+      y = b.next();
+    }
+  }
 }
