@@ -8,10 +8,16 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const ROOT = join(__dirname, '..');
+
+/**
+ * The checkout whose app is benched: this one, or BENCH_APP_DIR (another checkout with its
+ * own node_modules, e.g. the commit before a change, for an A/B run with the same bench).
+ */
+const APP_ROOT = process.env.BENCH_APP_DIR ? resolve(process.env.BENCH_APP_DIR) : ROOT;
 
 /** A child whose last output lines are kept, so a crash can be explained without a log file. */
 export interface Child {
@@ -94,7 +100,7 @@ export interface AppOptions {
 
 /** Builds dist/ when it is missing or stale (`npm start` does the same). */
 export function buildApp(): void {
-  const built = spawnSync(process.execPath, ['scripts/build-if-needed.js'], { cwd: ROOT, stdio: 'inherit' });
+  const built = spawnSync(process.execPath, ['scripts/build-if-needed.js'], { cwd: APP_ROOT, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('`node scripts/build-if-needed.js` failed; BENCH_APP=source benches the sources instead');
 }
 
@@ -108,7 +114,9 @@ export function buildApp(): void {
  */
 export async function startApp(mongoUri: string, options: AppOptions): Promise<{ child: Child; baseUrl: string }> {
   const port = await freePort();
-  const args = options.mode === 'dist' ? ['dist/src/main.js'] : ['--require', '@swc-node/register', 'src/main.ts'];
+  // BENCH_CPU_PROF=dir: the app writes a V8 CPU profile there when it exits (bench/cpuprofile-summary.ts reads it).
+  const profile = process.env.BENCH_CPU_PROF && !options.benchRoutes ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const args = [...profile, ...(options.mode === 'dist' ? ['dist/src/main.js'] : ['--require', '@swc-node/register', 'src/main.ts'])];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     MONGODB_URI: mongoUri,
@@ -126,7 +134,7 @@ export async function startApp(mongoUri: string, options: AppOptions): Promise<{
   delete env.LOG_LEVEL;
   delete env.METRICS_PORT;
   delete env.METRICS_TOKEN;
-  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const proc = spawn(process.execPath, args, { cwd: APP_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
   const child = track(options.benchRoutes ? 'app (bench routes)' : 'app', proc);
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitReady(child, `${baseUrl}/health/ready`);

@@ -13,6 +13,7 @@
  *   BENCH_QUICK=1 npm run bench       quick pass (3 s per cell, under 3 minutes on 2 cores)
  *   BENCH_SCENARIOS=get-item,transfer only these (for development; the report then lacks the rest)
  *   BENCH_LEVELS=64                   only these concurrency levels (for development)
+ *   BENCH_APP_DIR=../other-checkout   bench that checkout's app (A/B against a change) with this bench
  *   BENCH_APP=source                  bench the sources through @swc-node/register instead of the build
  */
 import { randomBytes } from 'node:crypto';
