@@ -44,7 +44,7 @@ export class AppModule {
         DatabaseModule,
         ConcurrencyModule.forRoot({ outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS } }),
         HealthModule,
-        MetricsModule,
+        MetricsModule.register({ ownPort: env.METRICS_PORT !== undefined }),
         ...DOMAIN_MODULES,
         ...(options.extraModules ?? []),
       ],
