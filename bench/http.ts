@@ -112,7 +112,8 @@ export async function runLoad(options: {
   const { concurrency, durationMs } = options;
   // One connection per worker, as autocannon's `connections`: a worker never waits for a socket.
   const pool = new Pool(options.baseUrl, { connections: concurrency, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
-  const auth = `Bearer ${options.token}`;
+  // No header at all for public routes (health), as a probe would send.
+  const auth = options.token ? `Bearer ${options.token}` : undefined;
   let latencies = new Float64Array(4096);
   let count = 0;
   let errors = 0;
@@ -121,7 +122,7 @@ export async function runLoad(options: {
   let stop = false;
 
   const send = async (spec: RequestSpec, measure: boolean): Promise<Answer | undefined> => {
-    const headers: Record<string, string> = { authorization: auth, ...spec.headers };
+    const headers: Record<string, string> = auth ? { authorization: auth, ...spec.headers } : { ...spec.headers };
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
     const started = performance.now();
     try {

@@ -5,6 +5,8 @@
 import type { BenchResults, Row } from './results';
 
 const COLORS: Record<string, string> = {
+  floor: '#0f766e',
+  health: '#ca8a04',
   'get-item': '#2563eb',
   'allocate-hot': '#dc2626',
   'allocate-spread': '#ea580c',
@@ -128,7 +130,7 @@ export function renderHtml(results: BenchResults): string {
 
   const table = rows
     .map(
-      (r) => `<tr class="${r.correct ? '' : 'wrongrow'}"><td>${esc(r.name)}</td><td class="n">${r.concurrency}</td><td class="n">${fmt(r.rps)}</td><td class="n">${fmt(r.p50Ms)}</td><td class="n">${fmt(r.p99Ms)}</td><td>${esc(statusText(r.statuses))}</td><td class="n">${r.retriesPerSuccess.toFixed(3)}</td><td>${r.correct ? '✓' : `✗${r.oversoldBy !== undefined ? ` oversold by ${r.oversoldBy}` : ''}`}</td><td class="detail">${esc(r.detail)}</td></tr>`,
+      (r) => `<tr class="${r.correct ? '' : 'wrongrow'}"><td>${esc(r.name)}</td><td class="n">${r.concurrency}</td><td class="n">${fmt(r.rps)}</td><td class="n">${fmt(r.p50Ms)}</td><td class="n">${fmt(r.p99Ms)}</td><td class="n">${r.p99OverP50 === null ? '–' : fmt(r.p99OverP50)}</td><td>${esc(statusText(r.statuses))}</td><td class="n">${r.retriesPerSuccess.toFixed(3)}</td><td class="n">${r.serverCpuUsPerRequest ?? '–'}</td><td>${r.correct ? '✓' : `✗${r.oversoldBy !== undefined ? ` oversold by ${r.oversoldBy}` : ''}`}</td><td class="detail">${esc(r.detail)}</td></tr>`,
     )
     .join('\n');
 
@@ -160,10 +162,19 @@ dl{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 16px}
 <div class="meta">${esc(results.generatedAt)} · ${esc(results.mode)} pass, ${results.cellSeconds} s per cell · ${m.cpus} × ${esc(m.cpuModel)} · Node ${esc(m.node)} · ${esc(m.platform)} · load average (1/5/15 min) ${esc(m.loadAverage.map((l) => l.toFixed(1)).join(' / '))} at start, ${esc(m.loadAverageEnd.map((l) => l.toFixed(1)).join(' / '))} at the end · app from ${esc(m.app)}, emulator in its own process</div>
 ${m.loadAverage[0] >= m.cpus ? `<p class="warn">The machine was busy before the bench started (load average ${m.loadAverage[0].toFixed(1)} on ${m.cpus} CPUs): absolute numbers are depressed and noisy; compare ratios, and re-run on a quiet machine for figures to quote.</p>` : ''}
 <div class="kpis">
+${ratio(h.getItemOverFloor64, 'get-item / floor throughput at 64 clients — the app\'s authenticated read against a framework-free one on the same database (target ≥ 0.5)')}
+${ratio(h.healthOverFloor64, 'health / floor throughput at 64 clients — the liveness probe, which reads nothing, against the floor\'s database read (target ≥ 1)')}
 ${ratio(h.allocateHotOverGetItem64, 'allocate-hot / get-item throughput at 64 clients — what a guarded, transactional allocation on one hot item costs against a plain read')}
 ${ratio(h.allocateHotOverNaive64, 'allocate-hot / allocate-naive throughput at 64 clients — the price of never overselling')}
 <div class="kpi"><div class="big">${h.naiveOversoldBy64 ?? '–'}</div><div>units oversold by allocate-naive at 64 clients in ${results.cellSeconds} s; allocate-hot ${hotCorrect ? 'was checked correct at every level: 0 oversold' : 'was NOT correct at every level — see the table'}</div></div>
 </div>
+<h2>Ratios per level</h2>
+<p class="meta">Throughput ratios between cells of the same run and level (the cells of one level run back to back, under the same machine load).</p>
+<table><thead><tr><th>clients</th><th>get-item / floor</th><th>health / floor</th><th>allocate-hot / get-item</th><th>allocate-spread / get-item</th><th>transfer / get-item</th><th>server CPU per request: get-item ÷ floor</th><th>health ÷ floor</th></tr></thead><tbody>
+${results.ratios
+  .map((r) => `<tr><td class="n">${r.concurrency}</td>${[r.getItemOverFloor, r.healthOverFloor, r.allocateHotOverGetItem, r.allocateSpreadOverGetItem, r.transferOverGetItem, r.getItemCpuOverFloorCpu, r.healthCpuOverFloorCpu].map((v) => `<td class="n">${v === null ? '–' : `${v.toFixed(2)}×`}</td>`).join('')}</tr>`)
+  .join('\n')}
+</tbody></table>
 <h2>All scenarios</h2>
 ${legend(names)}
 <div class="wide">${chart({ title: 'throughput vs concurrency', unit: 'requests / s', series: series((r) => r.rps, true), xs, width: 600, height: 300, labels: false })}${chart({ title: 'p99 latency vs concurrency', unit: 'ms', series: series((r) => r.p99Ms, true), xs, width: 600, height: 300, labels: false })}</div>
@@ -173,7 +184,7 @@ ${legend(names)}
 ${cards}
 </div>
 <h2>All cells</h2>
-<table><thead><tr><th>scenario</th><th>clients</th><th>rps</th><th>p50 ms</th><th>p99 ms</th><th>statuses</th><th>retries / success</th><th>correct</th><th>what was checked</th></tr></thead><tbody>
+<table><thead><tr><th>scenario</th><th>clients</th><th>rps</th><th>p50 ms</th><th>p99 ms</th><th>p99 / p50</th><th>statuses</th><th>retries / success</th><th>server CPU µs / req</th><th>correct</th><th>what was checked</th></tr></thead><tbody>
 ${table}
 </tbody></table>
 <h2>Definitions</h2>

@@ -8,10 +8,14 @@ export interface Row {
   rps: number;
   p50Ms: number;
   p99Ms: number;
+  /** p99Ms / p50Ms (null when nothing was measured). */
+  p99OverP50: number | null;
   /** Responses by HTTP status; `error` counts transport failures, if any. */
   statuses: Record<string, number>;
   /** Δ transactions_retried_total (all names) / 2xx responses during the cell. */
   retriesPerSuccess: number;
+  /** CPU µs (user + system) of the serving process per measured request; null when unknown. */
+  serverCpuUsPerRequest: number | null;
   /** The server's state after the cell is exactly what the counted responses say, and the module's check is ok. */
   correct: boolean;
   /** allocate-naive only. */
@@ -23,13 +27,27 @@ export interface Row {
   detail: string;
 }
 
+/** Throughput ratios between cells of one concurrency level (null when a side did not run). */
+export interface LevelRatios {
+  concurrency: number;
+  getItemOverFloor: number | null;
+  healthOverFloor: number | null;
+  allocateHotOverGetItem: number | null;
+  allocateSpreadOverGetItem: number | null;
+  transferOverGetItem: number | null;
+  /** Server CPU per request, get-item ÷ floor and health ÷ floor (lower is better). */
+  getItemCpuOverFloorCpu: number | null;
+  healthCpuOverFloorCpu: number | null;
+}
+
 export interface BenchResults {
   machine: { cpus: number; node: string; cpuModel: string; platform: string; loadAverage: number[]; loadAverageEnd: number[]; app: string };
   generatedAt: string;
   mode: 'quick' | 'full';
   cellSeconds: number;
   totalSeconds: number;
-  headline: { allocateHotOverGetItem64: number | null; allocateHotOverNaive64: number | null; naiveOversoldBy64: number | null };
+  headline: { getItemOverFloor64: number | null; healthOverFloor64: number | null; allocateHotOverGetItem64: number | null; allocateHotOverNaive64: number | null; naiveOversoldBy64: number | null };
+  ratios: LevelRatios[];
   summaries: Record<string, string>;
   definitions: Record<string, string>;
   scenarios: Row[];

@@ -1,16 +1,18 @@
 /**
- * The six scenarios of the bench. Each one signs up its own tenant through the public API
- * (so one scenario's data, or the naive route's damage, never shows in another's checks),
- * creates what it needs, and then, per cell (one concurrency level):
+ * The scenarios of the bench. `floor` and `health` measure what the stack costs without the
+ * app's work; the others each sign up their own tenant through the public API (so one
+ * scenario's data, or the naive route's damage, never shows in another's checks), create
+ * what they need, and then, per cell (one concurrency level):
  *   1. snapshots the state it will check,
  *   2. gives every worker a step function (its own state lives in the closure),
  *   3. checks afterwards that the server's state is exactly what the counted responses say,
  *      and that the module's own consistency / reconciliation endpoint is ok.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Api, LoadResult, Step } from './http';
+import { Api, type LoadResult, type Step } from './http';
+import { signFloorToken } from './floor-server';
 
-export const SCENARIO_NAMES = ['get-item', 'allocate-hot', 'allocate-spread', 'allocate-naive', 'transfer', 'patch-if-match'] as const;
+export const SCENARIO_NAMES = ['floor', 'health', 'get-item', 'allocate-hot', 'allocate-spread', 'allocate-naive', 'transfer', 'patch-if-match'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface CellOutcome {
@@ -27,7 +29,11 @@ export interface Cell {
 }
 
 export interface PreparedScenario {
+  /** The server the cells load (the app, the bench-routes app or the floor). */
+  api: Api;
   token: string;
+  /** Whether the server has the app's GET /metrics (the floor has not). */
+  metrics: boolean;
   /** Snapshots the state and returns fresh per-cell recorders. */
   cell(): Promise<Cell>;
 }
@@ -36,7 +42,16 @@ export interface Scenario {
   name: ScenarioName;
   /** What one measured request is, for the report. */
   summary: string;
-  prepare(api: Api, log: (msg: string) => void): Promise<PreparedScenario>;
+  prepare(targets: Targets, log: (msg: string) => void): Promise<PreparedScenario>;
+}
+
+/** The servers the bench started. */
+export interface Targets {
+  /** The app in its production configuration. */
+  app: Api;
+  /** The app with BENCH_ROUTES=1 (development mode), started only when allocate-naive runs. */
+  benchApp?: Api;
+  floor?: { baseUrl: string; itemId: string; tenantId: string; jwtSecret: string };
 }
 
 const INVENTORY = '/api/v1/inventory';
@@ -111,15 +126,65 @@ const allocateBody = (worker: number) => JSON.stringify({ quantity: 1, orderRefe
 
 // ---------------------------------------------------------------------------------------
 
+const floorScenario: Scenario = {
+  name: 'floor',
+  summary:
+    'GET /items/:id on bench/floor-server.ts — node:http, the mongodb driver, an HS256 check and one findOne by id on the same emulator, no framework: what one authenticated read costs on this machine. The yardstick for get-item and health.',
+  async prepare({ floor }) {
+    if (!floor) throw new Error('the floor server was not started');
+    const api = new Api(floor.baseUrl, signFloorToken(floor.jwtSecret, { sub: floor.itemId, tid: floor.tenantId }, 7200));
+    const path = `/items/${floor.itemId}`;
+    await api.expect(200, 'GET', path);
+    return {
+      api,
+      token: api.token!,
+      metrics: false,
+      async cell() {
+        return {
+          worker: () => (c) => c.measured({ method: 'GET', path }).then(() => undefined),
+          async check(load) {
+            const ok = count(load, 200) === load.requests && load.requests > 0;
+            return { correct: ok, detail: `${count(load, 200)} × 200 of ${load.requests}${unexpected(load, [200])}` };
+          },
+        };
+      },
+    };
+  },
+};
+
+const healthScenario: Scenario = {
+  name: 'health',
+  summary: 'GET /health/live — the liveness probe: touches no database, so it is the app\'s fixed cost per request (routing, hooks, headers, metrics).',
+  async prepare({ app }) {
+    await app.expect(200, 'GET', '/health/live');
+    return {
+      api: app,
+      token: '',
+      metrics: true,
+      async cell() {
+        return {
+          worker: () => (c) => c.measured({ method: 'GET', path: '/health/live' }).then(() => undefined),
+          async check(load) {
+            const ok = count(load, 200) === load.requests && load.requests > 0;
+            return { correct: ok, detail: `${count(load, 200)} × 200 of ${load.requests}${unexpected(load, [200])}` };
+          },
+        };
+      },
+    };
+  },
+};
+
 const getItemScenario: Scenario = {
   name: 'get-item',
   summary: 'GET /api/v1/inventory/items/:id — one item, read by every client: auth, one find, ETag. The baseline.',
-  async prepare(root) {
+  async prepare({ app: root }) {
     const api = await signup(root, 'get-item');
     const item = await newItem(api, 'BENCH-GET', 100);
     const path = `${INVENTORY}/items/${item.id}`;
     return {
+      api,
       token: api.token!,
+      metrics: true,
       async cell() {
         const before = await getItem(api, item.id);
         return {
@@ -149,7 +214,9 @@ function oneItemAllocation(name: 'allocate-hot' | 'allocate-naive'): Scenario {
     summary: naive
       ? 'POST /api/v1/inventory/items/:id/allocate-naive {quantity: 1} — the same allocation as allocate-hot done read-check-write with no guard and no transaction (bench-only route, BENCH_ROUTES=1). Expected to be wrong.'
       : 'POST /api/v1/inventory/items/:id/allocate {quantity: 1} — every client on one item with ample stock: one guarded $inc plus allocation and movement in one transaction; write conflicts on the hot document are retried.',
-    async prepare(root) {
+    async prepare({ app, benchApp }) {
+      const root = naive ? benchApp : app;
+      if (!root) throw new Error('allocate-naive needs the bench-routes app');
       const api = await signup(root, name);
       // The same ample stock for both, so every request takes the success path and the two are comparable.
       const stock = 10_000_000;
@@ -157,7 +224,9 @@ function oneItemAllocation(name: 'allocate-hot' | 'allocate-naive'): Scenario {
       let cellNo = 0;
       if (!naive) shared = await newItem(api, 'BENCH-HOT', stock);
       return {
+        api,
         token: api.token!,
+        metrics: true,
         async cell() {
           // The naive route corrupts its item, so each cell starts from a fresh one.
           const item = naive ? await newItem(api, `BENCH-NAIVE-${++cellNo}`, stock) : shared!;
@@ -195,7 +264,7 @@ function oneItemAllocation(name: 'allocate-hot' | 'allocate-naive'): Scenario {
 const allocateSpread: Scenario = {
   name: 'allocate-spread',
   summary: 'POST /api/v1/inventory/items/:id/allocate {quantity: 1} on a random one of 1000 items — the same transaction as allocate-hot without the hot document.',
-  async prepare(root, log) {
+  async prepare({ app: root }, log) {
     const api = await signup(root, 'allocate-spread');
     const n = 1000;
     let made = 0;
@@ -225,7 +294,9 @@ const allocateSpread: Scenario = {
       }
     };
     return {
+      api,
       token: api.token!,
+      metrics: true,
       async cell() {
         const before = await totals();
         return {
@@ -252,7 +323,7 @@ const allocateSpread: Scenario = {
 const transfer: Scenario = {
   name: 'transfer',
   summary: 'POST /api/v1/finance/transfers between a random pair of 100 accounts, 1–1000 cents: guarded debit, credit and journal entry in one transaction.',
-  async prepare(root) {
+  async prepare({ app: root }) {
     const api = await signup(root, 'transfer');
     const n = 100;
     const opening = 10_000_000;
@@ -271,7 +342,9 @@ const transfer: Scenario = {
       }
     };
     return {
+      api,
       token: api.token!,
+      metrics: true,
       async cell() {
         const before = await balances();
         // Expected balance changes, from the 201s only: the server must agree to the cent.
@@ -316,13 +389,15 @@ const patchIfMatch: Scenario = {
   name: 'patch-if-match',
   summary:
     'PATCH /api/v1/documents/:id {title} with If-Match = the ETag this client last read, all clients on one document: one wins per version, the rest get 412 and re-read (the re-read GET is made but not counted).',
-  async prepare(root) {
+  async prepare({ app: root }) {
     const api = await signup(root, 'patch-if-match');
     const doc = (await api.expect<{ id: string }>(201, 'POST', DOCUMENTS, { title: 'Bench contract', category: 'contracts', type: 'msa' })).body;
     const path = `${DOCUMENTS}/${doc.id}`;
     const versionOf = (etag: unknown): number => Number(String(etag ?? '').replace(/^W\//, '').replaceAll('"', ''));
     return {
+      api,
       token: api.token!,
+      metrics: true,
       async cell() {
         const v0 = (await api.expect<{ version: number }>(200, 'GET', path)).body.version;
         // Every 200 must come from a distinct If-Match version and lead to exactly the next one.
@@ -364,4 +439,4 @@ const patchIfMatch: Scenario = {
   },
 };
 
-export const SCENARIOS: Scenario[] = [getItemScenario, oneItemAllocation('allocate-hot'), allocateSpread, oneItemAllocation('allocate-naive'), transfer, patchIfMatch];
+export const SCENARIOS: Scenario[] = [floorScenario, healthScenario, getItemScenario, oneItemAllocation('allocate-hot'), allocateSpread, oneItemAllocation('allocate-naive'), transfer, patchIfMatch];

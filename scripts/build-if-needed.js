@@ -22,6 +22,13 @@ function newest(dir) {
 const built = existsSync(entry) ? statSync(entry).mtimeMs : 0;
 const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'libs')), statSync(join(root, 'tsconfig.json')).mtimeMs);
 if (built >= sources) process.exit(0);
-console.log('Building (dist/ is missing or older than the sources)...');
+console.log(
+  `${built ? 'dist/ is older than the sources' : 'First start: no build yet'} — compiling src/ and libs/ into dist/ with \`nest build\` ` +
+    '(TypeScript, type-checked; about a minute on 2 cores, once)...',
+);
+const started = Date.now();
 const r = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], { cwd: root, stdio: 'inherit' });
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+if (r.status === 0) console.log(`Built dist/ in ${seconds} s.`);
+else console.error(`nest build failed after ${seconds} s (exit ${r.status ?? r.signal}).`);
 process.exit(r.status ?? 1);

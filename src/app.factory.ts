@@ -1,14 +1,17 @@
 import type { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { PROBLEM_CONTENT_TYPE, resolveProblem } from '@app/concurrency';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
+import { ClsService } from 'nestjs-cls';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfigService } from './common/config/app-config.service';
 import { requestIdFrom } from './common/http/request-id';
+import { securityHeaders } from './common/http/security-headers';
+import { registerAccessLog } from './common/logging/access-log';
+import { AppLogger } from './common/logging/app-logger.service';
+import { REQUEST_ID_KEY } from './common/logging/root-logger';
 import { registerHttpMetrics } from './common/metrics/http-metrics';
 import { setupSwagger } from './common/swagger/swagger';
 
@@ -17,6 +20,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Uploaded files (multipart/form-data) may be larger than JSON bodies. */
 export const UPLOAD_LIMIT_BYTES = 25 * 1024 * 1024;
+
+const API_PREFIX = 'api/v1';
 
 /** Paths served outside the /api/v1 prefix. */
 const UNPREFIXED = ['health/live', 'health/ready', 'metrics'];
@@ -37,38 +42,32 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
       const problem = resolveProblem(error, request.url.split('?')[0]);
       void reply.code(problem.body.status).headers(problem.headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.body));
     },
-    genReqId: (req: IncomingMessage) => {
-      const id = requestIdFrom(req);
-      // pino-http reads the id from this header, so logs and responses share one id.
-      req.headers['x-request-id'] = id;
-      return id;
-    },
+    genReqId: (req: IncomingMessage) => requestIdFrom(req),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  const logger = app.get(AppLogger);
+  app.useLogger(logger);
   app.flushLogs();
   const config = app.get(AppConfigService);
 
   const fastify = app.getHttpAdapter().getInstance();
+  const cls = app.get(ClsService);
+  // helmet's headers are the same for every response: computed once, here.
+  const headers = { ...securityHeaders() };
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
+    void reply.headers(headers).header('x-request-id', request.id);
+    // The request's context (request id for log lines, tenant once authenticated) — the
+    // app's one AsyncLocalStorage, entered here rather than in an Express-style middleware.
+    cls.run(() => {
+      cls.set(REQUEST_ID_KEY, request.id);
+      done();
+    });
   });
   registerHttpMetrics(fastify);
+  registerAccessLog(fastify, logger.pino);
 
-  await app.register(helmet, {
-    // Swagger UI needs inline styles and scripts; everything else keeps helmet's defaults.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-      },
-    },
-  });
   // Multipart bodies are streamed to the handler (request.file()), never buffered whole.
   await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 10 } });
   const origins = config.get('CORS_ORIGINS');
@@ -79,7 +78,8 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
     });
   }
 
-  app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED });
+  logger.excludeFromPrefix(API_PREFIX, UNPREFIXED);
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
   app.enableShutdownHooks();
   setupSwagger(app);
   await app.init();

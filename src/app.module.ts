@@ -40,11 +40,13 @@ export class AppModule {
       imports: [
         AppConfigModule,
         LoggingModule,
-        ClsModule.forRoot({ global: true, middleware: { mount: true } }),
+        // No middleware (that would bring Express-style middie into every request): the
+        // request's context is entered by a Fastify onRequest hook (app.factory.ts).
+        ClsModule.forRoot({ global: true }),
         DatabaseModule,
         ConcurrencyModule.forRoot({ outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS } }),
         HealthModule,
-        MetricsModule,
+        MetricsModule.register({ ownPort: env.METRICS_PORT !== undefined }),
         ...DOMAIN_MODULES,
         ...(options.extraModules ?? []),
       ],

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -29,7 +30,9 @@ import { TokenService } from './token.service';
     JwtModule.registerAsync({
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => ({
-        secret: config.get('JWT_SECRET'),
+        // A key object, made once: given the string, jsonwebtoken tries createPublicKey() on it
+        // and then derives a secret key, on every sign and every verify (11 % of get-item's CPU).
+        secret: createSecretKey(Buffer.from(config.get('JWT_SECRET'), 'utf8')),
         signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

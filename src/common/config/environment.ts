@@ -59,6 +59,24 @@ export class Environment {
   @Min(10)
   OUTBOX_POLL_INTERVAL_MS = 200;
 
+  /**
+   * Serve GET /metrics on this port (on HOST) instead of the API port, so only the network
+   * the scraper sits on can reach it. Empty: on the API port.
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>` (either port). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  METRICS_TOKEN?: string;
+
   /** Bench-only routes (never in production). */
   @Transform(toBool)
   BENCH_ROUTES = false;

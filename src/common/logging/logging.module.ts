@@ -1,27 +1,25 @@
-import { Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { Global, Module } from '@nestjs/common';
 import { AppConfigService } from '../config/app-config.service';
+import { AppLogger } from './app-logger.service';
+import { createRootLogger, wantsPrettyLogs } from './root-logger';
 
 /**
- * Structured JSON logs. pino-http binds the request id to every line logged while serving a
- * request; the id is the one Fastify assigned (see request-id.ts), so logs, the response's
- * X-Request-Id and Problem Details `instance` lines can be joined.
+ * One pino logger for the process (JSON, or pino-pretty on a development terminal), used by
+ * Nest's own logging through {@link AppLogger} and by the access log (access-log.ts). Every
+ * line written while a request is served carries its request id, the one Fastify assigned
+ * (see request-id.ts) and the response's X-Request-Id echoes, so logs, responses and
+ * Problem Details `instance` lines can be joined.
  */
+@Global()
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({
+  providers: [
+    {
+      provide: AppLogger,
       inject: [AppConfigService],
-      useFactory: (config: AppConfigService) => ({
-        pinoHttp: {
-          level: config.get('LOG_LEVEL'),
-          genReqId: (req) => String(req.headers['x-request-id']),
-          customProps: () => ({ service: 'race-safe-backend' }),
-          // Bearer tokens and cookies never reach the logs.
-          redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-          autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
-        },
-      }),
-    }),
+      useFactory: (config: AppConfigService) =>
+        new AppLogger(createRootLogger({ level: config.get('LOG_LEVEL'), pretty: wantsPrettyLogs(config.get('NODE_ENV')) })),
+    },
   ],
+  exports: [AppLogger],
 })
 export class LoggingModule {}
