@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfigService } from './common/config/app-config.service';
+import { registerJsonBodyParser } from './common/http/json-body';
 import { requestIdFrom } from './common/http/request-id';
 import { registerHttpMetrics } from './common/metrics/http-metrics';
 import { setupSwagger } from './common/swagger/swagger';
@@ -46,12 +47,15 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     bufferLogs: true,
+    // Body parsing is ours (registerJsonBodyParser): JSON with shape limits, nothing else.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
   const config = app.get(AppConfigService);
 
   const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
