@@ -16,7 +16,8 @@ export class ConsistencyService {
 
   /**
    * Checks, per item: quantityOnHand ≥ 0, quantityOnHand = Σ movements, quantityAllocated =
-   * Σ open allocations. The three reads run in one snapshot transaction, so a change committing
+   * Σ open allocations, and that every stored quantity and sum is a safe integer — beyond 2^53
+   * doubles round, so a receipt could vanish and the sums would still agree. The three reads run in one snapshot transaction, so a change committing
    * meanwhile can never show up as a false violation.
    */
   @Transactional()
@@ -30,8 +31,11 @@ export class ConsistencyService {
       const add = (rule: string, expected: number, actual: number) => violations.push({ itemId: id, sku: item.sku, rule, expected, actual });
       if (item.quantityOnHand < 0) add('quantityOnHand-negative', 0, item.quantityOnHand);
       const movementSum = ledger.get(id) ?? 0;
-      if (movementSum !== item.quantityOnHand) add('quantityOnHand-vs-movements', movementSum, item.quantityOnHand);
       const openSum = reserved.get(id) ?? 0;
+      for (const [name, value] of Object.entries({ quantityOnHand: item.quantityOnHand, quantityAllocated: item.quantityAllocated, movementSum, openSum })) {
+        if (!Number.isSafeInteger(value)) add(`${name}-not-safe-integer`, Number.MAX_SAFE_INTEGER, value);
+      }
+      if (movementSum !== item.quantityOnHand) add('quantityOnHand-vs-movements', movementSum, item.quantityOnHand);
       if (openSum !== item.quantityAllocated) add('quantityAllocated-vs-open-allocations', openSum, item.quantityAllocated);
     }
     return { ok: violations.length === 0, itemsChecked: items.length, violations };

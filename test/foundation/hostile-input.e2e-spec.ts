@@ -2,6 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestContext, TestContext, TestTenant } from '../support/context';
 import type { HttpResponse } from '../support/http-client';
+import { getModelToken } from '@nestjs/mongoose';
+import { Types, type Model } from 'mongoose';
+import { Item } from '../../src/inventory/item.schema';
+import { Movement } from '../../src/inventory/movement.schema';
+import { getItem, INVENTORY, inventoryConsistency, newItem, nextSku } from '../support/factories/inventory';
 
 /** A body nested `depth` levels deep: {"a":{"a":…}}. */
 const nested = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
@@ -51,5 +56,50 @@ describe('hostile input', () => {
     assertBodyLimit(documents, 'tags', /more than 1000 items/);
     assertBodyLimit(read, 'ids', /more than 1000 items/);
     assert.equal(live.status, 200);
+  });
+
+  it('numbers beyond ±(2^53 − 1) are refused in any body field, and nothing is written', async () => {
+    const tenant = await ctx.newTenant();
+    // JSON.stringify cannot write 2^53 + 1 exactly, so it is sent as text.
+    for (const quantity of ['1e308', String(Number.MAX_VALUE), '9007199254740993', '-9007199254740993']) {
+      const rawBody = `{"sku":"${nextSku()}","name":"n","quantityOnHand":${quantity}}`;
+      const res = await tenant.http.post(`${INVENTORY}/items`, undefined, { rawBody });
+      assertBodyLimit(res, 'quantityOnHand', /beyond ±9007199254740991/);
+    }
+    const item = await newItem(tenant, { quantityOnHand: 1 });
+    const receipt = await tenant.http.post(`${INVENTORY}/items/${item.id}/receive`, undefined, { rawBody: '{"quantity":1e300,"reference":"PO"}' });
+    assertBodyLimit(receipt, 'quantity', /beyond/);
+    assert.equal((await getItem(tenant, item.id)).quantityOnHand, 1);
+    assert.deepEqual((await tenant.http.get(`${INVENTORY}/items`)).body.total, 1);
+    // Under the JSON limit but above what one item may hold: the DTO's own bound.
+    const huge = await tenant.http.post(`${INVENTORY}/items`, { sku: nextSku(), name: 'n', quantityOnHand: 2 ** 52 });
+    assert.equal(huge.status, 400, huge.text);
+    assert.equal(huge.body.errors[0].field, 'quantityOnHand');
+  });
+
+  it('bodies other than JSON are refused with 415 on JSON routes (multipart stays for uploads)', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const login = await ctx.http.post('/api/v1/auth/login', undefined, { rawBody: `email=${encodeURIComponent(acme.email)}&password=${encodeURIComponent(acme.password)}`, headers: form });
+    assert.deepEqual([login.status, login.body.code], [415, 'unsupported-media-type'], login.text);
+    assert.match(login.headers['content-type'], /application\/problem\+json/);
+    const doc = await acme.http.post('/api/v1/documents', undefined, { rawBody: 'title=t&category=c&type=x', headers: form });
+    assert.deepEqual([doc.status, doc.body.code], [415, 'unsupported-media-type'], doc.text);
+    const text = await ctx.http.post('/api/v1/auth/login', undefined, { rawBody: JSON.stringify({ email: acme.email, password: acme.password }), headers: { 'content-type': 'text/plain' } });
+    assert.deepEqual([text.status, text.body.code], [415, 'unsupported-media-type'], text.text);
+    assert.equal((await acme.http.get('/api/v1/documents')).body.total, 0);
+  });
+
+  it('the inventory consistency report sees quantities beyond 2^53 even when the sums agree', async () => {
+    const tenant = await ctx.newTenant();
+    const item = await newItem(tenant, { quantityOnHand: 1 });
+    assert.equal((await inventoryConsistency(tenant)).ok, true);
+    // What the API accepted before numbers were bounded: 2^53 + 1 stored as 2^53, in the item and
+    // in its opening movement alike, so Σ movements = quantityOnHand still holds.
+    const itemId = new Types.ObjectId(item.id);
+    await ctx.app.get<Model<Item>>(getModelToken(Item.name)).collection.updateOne({ _id: itemId }, { $set: { quantityOnHand: 2 ** 53 } });
+    await ctx.app.get<Model<Movement>>(getModelToken(Movement.name)).collection.updateOne({ itemId }, { $set: { quantity: 2 ** 53 } });
+    const report = await inventoryConsistency(tenant);
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.violations.map((v) => v.rule).sort(), ['movementSum-not-safe-integer', 'quantityOnHand-not-safe-integer']);
   });
 });
