@@ -6,6 +6,7 @@ import { getModelToken } from '@nestjs/mongoose';
 import { Types, type Model } from 'mongoose';
 import { Item } from '../../src/inventory/item.schema';
 import { Movement } from '../../src/inventory/movement.schema';
+import { newOwner, newVersion, versionsPath } from '../support/factories/versioning';
 import { getItem, INVENTORY, inventoryConsistency, newItem, nextSku } from '../support/factories/inventory';
 
 /** A body nested `depth` levels deep: {"a":{"a":…}}. */
@@ -101,5 +102,19 @@ describe('hostile input', () => {
     const report = await inventoryConsistency(tenant);
     assert.equal(report.ok, false);
     assert.deepEqual(report.violations.map((v) => v.rule).sort(), ['movementSum-not-safe-integer', 'quantityOnHand-not-safe-integer']);
+  });
+
+  it('integer query and path parameters are decimal digits only', async () => {
+    const owner = await newOwner(acme);
+    await newVersion(acme, owner);
+    for (const text of ['0x10', '1e3', '1.0', ' 1', '+1', '1_0']) {
+      const page = await acme.http.get(`/api/v1/documents?page=${encodeURIComponent(text)}`);
+      assert.deepEqual([page.status, page.body.code, page.body.errors?.[0]?.field], [400, 'validation-failed', 'page'], `page=${text}: ${page.text}`);
+      const version = await acme.http.get(`${versionsPath(owner)}/${encodeURIComponent(text)}`);
+      assert.deepEqual([version.status, version.body.code], [400, 'validation-failed'], `version ${text}: ${version.text}`);
+    }
+    assert.equal((await acme.http.get('/api/v1/documents?page=1&pageSize=5')).status, 200);
+    assert.equal((await acme.http.get(`${versionsPath(owner)}/1`)).status, 200);
+    assert.equal((await acme.http.get(`${versionsPath(owner)}/01`)).status, 200, 'leading zeros are still decimal digits');
   });
 });
