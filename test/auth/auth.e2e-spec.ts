@@ -287,6 +287,22 @@ describe('auth', () => {
       assert.deepEqual(fields, ['password', 'role']);
     });
 
+    it('refuses whitespace-only passwords, control characters and common passwords on signup, user creation and reset', async () => {
+      const weak = [' '.repeat(12), '\u0000'.repeat(10), 'password1234', '1234567890', 'qwertyuiop123'];
+      for (const password of weak) {
+        const res = await ctx.http.post(`${AUTH}/signup`, { tenantName: 'T', email: ctx.uniqueEmail(), password, displayName: 'D' });
+        assert.deepEqual([res.status, res.body.errors?.map((e: { field: string }) => e.field)], [400, ['password']], `${JSON.stringify(password)} → ${res.text}`);
+      }
+      const tenant = await ctx.newTenant();
+      const user = await tenant.http.post('/api/v1/users', { email: ctx.uniqueEmail(), password: 'password1234', displayName: 'W', roles: [Role.Clerk] });
+      assert.deepEqual([user.status, user.body.errors?.[0]?.field], [400, 'password'], user.text);
+      assert.equal((await ctx.http.post(`${AUTH}/password-reset`, { email: tenant.email })).status, 202);
+      const token = await ctx.mailbox.waitForResetToken(tenant.email);
+      const reset = await ctx.http.post(`${AUTH}/password-reset/confirm`, { token, newPassword: ' '.repeat(12) });
+      assert.deepEqual([reset.status, reset.body.errors?.[0]?.field], [400, 'newPassword'], reset.text);
+      assert.equal((await login(tenant.email, tenant.password)).status, 200, 'the old password still works');
+    });
+
     it("Swagger's signup and login examples work as-is", async () => {
       const doc = (await ctx.http.get('/docs-json')).body;
       const example = (schema: string) =>
