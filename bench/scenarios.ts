@@ -64,8 +64,10 @@ export const NAIVE_NOTE =
 
 interface Item {
   id: string;
+  /** Physical stock: allocated + available. */
   quantityOnHand: number;
   quantityAllocated: number;
+  quantityAvailable: number;
   version: number;
 }
 
@@ -193,7 +195,7 @@ const getItemScenario: Scenario = {
             const after = await getItem(api, item.id);
             const report = await consistency(api);
             const ok200 = count(load, 200) === load.requests && load.requests > 0;
-            const unchanged = after.version === before.version && after.quantityOnHand === before.quantityOnHand;
+            const unchanged = after.version === before.version && after.quantityAvailable === before.quantityAvailable;
             return {
               correct: ok200 && unchanged && report.ok,
               detail: `${count(load, 200)} × 200 of ${load.requests}; item unchanged (version ${after.version}): ${unchanged}; consistency ok: ${report.ok}${unexpected(load, [200])}`,
@@ -245,9 +247,10 @@ function oneItemAllocation(name: 'allocate-hot' | 'allocate-naive'): Scenario {
               const report = await consistency(api);
               // Only this cell's item: the naive tenant's earlier items (and its warm-up's) are already damaged.
               const itemOk = !report.violations.some((v) => v.itemId === item.id) && (naive || report.ok);
-              const stockLost = before.quantityOnHand - after.quantityOnHand;
-              const countsMatch = stockLost === granted && after.quantityAllocated - before.quantityAllocated === granted && moves === granted;
-              const base = `${granted} × 201; on hand −${stockLost}, allocated +${after.quantityAllocated - before.quantityAllocated}, movements +${moves}; consistency of the item ok: ${itemOk}`;
+              const stockLost = before.quantityAvailable - after.quantityAvailable;
+              const countsMatch =
+                stockLost === granted && after.quantityAllocated - before.quantityAllocated === granted && moves === granted && after.quantityOnHand === before.quantityOnHand;
+              const base = `${granted} × 201; available −${stockLost}, allocated +${after.quantityAllocated - before.quantityAllocated}, movements +${moves}; consistency of the item ok: ${itemOk}`;
               if (naive) {
                 const oversoldBy = granted - stockLost;
                 return { correct: countsMatch && itemOk, oversoldBy, detail: `${base}; oversold by ${oversoldBy}${unexpected(load, [201])}` };
@@ -278,19 +281,19 @@ const allocateSpread: Scenario = {
       },
     );
     const paths = items.map((it) => `${INVENTORY}/items/${it.id}/allocate`);
-    // One page-walk gives Σ on hand and Σ allocated over the 1000 items.
+    // One page-walk gives Σ available and Σ allocated over the 1000 items.
     const totals = async () => {
-      let onHand = 0;
+      let available = 0;
       let allocated = 0;
       let seen = 0;
       for (let page = 1; ; page++) {
         const res = await api.expect<{ items: Item[]; total: number }>(200, 'GET', `${INVENTORY}/items?page=${page}&pageSize=100`);
         for (const it of res.body.items) {
-          onHand += it.quantityOnHand;
+          available += it.quantityAvailable;
           allocated += it.quantityAllocated;
         }
         seen += res.body.items.length;
-        if (seen >= res.body.total || res.body.items.length === 0) return { onHand, allocated, items: seen };
+        if (seen >= res.body.total || res.body.items.length === 0) return { available, allocated, items: seen };
       }
     };
     return {
@@ -308,10 +311,10 @@ const allocateSpread: Scenario = {
             const granted = count(load, 201);
             const after = await totals();
             const report = await consistency(api);
-            const countsMatch = before.onHand - after.onHand === granted && after.allocated - before.allocated === granted;
+            const countsMatch = before.available - after.available === granted && after.allocated - before.allocated === granted;
             return {
               correct: countsMatch && report.ok && after.items === n,
-              detail: `${granted} × 201; Σ on hand −${before.onHand - after.onHand}, Σ allocated +${after.allocated - before.allocated} over ${after.items} items; consistency ok: ${report.ok} (${report.violations.length} violations)${unexpected(load, [201])}`,
+              detail: `${granted} × 201; Σ available −${before.available - after.available}, Σ allocated +${after.allocated - before.allocated} over ${after.items} items; consistency ok: ${report.ok} (${report.violations.length} violations)${unexpected(load, [201])}`,
             };
           },
         };

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfigService } from './common/config/app-config.service';
+import { registerJsonBodyParser } from './common/http/json-body';
 import { requestIdFrom } from './common/http/request-id';
 import { securityHeaders } from './common/http/security-headers';
 import { registerAccessLog } from './common/logging/access-log';
@@ -46,6 +47,8 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     bufferLogs: true,
+    // Body parsing is ours (registerJsonBodyParser): JSON with shape limits, nothing else.
+    bodyParser: false,
   });
   const logger = app.get(AppLogger);
   app.useLogger(logger);
@@ -53,6 +56,7 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   const config = app.get(AppConfigService);
 
   const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
   const cls = app.get(ClsService);
   // helmet's headers are the same for every response: computed once, here.
   const headers = { ...securityHeaders() };

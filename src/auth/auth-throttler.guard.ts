@@ -1,5 +1,5 @@
 import { applyDecorators, ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
-import { SkipThrottle, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerOptions } from '@nestjs/throttler';
+import { SkipThrottle, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerOptions, ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerLimitDetail } from '@nestjs/throttler/dist/throttler.guard.interface';
 import { ApiProblemResponse } from '@app/concurrency';
 import { TooManyRequestsError } from './auth.errors';
@@ -17,15 +17,16 @@ export function loginEmailTracker(request: Record<string, any>): string {
 
 /**
  * 60 per minute per IP on every throttled auth route, and on login also 10 per minute per
- * email (so a distributed guesser against one account is stopped too). In-memory counters:
- * per process, which is what one instance needs; several instances would share a store.
+ * email (so a distributed guesser against one account is stopped too). The counters live in
+ * `storage` — the database in the app (MongoThrottlerStorage), so the limits hold across
+ * instances instead of multiplying with them.
  */
-export function authThrottlerOptions(enabled: boolean): ThrottlerModuleOptions {
+export function authThrottlerOptions(enabled: boolean, storage?: ThrottlerStorage): ThrottlerModuleOptions {
   const throttlers: ThrottlerOptions[] = [
     { name: THROTTLE_BY_IP, ttl: MINUTE_MS, limit: 60 },
     { name: THROTTLE_BY_LOGIN_EMAIL, ttl: MINUTE_MS, limit: 10, getTracker: loginEmailTracker },
   ];
-  return { throttlers, skipIf: () => !enabled };
+  return { throttlers, skipIf: () => !enabled, ...(storage ? { storage } : {}) };
 }
 
 /**

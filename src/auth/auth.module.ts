@@ -12,11 +12,13 @@ import { authThrottlerOptions } from './auth-throttler.guard';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { MongoThrottlerStorage } from './mongo-throttler.storage';
 import { PasswordResetToken, PasswordResetTokenSchema } from './password-reset-token.schema';
 import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
 import { PasswordResetService } from './password-reset.service';
 import { PasswordResetSubscriber } from './password-reset.subscriber';
 import { SessionsModule } from './sessions.module';
+import { ThrottleStorageModule } from './throttle-storage.module';
 import { TokenService } from './token.service';
 
 /**
@@ -39,8 +41,9 @@ import { TokenService } from './token.service';
     }),
     // Not a global guard: only the routes marked @ThrottleLogin()/@ThrottleByIp() are limited.
     ThrottlerModule.forRootAsync({
-      inject: [AppConfigService],
-      useFactory: (config: AppConfigService) => authThrottlerOptions(config.get('AUTH_THROTTLE_ENABLED')),
+      imports: [ThrottleStorageModule],
+      inject: [AppConfigService, MongoThrottlerStorage],
+      useFactory: (config: AppConfigService, storage: MongoThrottlerStorage) => authThrottlerOptions(config.get('AUTH_THROTTLE_ENABLED'), storage),
     }),
     TenantsModule,
     UsersModule,

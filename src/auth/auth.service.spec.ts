@@ -9,6 +9,7 @@ import { AuthService, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN } from './auth.
 import { Role } from './role';
 import { SessionEndReason } from './session.schema';
 import type { SessionRecord, SessionsRepository } from './sessions.repository';
+import type { AppConfigService } from '../common/config/app-config.service';
 import type { TokenService } from './token.service';
 
 const sessionId = new Types.ObjectId();
@@ -21,18 +22,19 @@ const session = {
 
 const tokens = {
   hashOpaqueToken: (t: string) => `hash(${t})`,
-  newOpaqueToken: () => ({ token: 'next', hash: 'hash(next)' }),
+  successorOf: (t: string) => ({ token: `next(${t})`, hash: `hash(next(${t}))` }),
   signAccessToken: async () => 'jwt',
   accessTtlSeconds: 900,
 } as unknown as TokenService;
 
-function serviceWith(sessions: Partial<SessionsRepository>, extra: { users?: Partial<UsersRepository>; hasher?: Partial<PasswordHasher> } = {}) {
+function serviceWith(sessions: Partial<SessionsRepository>, extra: { users?: Partial<UsersRepository>; hasher?: Partial<PasswordHasher>; graceSeconds?: number } = {}) {
   return new AuthService(
     (extra.users ?? {}) as UsersRepository,
     {} as TenantsRepository,
     sessions as SessionsRepository,
     tokens,
     (extra.hasher ?? {}) as PasswordHasher,
+    { get: () => extra.graceSeconds ?? 10 } as unknown as AppConfigService,
   );
 }
 
@@ -46,16 +48,49 @@ describe(AuthService.name, () => {
           return session;
         },
       });
-      assert.deepEqual(await service.refresh('old'), { accessToken: 'jwt', refreshToken: 'next', expiresIn: 900 });
+      assert.deepEqual(await service.refresh('old'), { accessToken: 'jwt', refreshToken: 'next(old)', expiresIn: 900 });
       assert.equal(calls.length, 1);
       assert.equal(calls[0][0], 'hash(old)');
-      assert.equal(calls[0][1], 'hash(next)');
+      assert.equal(calls[0][1], 'hash(next(old))');
+    });
+
+    it('a rotated token presented again while its successor is current and recent gets that successor, revoking nothing', async () => {
+      const lookups: unknown[][] = [];
+      const service = serviceWith({
+        rotateRefreshToken: async () => null,
+        findRecentlyRotatedTo: async (...args: unknown[]) => {
+          lookups.push(args);
+          return session;
+        },
+        revoke: async () => assert.fail('must not revoke'),
+      });
+      const before = Date.now();
+      assert.deepEqual(await service.refresh('old'), { accessToken: 'jwt', refreshToken: 'next(old)', expiresIn: 900 });
+      assert.equal(lookups[0][0], 'hash(next(old))');
+      const since = (lookups[0][1] as Date).getTime();
+      assert.ok(since >= before - 10_000 && since <= Date.now() - 10_000, 'the window is AUTH_REFRESH_REUSE_GRACE_SECONDS');
+    });
+
+    it('with a grace window of 0 every replay is reuse', async () => {
+      let revoked = 0;
+      const service = serviceWith(
+        {
+          rotateRefreshToken: async () => null,
+          findRecentlyRotatedTo: async () => assert.fail('no grace lookup'),
+          findByRotatedTokenAcrossTenants: async () => session,
+          revoke: async () => ++revoked > 0,
+        },
+        { graceSeconds: 0 },
+      );
+      await assert.rejects(service.refresh('old'), UnauthenticatedError);
+      assert.equal(revoked, 1);
     });
 
     it('a rotated token is reuse: its session is revoked and the answer is 401', async () => {
       const revoked: unknown[][] = [];
       const service = serviceWith({
         rotateRefreshToken: async () => null,
+        findRecentlyRotatedTo: async () => null,
         findByRotatedTokenAcrossTenants: async () => session,
         revoke: async (...args: unknown[]) => {
           revoked.push(args);
@@ -70,6 +105,7 @@ describe(AuthService.name, () => {
     it('an unknown token is 401 and revokes nothing', async () => {
       const service = serviceWith({
         rotateRefreshToken: async () => null,
+        findRecentlyRotatedTo: async () => null,
         findByRotatedTokenAcrossTenants: async () => null,
         revoke: async () => assert.fail('must not revoke'),
       });

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NotFoundError, Transactional, UnauthenticatedError } from '@app/concurrency';
+import { AppConfigService } from '../common/config/app-config.service';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
@@ -30,6 +31,7 @@ export class AuthService {
     private readonly sessions: SessionsRepository,
     private readonly tokens: TokenService,
     private readonly hasher: PasswordHasher,
+    private readonly config: AppConfigService,
   ) {}
 
   async signup(dto: SignupDto, client: ClientInfo): Promise<SignupResponseDto> {
@@ -77,16 +79,24 @@ export class AuthService {
 
   /**
    * Rotation: one atomic findOneAndUpdate consumes the presented token and installs its
-   * successor, so of concurrent refreshes with one token exactly one wins. A token that was
-   * already rotated is reuse (a copy is in someone else's hands): the whole session is
-   * revoked, which also kills the successor just issued to the winner and its access token.
+   * successor, so of concurrent refreshes with one token exactly one wins. The successor is
+   * derived from the presented token, so a loser arriving within the grace window (tabs that
+   * refreshed at once) gets the very pair the winner got, as long as that successor is still
+   * current. Any other presentation of a rotated token is reuse (a copy is in someone else's
+   * hands): the whole session is revoked, including the successor and its access tokens.
    */
   async refresh(refreshToken: string): Promise<TokenPairDto> {
     const presented = this.tokens.hashOpaqueToken(refreshToken);
-    const next = this.tokens.newOpaqueToken();
+    const next = this.tokens.successorOf(refreshToken);
     const now = new Date();
     const session = await this.sessions.rotateRefreshToken(presented, next.hash, now, new Date(now.getTime() + REFRESH_TOKEN_TTL_MS));
     if (session) return this.tokenPair(session, next.token);
+
+    const graceMs = this.config.get('AUTH_REFRESH_REUSE_GRACE_SECONDS') * 1000;
+    if (graceMs > 0) {
+      const raced = await this.sessions.findRecentlyRotatedTo(next.hash, new Date(now.getTime() - graceMs), now);
+      if (raced) return this.tokenPair(raced, next.token);
+    }
 
     const reused = await this.sessions.findByRotatedTokenAcrossTenants(presented);
     if (reused) {

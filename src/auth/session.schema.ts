@@ -41,6 +41,10 @@ export class Session implements TenantOwned {
   @Prop({ type: [String], default: [] })
   rotatedTokenHashes: string[];
 
+  /** When the current refresh token was installed by a rotation (null before the first): starts the reuse grace window. */
+  @Prop({ type: Date, default: null })
+  rotatedAt: Date | null;
+
   /** When the current refresh token expires (30 days after it was issued); the TTL index removes the session then. */
   @Prop({ type: Date, required: true })
   expiresAt: Date;

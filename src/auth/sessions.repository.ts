@@ -55,11 +55,23 @@ export class SessionsRepository extends TenantScopedRepository<Session> {
       .findOneAndUpdate(
         { refreshTokenHash: presentedHash, revokedAt: null, expiresAt: { $gt: now } },
         {
-          $set: { refreshTokenHash: nextHash, expiresAt, lastUsedAt: now },
+          $set: { refreshTokenHash: nextHash, expiresAt, lastUsedAt: now, rotatedAt: now },
           $push: { rotatedTokenHashes: { $each: [presentedHash], $slice: -ROTATED_HASHES_KEPT } },
         },
         { returnDocument: 'after', ...crossTenant('refresh: the refresh token hash identifies its session') },
       )
+      .lean<SessionRecord>()
+      .exec();
+  }
+
+  /**
+   * The live session whose current refresh token is `successorHash` and was installed at or after
+   * `rotatedSince`: a token presented again within the grace window gets that successor back.
+   */
+  findRecentlyRotatedTo(successorHash: string, rotatedSince: Date, now: Date): Promise<SessionRecord | null> {
+    return this.sessions
+      .findOne({ refreshTokenHash: successorHash, revokedAt: null, expiresAt: { $gt: now }, rotatedAt: { $gte: rotatedSince } })
+      .setOptions(crossTenant('refresh: the refresh token hash identifies its session'))
       .lean<SessionRecord>()
       .exec();
   }

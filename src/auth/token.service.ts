@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { UnauthenticatedError } from '@app/concurrency';
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { AppConfigService } from '../common/config/app-config.service';
 import { Role } from './role';
 
@@ -70,6 +70,18 @@ export class TokenService {
   newOpaqueToken(): OpaqueToken {
     const token = randomBytes(32).toString('base64url');
     return { token, hash: this.hashOpaqueToken(token) };
+  }
+
+  /**
+   * The refresh token that succeeds `token` in rotation: HMAC-SHA256 under a key derived from
+   * JWT_SECRET, so it is as unguessable as a random one to anyone without the secret, and every
+   * concurrent refresh with one token computes the same successor — the one the winner installed
+   * — without the server storing any token.
+   */
+  successorOf(token: string): OpaqueToken {
+    const key = Buffer.from(hkdfSync('sha256', this.config.get('JWT_SECRET'), 'race-safe-backend', 'refresh-successor/v1', 32));
+    const successor = createHmac('sha256', key).update(token, 'utf8').digest('base64url');
+    return { token: successor, hash: this.hashOpaqueToken(successor) };
   }
 
   /**

@@ -9,7 +9,7 @@ export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
 /**
  * Stock reserved for a purpose. While `open`, its quantity counts in the item's
  * quantityAllocated; `open → released` happens once (a guarded transition) and gives the
- * quantity back to quantityOnHand.
+ * quantity back to quantityAvailable.
  */
 @Schema({ collection: 'inventory_allocations', timestamps: true, versionKey: false })
 export class Allocation implements TenantOwned {

@@ -16,7 +16,7 @@ export class ConsistencyController {
   @Authenticated({ roles: MANAGER_AND_UP })
   @ApiOperation({
     summary: 'Check the stock invariants of your tenant',
-    description: 'Per item: quantityOnHand = Σ movements ≥ 0 and quantityAllocated = Σ open allocations, read from one snapshot.',
+    description: 'Per item: quantityAvailable = Σ movements ≥ 0, quantityAllocated = Σ open allocations, quantityOnHand = quantityAllocated + quantityAvailable, all safe integers, read from one snapshot.',
   })
   @ApiOkResponse({ type: ConsistencyReportDto })
   check(@CurrentUser() user: AuthUser): Promise<ConsistencyReportDto> {

@@ -15,8 +15,9 @@ export class ConsistencyService {
   ) {}
 
   /**
-   * Checks, per item: quantityOnHand ≥ 0, quantityOnHand = Σ movements, quantityAllocated =
-   * Σ open allocations. The three reads run in one snapshot transaction, so a change committing
+   * Checks, per item: quantityAvailable ≥ 0, quantityAvailable = Σ movements, quantityAllocated =
+   * Σ open allocations, quantityOnHand = quantityAllocated + quantityAvailable, and that every stored quantity and sum is a safe integer — beyond 2^53
+   * doubles round, so a receipt could vanish and the sums would still agree. The three reads run in one snapshot transaction, so a change committing
    * meanwhile can never show up as a false violation.
    */
   @Transactional()
@@ -28,11 +29,18 @@ export class ConsistencyService {
     for (const item of items) {
       const id = item._id.toHexString();
       const add = (rule: string, expected: number, actual: number) => violations.push({ itemId: id, sku: item.sku, rule, expected, actual });
-      if (item.quantityOnHand < 0) add('quantityOnHand-negative', 0, item.quantityOnHand);
+      const { quantityOnHand, quantityAllocated, quantityAvailable } = item;
       const movementSum = ledger.get(id) ?? 0;
-      if (movementSum !== item.quantityOnHand) add('quantityOnHand-vs-movements', movementSum, item.quantityOnHand);
       const openSum = reserved.get(id) ?? 0;
-      if (openSum !== item.quantityAllocated) add('quantityAllocated-vs-open-allocations', openSum, item.quantityAllocated);
+      for (const [name, value] of Object.entries({ quantityOnHand, quantityAllocated, quantityAvailable, movementSum, openSum })) {
+        if (!Number.isSafeInteger(value)) add(`${name}-not-safe-integer`, Number.MAX_SAFE_INTEGER, value);
+      }
+      if (quantityAvailable < 0) add('quantityAvailable-negative', 0, quantityAvailable);
+      if (movementSum !== quantityAvailable) add('quantityAvailable-vs-movements', movementSum, quantityAvailable);
+      if (openSum !== quantityAllocated) add('quantityAllocated-vs-open-allocations', openSum, quantityAllocated);
+      if (quantityAllocated + quantityAvailable !== quantityOnHand) {
+        add('quantityOnHand-vs-allocated-plus-available', quantityAllocated + quantityAvailable, quantityOnHand);
+      }
     }
     return { ok: violations.length === 0, itemsChecked: items.length, violations };
   }

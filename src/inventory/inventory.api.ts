@@ -30,7 +30,7 @@ export const ApiInsufficientStock = (): MethodDecorator =>
       status: 409,
       code: 'insufficient-stock',
       title: 'Insufficient stock',
-      description: 'Not enough free stock: `available` is the item’s quantityOnHand, `requested` what was asked (`line` for an order line). Nothing was allocated.',
+      description: 'Not enough free stock: `available` is the item’s quantityAvailable (on hand − allocated), `requested` what was asked (`line` for an order line). Nothing was allocated.',
       extensions: { itemId: '665f1c2e8b3e4a0012345678', requested: 80, available: 20 },
     }),
   );

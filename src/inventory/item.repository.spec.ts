@@ -20,16 +20,16 @@ describe(ItemRepository.name, () => {
   describe('adjustQuantities', () => {
     it('guards every decreasing quantity in the filter of the same atomic update', async () => {
       const { calls, model } = recordingModel();
-      await new ItemRepository(model).adjustQuantities({ _id: 'i', tenantId: 't' }, { onHand: -80, allocated: 80 });
-      assert.deepEqual(calls[0].filter, { _id: 'i', tenantId: 't', quantityOnHand: { $gte: 80 } });
-      assert.deepEqual(calls[0].update, { $inc: { quantityOnHand: -80, quantityAllocated: 80, version: 1 } });
+      await new ItemRepository(model).adjustQuantities({ _id: 'i', tenantId: 't' }, { onHand: 0, allocated: 80, available: -80 });
+      assert.deepEqual(calls[0].filter, { _id: 'i', tenantId: 't', quantityAvailable: { $gte: 80 } });
+      assert.deepEqual(calls[0].update, { $inc: { quantityOnHand: 0, quantityAllocated: 80, quantityAvailable: -80, version: 1 } });
     });
 
     it('guards quantityAllocated on a release and nothing on a receipt', async () => {
       const { calls, model } = recordingModel();
       const repo = new ItemRepository(model);
-      await repo.adjustQuantities({ _id: 'i', tenantId: 't' }, { onHand: 5, allocated: -5 });
-      await repo.adjustQuantities({ _id: 'i', tenantId: 't' }, { onHand: 7, allocated: 0 });
+      await repo.adjustQuantities({ _id: 'i', tenantId: 't' }, { onHand: 0, allocated: -5, available: 5 });
+      await repo.adjustQuantities({ _id: 'i', tenantId: 't' }, { onHand: 7, allocated: 0, available: 7 });
       assert.deepEqual(calls[0].filter, { _id: 'i', tenantId: 't', quantityAllocated: { $gte: 5 } });
       assert.deepEqual(calls[1].filter, { _id: 'i', tenantId: 't' });
     });

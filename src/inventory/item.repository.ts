@@ -6,10 +6,11 @@ import { TenantScopedRepository } from '../common/database/tenant-scoped.reposit
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { Item, ItemRecord } from './item.schema';
 
-/** A signed change of an item's two quantities. */
+/** A signed change of an item's quantities; `onHand` = `allocated` + `available` must keep holding. */
 export interface StockDelta {
   onHand: number;
   allocated: number;
+  available: number;
 }
 
 /** The only place that talks to the items collection. */
@@ -39,7 +40,10 @@ export class ItemRepository extends TenantScopedRepository<Item, ItemRecord> {
     const guard: QueryFilter<Item> = {};
     if (delta.onHand < 0) guard.quantityOnHand = { $gte: -delta.onHand };
     if (delta.allocated < 0) guard.quantityAllocated = { $gte: -delta.allocated };
-    const update: UpdateQuery<Item> = { $inc: { quantityOnHand: delta.onHand, quantityAllocated: delta.allocated } };
+    if (delta.available < 0) guard.quantityAvailable = { $gte: -delta.available };
+    const update: UpdateQuery<Item> = {
+      $inc: { quantityOnHand: delta.onHand, quantityAllocated: delta.allocated, quantityAvailable: delta.available },
+    };
     return this.items
       .findOneAndUpdate({ ...filter, ...guard }, withVersionBump(update), { returnDocument: 'after' })
       .lean<ItemRecord>()
@@ -47,7 +51,12 @@ export class ItemRepository extends TenantScopedRepository<Item, ItemRecord> {
   }
 
   /** Every item's quantities, for the consistency check (projection keeps it small). */
-  quantities(filter: TenantFilter<Item>): Promise<Array<Pick<ItemRecord, '_id' | 'sku' | 'quantityOnHand' | 'quantityAllocated'>>> {
-    return this.items.find(filter).select({ sku: 1, quantityOnHand: 1, quantityAllocated: 1 }).sort({ _id: 1 }).lean<ItemRecord[]>().exec();
+  quantities(filter: TenantFilter<Item>): Promise<Array<Pick<ItemRecord, '_id' | 'sku' | 'quantityOnHand' | 'quantityAllocated' | 'quantityAvailable'>>> {
+    return this.items
+      .find(filter)
+      .select({ sku: 1, quantityOnHand: 1, quantityAllocated: 1, quantityAvailable: 1 })
+      .sort({ _id: 1 })
+      .lean<ItemRecord[]>()
+      .exec();
   }
 }

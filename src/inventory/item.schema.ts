@@ -5,10 +5,10 @@ import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 import type { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /**
- * A stock item. `quantityOnHand` is the free stock — what can still be allocated — and only
- * ever changes together with a movement (Σ movements = quantityOnHand ≥ 0). `quantityAllocated`
- * is stock reserved by open allocations (still physically here, no longer free). Physical stock
- * is their sum.
+ * A stock item. `quantityOnHand` is the physical stock; `quantityAllocated` the part of it
+ * reserved by open allocations; `quantityAvailable` the rest, what can still be allocated
+ * (on hand − allocated). All three change together in one guarded `$inc`, and the available
+ * quantity only ever changes together with a movement (Σ movements = quantityAvailable ≥ 0).
  */
 @Schema({ collection: 'inventory_items', timestamps: true, versionKey: false })
 export class Item implements TenantOwned {
@@ -29,6 +29,9 @@ export class Item implements TenantOwned {
 
   @Prop({ required: true, min: 0, default: 0 })
   quantityAllocated: number;
+
+  @Prop({ required: true, min: 0 })
+  quantityAvailable: number;
 
   /** Integer version (ETag); set and bumped by the toolkit's versionedPlugin. */
   version: number;

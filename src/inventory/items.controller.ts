@@ -77,7 +77,7 @@ export class ItemsController {
   @Post(':id/receive')
   @HttpCode(200)
   @Authenticated({ roles: MANAGER_AND_UP })
-  @ApiOperation({ summary: 'Receive stock', description: 'Adds to quantityOnHand and records a `receipt` movement, atomically.' })
+  @ApiOperation({ summary: 'Receive stock', description: 'Adds to quantityOnHand and quantityAvailable and records a `receipt` movement, atomically.' })
   @ApiOkResponse({ type: ItemDto })
   @ApiBadInput()
   @ApiNotFound('Item')
@@ -92,7 +92,7 @@ export class ItemsController {
   @ApiOperation({
     summary: 'Allocate stock',
     description:
-      'Reserves `quantity` units: quantityOnHand goes down, quantityAllocated up, in one guarded update with its movement and allocation. Never oversells.',
+      'Reserves `quantity` units: quantityAvailable goes down, quantityAllocated up (quantityOnHand stays), in one guarded update with its movement and allocation. Never oversells.',
   })
   @ApiCreatedResponse({ type: AllocationDto })
   @ApiBadInput()

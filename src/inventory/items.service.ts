@@ -32,6 +32,7 @@ export class ItemsService {
       unit: dto.unit ?? 'pcs',
       quantityOnHand: dto.quantityOnHand,
       quantityAllocated: 0,
+      quantityAvailable: dto.quantityOnHand,
     });
     await this.movements.append({
       tenantId: actor.tenantId,

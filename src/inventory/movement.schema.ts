@@ -9,8 +9,8 @@ export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
 /**
  * One line of the append-only stock ledger: `quantity` is the signed change of the item's
- * quantityOnHand (allocation < 0, opening/receipt/release > 0). Never updated, never deleted;
- * the item's quantityOnHand always equals the sum of its movements.
+ * quantityAvailable (allocation < 0, opening/receipt/release > 0). Never updated, never deleted;
+ * the item's quantityAvailable always equals the sum of its movements.
  */
 @Schema({ collection: 'inventory_movements', timestamps: { createdAt: true, updatedAt: false }, versionKey: false })
 export class Movement implements TenantOwned {

@@ -66,7 +66,7 @@ describe(StockService.name, () => {
       assert.equal(r.reason.extensions.available, 20);
     }
     const after = await items.get(actor.tenantId, item.id);
-    assert.deepEqual([after.quantityOnHand, after.quantityAllocated], [20, 80]);
+    assert.deepEqual([after.quantityOnHand, after.quantityAllocated, after.quantityAvailable], [100, 80, 20]);
     assert.deepEqual((await consistency.check(actor.tenantId)).violations, []);
   });
 
@@ -87,15 +87,16 @@ describe(StockService.name, () => {
     const item = await items.create(actor, { sku: 'S-3', name: 'Tape', quantityOnHand: 5 });
     await stock.allocate(actor, item.id, { quantity: 2, orderReference: 'J' });
     // Tamper behind the services' back, as a buggy writer would.
-    await connection.collection('inventory_items').updateOne({ _id: new Types.ObjectId(item.id) }, { $set: { quantityOnHand: -1, quantityAllocated: 7 } });
+    await connection.collection('inventory_items').updateOne({ _id: new Types.ObjectId(item.id) }, { $set: { quantityAvailable: -1, quantityAllocated: 7 } });
     const report = await consistency.check(actor.tenantId);
     assert.equal(report.ok, false);
     assert.deepEqual(
       report.violations.map((v) => [v.sku, v.rule, v.expected, v.actual]),
       [
-        ['S-3', 'quantityOnHand-negative', 0, -1],
-        ['S-3', 'quantityOnHand-vs-movements', 3, -1],
+        ['S-3', 'quantityAvailable-negative', 0, -1],
+        ['S-3', 'quantityAvailable-vs-movements', 3, -1],
         ['S-3', 'quantityAllocated-vs-open-allocations', 2, 7],
+        ['S-3', 'quantityOnHand-vs-allocated-plus-available', 6, 5],
       ],
     );
     assert.deepEqual((await consistency.check('tenant-b')).violations, []);

@@ -29,8 +29,8 @@ export interface ReserveRequest {
 /**
  * Every change of an item's quantities: receive, allocate, release. Each one is a guarded
  * atomic `$inc` on the item plus its ledger movement (and allocation), in one transaction,
- * so quantityOnHand = Σ movements ≥ 0 and quantityAllocated = Σ open allocations hold at
- * every commit.
+ * so quantityAvailable = Σ movements ≥ 0, quantityAllocated = Σ open allocations and
+ * quantityOnHand = quantityAllocated + quantityAvailable hold at every commit.
  */
 @Injectable()
 export class StockService {
@@ -40,10 +40,10 @@ export class StockService {
     private readonly allocations: AllocationRepository,
   ) {}
 
-  /** Adds received stock to the item's free quantity and records a `receipt` movement. */
+  /** Adds received stock to the item (on hand and available) and records a `receipt` movement. */
   @Transactional()
   async receive(actor: Actor, itemId: string, dto: ReceiveStockDto): Promise<ItemDto> {
-    const item = await this.items.adjustQuantities({ _id: itemId, tenantId: actor.tenantId }, { onHand: dto.quantity, allocated: 0 });
+    const item = await this.items.adjustQuantities({ _id: itemId, tenantId: actor.tenantId }, { onHand: dto.quantity, allocated: 0, available: dto.quantity });
     if (!item) throw new NotFoundError('Item');
     await this.movements.append({
       tenantId: actor.tenantId,
@@ -60,7 +60,7 @@ export class StockService {
   @Transactional()
   async allocate(actor: Actor, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
     const { allocation, item } = await this.reserve(actor, { itemId, quantity: dto.quantity, orderReference: dto.orderReference });
-    return AllocationDto.from(allocation, item.quantityOnHand);
+    return AllocationDto.from(allocation, item.quantityAvailable);
   }
 
   /**
@@ -70,14 +70,14 @@ export class StockService {
   @Transactional({ propagation: Propagation.MANDATORY })
   async reserve(actor: Actor, request: ReserveRequest): Promise<{ allocation: AllocationRecord; item: ItemRecord }> {
     const filter = { _id: request.itemId, tenantId: actor.tenantId };
-    // THE race fix: "quantityOnHand ≥ quantity" and the decrement are one atomic update.
-    const item = await this.items.adjustQuantities(filter, { onHand: -request.quantity, allocated: request.quantity });
+    // THE race fix: "quantityAvailable ≥ quantity" and the decrement are one atomic update.
+    const item = await this.items.adjustQuantities(filter, { onHand: 0, allocated: request.quantity, available: -request.quantity });
     if (!item) {
       // The guard missed: one read (same snapshot) tells a missing item from a short one.
       const current = await this.items.findOne(filter);
       // The detail never echoes the id: another tenant's item must look exactly like a missing one.
       if (!current) throw new NotFoundError('Item', request.line === undefined ? undefined : `Line ${request.line}: item not found.`);
-      throw new InsufficientStockError({ itemId: request.itemId, requested: request.quantity, available: current.quantityOnHand, line: request.line });
+      throw new InsufficientStockError({ itemId: request.itemId, requested: request.quantity, available: current.quantityAvailable, line: request.line });
     }
     const allocation = await this.allocations.insert({
       tenantId: actor.tenantId,
@@ -118,16 +118,16 @@ export class StockService {
       });
     }
     const { allocation, item } = await this.releaseOne(actor, current._id);
-    return AllocationDto.from(allocation, item.quantityOnHand);
+    return AllocationDto.from(allocation, item.quantityAvailable);
   }
 
-  /** open → released, stock back to free, `release` movement: inside the caller's transaction. */
+  /** open → released, stock back to available, `release` movement: inside the caller's transaction. */
   @Transactional({ propagation: Propagation.MANDATORY })
   async releaseOne(actor: Actor, allocationId: Types.ObjectId): Promise<{ allocation: AllocationRecord; item: ItemRecord }> {
     const allocation = await this.allocations.release({ _id: allocationId, tenantId: actor.tenantId });
     const item = await this.items.adjustQuantities(
       { _id: allocation.itemId, tenantId: actor.tenantId },
-      { onHand: allocation.quantity, allocated: -allocation.quantity },
+      { onHand: 0, allocated: -allocation.quantity, available: allocation.quantity },
     );
     // An open allocation is always counted in quantityAllocated; a miss means the invariant was
     // already broken elsewhere — fail (and roll back) rather than paper over it.

@@ -2,9 +2,9 @@ import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { ValidationFailedError } from '@app/concurrency';
 
 /**
- * `:version` must be a positive integer, else 400. The global ValidationPipe has already
- * turned the path segment into a number (`+value`: "v3" → NaN, "2.5" → 2.5), so this checks
- * the number; a raw string is accepted only as plain digits.
+ * `:version` must be a positive integer, else 400. The global ValidationPipe has already turned
+ * the path segment into a number from decimal digits only (and refused anything else), so this
+ * checks the number; a raw string is accepted only as plain digits.
  */
 @Injectable()
 export class ParseVersionNumberPipe implements PipeTransform<unknown, number> {

@@ -140,6 +140,19 @@ describe('Documents: CRUD, partial updates, lost-update races, stats', () => {
     assert.equal(await total(), before + 40);
   });
 
+  it('fields{} is a flat, bounded map: scalar values only, strings up to 1000 characters', async () => {
+    const before = await total();
+    const deep = (levels: number): unknown => (levels === 0 ? 1 : { a: deep(levels - 1) });
+    for (const fields of [{ nested: { a: 1 } }, { deep: deep(30) }, { list: [1, 2] }, { big: 'x'.repeat(1001) }, { empty: {} }]) {
+      const res = await clerk.post('/api/v1/documents', { ...documentBody(), fields });
+      assert.deepEqual([res.status, res.body.errors?.[0]?.field], [400, 'fields'], `${JSON.stringify(fields).slice(0, 80)} → ${res.text}`);
+    }
+    const doc = await newDocument(clerk, { fields: { text: 'x'.repeat(1000), amountCents: 500, signed: true } });
+    const patched = await clerk.patch(`/api/v1/documents/${doc.id}`, { fields: { text: { a: 1 } } }, { headers: ifMatch(1) });
+    assert.deepEqual([patched.status, patched.body.errors?.[0]?.field], [400, 'fields'], patched.text);
+    assert.equal(await total(), before + 1);
+  });
+
   it('bad input → 400 and nothing written', async () => {
     const before = await total();
     const bad: unknown[] = [

@@ -22,7 +22,16 @@ describe('inventory: allocations never oversell', () => {
     clerk.http.post(`${INVENTORY}/items/${itemId}/allocate`, { quantity, orderReference: 'JOB-1' }, { headers });
   const ledgerTotal = async (itemId: string) => (await acme.http.get(`${INVENTORY}/items/${itemId}/movements`)).body.total as number;
 
-  it('allocates: 201 {id, itemId, quantity, remaining}; on hand down, allocated up, one movement', async () => {
+  it('names the quantities: allocating 3 of 10 → on hand 10, allocated 3, available 7; a 409 reports available', async () => {
+    const item = await newItem(acme, { quantityOnHand: 10 });
+    assert.equal((await allocate(item.id, 3)).status, 201);
+    const after = await getItem(acme, item.id);
+    assert.deepEqual([after.quantityOnHand, after.quantityAllocated, after.quantityAvailable], [10, 3, 7]);
+    const short = await allocate(item.id, 8);
+    assert.deepEqual([short.status, short.body.code, short.body.available, short.body.requested], [409, 'insufficient-stock', 7, 8]);
+  });
+
+  it('allocates: 201 {id, itemId, quantity, remaining}; available down, allocated up, on hand unchanged, one movement', async () => {
     const item = await newItem(acme, { quantityOnHand: 100 });
     const res = await allocate(item.id, 30);
     assert.equal(res.status, 201, res.text);
@@ -32,12 +41,12 @@ describe('inventory: allocations never oversell', () => {
       { itemId: item.id, quantity: 30, remaining: 70, status: 'open' },
     );
     const after = await getItem(acme, item.id);
-    assert.deepEqual([after.quantityOnHand, after.quantityAllocated], [70, 30]);
+    assert.deepEqual([after.quantityAvailable, after.quantityAllocated], [70, 30]);
     const ledger = (await acme.http.get(`${INVENTORY}/items/${item.id}/movements`)).body;
     assert.deepEqual(ledger.items.at(-1), { ...ledger.items.at(-1), type: 'allocation', quantity: -30, allocationId: res.body.id });
   });
 
-  it('100 on hand, 10 × allocate 80 at once → exactly one 201, nine 409 insufficient-stock; on hand 20', async () => {
+  it('100 on hand, 10 × allocate 80 at once → exactly one 201, nine 409 insufficient-stock; available 20', async () => {
     const item = await newItem(acme, { quantityOnHand: 100 });
     const r = await race(10, () => allocate(item.id, 80));
     expectCounts(r, { 201: 1, 409: 9 });
@@ -47,16 +56,16 @@ describe('inventory: allocations never oversell', () => {
       assert.equal(lost.value!.body.requested, 80);
     }
     const after = await getItem(acme, item.id);
-    assert.deepEqual([after.quantityOnHand, after.quantityAllocated], [20, 80]);
+    assert.deepEqual([after.quantityAvailable, after.quantityAllocated], [20, 80]);
     assert.equal(await ledgerTotal(item.id), 2);
   });
 
-  it('100 on hand, 150 × allocate 1 at once → exactly 100 × 201; on hand 0', async () => {
+  it('100 on hand, 150 × allocate 1 at once → exactly 100 × 201; available 0', async () => {
     const item = await newItem(acme, { quantityOnHand: 100 });
     const r = await race(150, () => allocate(item.id, 1));
     expectCounts(r, { 201: 100, 409: 50 });
     const after = await getItem(acme, item.id);
-    assert.deepEqual([after.quantityOnHand, after.quantityAllocated], [0, 100]);
+    assert.deepEqual([after.quantityAvailable, after.quantityAllocated], [0, 100]);
     assert.equal(await ledgerTotal(item.id), 101);
     // Each success saw a distinct remaining quantity: the decrements were serialised.
     const remaining = r.with(201).map((o) => o.value!.body.remaining as number);
@@ -74,7 +83,7 @@ describe('inventory: allocations never oversell', () => {
     for (const o of r.with(409)) assert.equal(o.value!.body.code, 'idempotency-in-progress');
     assert.equal(new Set(ok.map((res) => res.body.id)).size, 1, 'one allocation id');
     const after = await getItem(acme, item.id);
-    assert.deepEqual([after.quantityOnHand, after.quantityAllocated], [93, 7]);
+    assert.deepEqual([after.quantityAvailable, after.quantityAllocated], [93, 7]);
     assert.equal(await ledgerTotal(item.id), 2);
     // A later retry replays the same answer; the same key with another body is refused.
     const replay = await allocate(item.id, 7, { 'idempotency-key': key });
@@ -82,7 +91,7 @@ describe('inventory: allocations never oversell', () => {
     assert.equal(replay.body.id, ok[0].body.id);
     assert.equal(replay.headers['idempotent-replayed'], 'true');
     assert.equal((await allocate(item.id, 8, { 'idempotency-key': key })).status, 422);
-    assert.equal((await getItem(acme, item.id)).quantityOnHand, 93);
+    assert.equal((await getItem(acme, item.id)).quantityAvailable, 93);
   });
 
   it('releases exactly once: 10 concurrent releases → one 200, nine 409; stock back once', async () => {
@@ -94,7 +103,7 @@ describe('inventory: allocations never oversell', () => {
     assert.equal(r.with(200)[0].value!.body.remaining, 50);
     for (const o of r.with(409)) assert.deepEqual([o.value!.body.code, o.value!.body.currentState], ['invalid-state', 'released']);
     const after = await getItem(acme, item.id);
-    assert.deepEqual([after.quantityOnHand, after.quantityAllocated], [50, 0]);
+    assert.deepEqual([after.quantityAvailable, after.quantityAllocated], [50, 0]);
     assert.equal((await clerk.http.post(`${INVENTORY}/allocations/${allocation.id}/release`)).status, 409);
     assert.equal(await ledgerTotal(item.id), 3);
   });
@@ -109,7 +118,7 @@ describe('inventory: allocations never oversell', () => {
     const granted = mixed.counts['201'] ?? 0;
     const after = await getItem(acme, item.id);
     assert.equal(after.quantityAllocated, 30 - 20 + granted);
-    assert.equal(after.quantityOnHand + after.quantityAllocated, 30);
+    assert.equal(after.quantityAvailable + after.quantityAllocated, 30);
   });
 
   it('bad input → 400, unknown item → 404, and nothing written', async () => {
@@ -129,7 +138,7 @@ describe('inventory: allocations never oversell', () => {
     assert.equal((await clerk.http.post(`${INVENTORY}/allocations/not-an-id/release`)).status, 400);
     assert.equal((await clerk.http.post(`${INVENTORY}/allocations/0123456789abcdef01234567/release`)).status, 404);
     const after = await getItem(acme, item.id);
-    assert.deepEqual([after.quantityOnHand, after.quantityAllocated, after.version], [10, 0, item.version]);
+    assert.deepEqual([after.quantityAvailable, after.quantityAllocated, after.version], [10, 0, item.version]);
     assert.equal(await ledgerTotal(item.id), before);
     // Asking for more than there is: 409 with what is available, nothing written.
     const short = await allocate(item.id, 11);

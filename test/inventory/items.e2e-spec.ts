@@ -28,8 +28,8 @@ describe('inventory: items, receipts, movements', () => {
     const res = await acme.http.post(`${INVENTORY}/items`, { sku, name: 'Clear film', quantityOnHand: 100, unit: 'roll' });
     assert.equal(res.status, 201, res.text);
     assert.deepEqual(
-      { sku: res.body.sku, name: res.body.name, unit: res.body.unit, onHand: res.body.quantityOnHand, allocated: res.body.quantityAllocated, version: res.body.version },
-      { sku, name: 'Clear film', unit: 'roll', onHand: 100, allocated: 0, version: 1 },
+      { sku: res.body.sku, name: res.body.name, unit: res.body.unit, onHand: res.body.quantityOnHand, allocated: res.body.quantityAllocated, available: res.body.quantityAvailable, version: res.body.version },
+      { sku, name: 'Clear film', unit: 'roll', onHand: 100, allocated: 0, available: 100, version: 1 },
     );
     assert.match(res.body.id, /^[0-9a-f]{24}$/);
     assert.equal(res.body._id, undefined);
@@ -144,7 +144,7 @@ describe('inventory: items, receipts, movements', () => {
     assert.equal((await accountant.http.post(`${INVENTORY}/items/${item.id}/allocate`, { quantity: 1, orderReference: 'x' })).status, 403);
     assert.equal((await clerk.http.post(`${INVENTORY}/items/${item.id}/allocate`, { quantity: 1, orderReference: 'x' })).status, 201);
     assert.equal((await ctx.http.get(`${INVENTORY}/items`)).status, 401);
-    assert.equal((await getItem(acme, item.id)).quantityOnHand, 99);
+    assert.equal((await getItem(acme, item.id)).quantityAvailable, 99);
   });
 
   it('100 concurrent PATCHes with one If-Match → 1 × 200, 99 × 412; without If-Match → 428', async () => {

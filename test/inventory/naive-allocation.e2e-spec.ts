@@ -30,10 +30,10 @@ describe('inventory: the naive allocation route (bench only) oversells', () => {
       if (oversold) {
         // 80 × winners were promised out of 100; the item's counters cannot say so.
         const after = await getItem(acme, item.id);
-        assert.equal(after.quantityOnHand, 20, 'lost updates: every winner wrote 100 − 80');
+        assert.equal(after.quantityAvailable, 20, 'lost updates: every winner wrote 100 − 80');
         const report = await inventoryConsistency(acme);
         assert.equal(report.ok, false);
-        assert.ok(report.violations.some((v) => v.itemId === item.id && v.rule === 'quantityOnHand-vs-movements'));
+        assert.ok(report.violations.some((v) => v.itemId === item.id && v.rule === 'quantityAvailable-vs-movements'));
       }
     }
     assert.ok(oversold, 'the naive route never oversold: the race is not being exercised');
@@ -43,6 +43,6 @@ describe('inventory: the naive allocation route (bench only) oversells', () => {
     const item = await newItem(acme, { quantityOnHand: 100 });
     const r = await race(10, () => acme.http.post(`${INVENTORY}/items/${item.id}/allocate`, { quantity: 80, orderReference: 'JOB-1' }));
     assert.deepEqual(r.counts, { 201: 1, 409: 9 });
-    assert.equal((await getItem(acme, item.id)).quantityOnHand, 20);
+    assert.equal((await getItem(acme, item.id)).quantityAvailable, 20);
   });
 });

@@ -51,8 +51,8 @@ describe('inventory: sales orders', () => {
         [core.id, core.sku, 5],
       ],
     );
-    assert.deepEqual([(await getItem(tenant, film.id)).quantityOnHand, (await getItem(tenant, film.id)).quantityAllocated], [6, 4]);
-    assert.deepEqual([(await getItem(tenant, core.id)).quantityOnHand, (await getItem(tenant, core.id)).quantityAllocated], [0, 5]);
+    assert.deepEqual([(await getItem(tenant, film.id)).quantityAvailable, (await getItem(tenant, film.id)).quantityAllocated], [6, 4]);
+    assert.deepEqual([(await getItem(tenant, core.id)).quantityAvailable, (await getItem(tenant, core.id)).quantityAllocated], [0, 5]);
     // The order's allocations are released by cancelling the order, not one by one.
     const release = await tenant.http.post(`${INVENTORY}/allocations/${o.lines[0].allocationId}/release`);
     assert.equal(release.status, 409);
@@ -67,7 +67,7 @@ describe('inventory: sales orders', () => {
     const r = await race(50, () => order([{ itemId: item.id, quantity: 2 }], undefined, tenant));
     expectCounts(r, { 201: 50 });
     assertConsecutive(r.values().map((res) => numberOf(res.body.orderNumber)), 1);
-    assert.deepEqual([(await getItem(tenant, item.id)).quantityOnHand, await orderTotal(tenant)], [900, 50]);
+    assert.deepEqual([(await getItem(tenant, item.id)).quantityAvailable, await orderTotal(tenant)], [900, 50]);
     await assertInventoryConsistent(tenant);
   });
 
@@ -98,7 +98,7 @@ describe('inventory: sales orders', () => {
       ],
     });
     assert.equal(unknown.status, 404);
-    assert.deepEqual([(await getItem(tenant, plenty.id)).quantityOnHand, (await getItem(tenant, scarce.id)).quantityOnHand], [99, 3]);
+    assert.deepEqual([(await getItem(tenant, plenty.id)).quantityAvailable, (await getItem(tenant, scarce.id)).quantityAvailable], [99, 3]);
     assert.equal(await orderTotal(tenant), 1);
     assert.equal((await newOrder(tenant, { lines: [{ itemId: scarce.id, quantity: 3 }] })).orderNumber, 'SO-000002');
     await assertInventoryConsistent(tenant);
@@ -110,7 +110,7 @@ describe('inventory: sales orders', () => {
     const r = await race(20, () => order([{ itemId: item.id, quantity: 1 }], undefined, tenant));
     expectCounts(r, { 201: 10, 409: 10 });
     assertConsecutive(r.with(201).map((o) => numberOf(o.value!.body.orderNumber)), 1);
-    assert.equal((await getItem(tenant, item.id)).quantityOnHand, 0);
+    assert.equal((await getItem(tenant, item.id)).quantityAvailable, 0);
     await assertInventoryConsistent(tenant);
   });
 
@@ -163,7 +163,7 @@ describe('inventory: sales orders', () => {
     for (const lost of r.with(409)) assert.deepEqual([lost.value!.body.code, lost.value!.body.currentState], ['invalid-state', 'cancelled']);
     for (const item of [film, core]) {
       const after = await getItem(acme, item.id);
-      assert.deepEqual([after.quantityOnHand, after.quantityAllocated], [100, 0]);
+      assert.deepEqual([after.quantityAvailable, after.quantityAllocated], [100, 0]);
     }
     const ledger = (await acme.http.get(`${INVENTORY}/items/${film.id}/movements`)).body;
     assert.deepEqual(
@@ -187,7 +187,7 @@ describe('inventory: sales orders', () => {
     );
     const cancels = r.outcomes.filter((x) => x.index % 2 === 0);
     assert.equal(cancels.filter((x) => x.status === 200).length, 1);
-    assert.deepEqual([(await getItem(acme, item.id)).quantityOnHand, (await getItem(acme, item.id)).quantityAllocated], [10, 0]);
+    assert.deepEqual([(await getItem(acme, item.id)).quantityAvailable, (await getItem(acme, item.id)).quantityAllocated], [10, 0]);
     assert.equal((await getOrder(acme, o.id)).status, 'cancelled');
   });
 
@@ -200,7 +200,7 @@ describe('inventory: sales orders', () => {
     assert.equal(ok.length + (r.counts['409'] ?? 0), 20, JSON.stringify(r.counts));
     assert.equal(new Set(ok.map((res) => res.body.id)).size, 1);
     assert.equal(await orderTotal(tenant), 1);
-    assert.equal((await getItem(tenant, item.id)).quantityOnHand, 95);
+    assert.equal((await getItem(tenant, item.id)).quantityAvailable, 95);
     await assertInventoryConsistent(tenant);
   });
 
@@ -252,7 +252,7 @@ describe('inventory: sales orders', () => {
     assert.equal((await clerk.http.patch(`${INVENTORY}/orders/${missing}`, { notes: 'x' }, { headers: ifMatch(1) })).status, 404);
     assert.equal(await orderTotal(), ordersBefore + 1);
     assert.deepEqual(await getOrder(acme, o.id), o);
-    assert.equal((await getItem(acme, item.id)).quantityOnHand, 9);
+    assert.equal((await getItem(acme, item.id)).quantityAvailable, 9);
   });
 
   it('lists orders newest first with a total; accountants may read, not write', async () => {

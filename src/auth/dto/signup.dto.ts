@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import { NormalizeEmail, Trim } from '../../common/http/normalize';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../users/dto/password.constraints';
+import { IsAcceptablePassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../users/dto/password.constraints';
 
 /** The example works as-is in Swagger's "Try it out" (once: the email is then taken). */
 export class SignupDto {
@@ -22,6 +22,7 @@ export class SignupDto {
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH)
   @MaxLength(PASSWORD_MAX_LENGTH)
+  @IsAcceptablePassword()
   password: string;
 
   @ApiProperty({ example: 'Ada Lovelace', maxLength: 200 })

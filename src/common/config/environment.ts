@@ -81,6 +81,16 @@ export class Environment {
   @Transform(toBool)
   BENCH_ROUTES = false;
 
+  /**
+   * How long after a rotation the rotated refresh token may be presented again and get the same
+   * successor instead of revoking the session (tabs refreshing at once); 0 makes every replay reuse.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  AUTH_REFRESH_REUSE_GRACE_SECONDS = 10;
+
   /** Throttling of the auth endpoints; tests may switch it off to fire races from one address. */
   @Transform(toBool)
   AUTH_THROTTLE_ENABLED = true;

@@ -19,10 +19,10 @@ class FilteredQueryDto extends PageQueryDto {
 }
 
 describe(PageQueryDto.name, () => {
-  it('converts query strings explicitly and refuses non-integers and out-of-range values', () => {
+  it('converts query strings explicitly, from decimal digits only, and refuses non-integers and out-of-range values', () => {
     assert.deepEqual(parse(PageQueryDto, { page: '2', pageSize: '10' }), { value: Object.assign(new PageQueryDto(), { page: 2, pageSize: 10 }), fields: [] });
     assert.deepEqual(parse(PageQueryDto, { page: '1', pageSize: '100' }).fields, []);
-    for (const page of ['two', '0', '-1', '1.5', '', '100001']) assert.deepEqual(parse(PageQueryDto, { page }).fields, ['page'], page);
+    for (const page of ['two', '0', '-1', '1.5', '', '100001', '0x10', '1e3', '1.0', ' 1', '+1', '1 ']) assert.deepEqual(parse(PageQueryDto, { page }).fields, ['page'], page);
     for (const pageSize of ['x', '0', '1.5', '101', '1000']) assert.deepEqual(parse(PageQueryDto, { pageSize }).fields, ['pageSize'], pageSize);
     assert.deepEqual(parse(PageQueryDto, { limit: '10' }).fields, ['limit'], 'the old names are unknown fields');
     assert.deepEqual(parse(PageQueryDto, { offset: '10' }).fields, ['offset'], 'the old names are unknown fields');

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ToDecimalInteger } from './normalize';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -8,13 +8,13 @@ export const MAX_PAGE_SIZE = 100;
 /**
  * `?page=&pageSize=` of every list route. Module list queries extend it with their own filters
  * (`class ListTimesheetsQueryDto extends PageQueryDto { … }`). Query strings are text and the
- * global pipe never converts implicitly, so each number is converted explicitly, then
- * validated: `two`, `1.5`, `0` or `101` → 400 `validation-failed`.
+ * global pipe never converts implicitly, so each number is converted explicitly — from decimal
+ * digits only — then validated: `two`, `1.5`, `0x10`, `1e3`, `0` or `101` → 400 `validation-failed`.
  */
 export class PageQueryDto {
   @ApiPropertyOptional({ type: 'integer', example: 1, minimum: 1, maximum: 100_000, default: 1 })
   @IsOptional()
-  @Type(() => Number)
+  @ToDecimalInteger()
   @IsInt()
   @Min(1)
   @Max(100_000)
@@ -22,7 +22,7 @@ export class PageQueryDto {
 
   @ApiPropertyOptional({ type: 'integer', example: DEFAULT_PAGE_SIZE, minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
-  @Type(() => Number)
+  @ToDecimalInteger()
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_SIZE)

@@ -38,7 +38,7 @@ export class CreateDocumentDto {
     type: 'object',
     additionalProperties: true,
     example: { amountCents: 125000, renewal: 'annual' },
-    description: 'Custom metadata: at most 100 keys matching ^[A-Za-z0-9_-]{1,64}$.',
+    description: 'Custom metadata, flat: at most 100 keys matching ^[A-Za-z0-9_-]{1,64}$; values are strings (≤ 1000 characters), numbers or booleans.',
   })
   @IsOptional()
   @IsFieldMap()

@@ -22,8 +22,8 @@ export class NaiveAllocationService {
     const item = await this.naive.findItem(filter);
     if (!item) throw new NotFoundError('Item');
     // UNSAFE: the check runs on a read that concurrent requests are about to invalidate.
-    if (item.quantityOnHand < dto.quantity) {
-      throw new InsufficientStockError({ itemId, requested: dto.quantity, available: item.quantityOnHand });
+    if (item.quantityAvailable < dto.quantity) {
+      throw new InsufficientStockError({ itemId, requested: dto.quantity, available: item.quantityAvailable });
     }
     const allocation = await this.naive.insertAllocation({
       tenantId: actor.tenantId,
@@ -43,7 +43,7 @@ export class NaiveAllocationService {
       createdBy: actor.userId,
     });
     // UNSAFE: blind overwrite computed from the stale read (lost update).
-    await this.naive.overwriteQuantities(filter, item.quantityOnHand - dto.quantity, item.quantityAllocated + dto.quantity);
-    return AllocationDto.from(allocation, item.quantityOnHand - dto.quantity);
+    await this.naive.overwriteQuantities(filter, item.quantityAllocated + dto.quantity, item.quantityAvailable - dto.quantity);
+    return AllocationDto.from(allocation, item.quantityAvailable - dto.quantity);
   }
 }

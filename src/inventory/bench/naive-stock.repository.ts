@@ -24,8 +24,8 @@ export class NaiveStockRepository {
   }
 
   /** UNSAFE: overwrites the quantities computed from an earlier read (lost update). */
-  async overwriteQuantities(filter: TenantFilter<Item>, quantityOnHand: number, quantityAllocated: number): Promise<void> {
-    await this.items.updateOne(filter, { $set: { quantityOnHand, quantityAllocated } }).exec();
+  async overwriteQuantities(filter: TenantFilter<Item>, quantityAllocated: number, quantityAvailable: number): Promise<void> {
+    await this.items.updateOne(filter, { $set: { quantityAllocated, quantityAvailable } }).exec();
   }
 
   async insertAllocation(allocation: Allocation): Promise<AllocationRecord> {

@@ -21,7 +21,7 @@ export class AllocationDto {
   @ApiProperty({ enum: ALLOCATION_STATUSES, example: 'open' })
   status: AllocationStatus;
 
-  @ApiProperty({ example: 90, description: "The item's free stock (quantityOnHand) right after this change." })
+  @ApiProperty({ example: 90, description: "The item's quantityAvailable right after this change." })
   remaining: number;
 
   static from(a: AllocationRecord, remaining: number): AllocationDto {

@@ -9,8 +9,14 @@ export class ConsistencyViolationDto {
   sku: string;
 
   @ApiProperty({
-    enum: ['quantityOnHand-negative', 'quantityOnHand-vs-movements', 'quantityAllocated-vs-open-allocations'],
-    example: 'quantityOnHand-vs-movements',
+    enum: [
+      'quantityAvailable-negative',
+      'quantityAvailable-vs-movements',
+      'quantityAllocated-vs-open-allocations',
+      'quantityOnHand-vs-allocated-plus-available',
+      ...['quantityOnHand', 'quantityAllocated', 'quantityAvailable', 'movementSum', 'openSum'].map((q) => `${q}-not-safe-integer`),
+    ],
+    example: 'quantityAvailable-vs-movements',
   })
   rule: string;
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 /** Body of `POST /inventory/items`. */
 export class CreateItemDto {
@@ -16,9 +16,10 @@ export class CreateItemDto {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ example: 100, minimum: 0, description: 'Opening stock, recorded as the first movement.' })
+  @ApiProperty({ example: 100, minimum: 0, maximum: 1_000_000_000, description: 'Opening stock, recorded as the first movement.' })
   @IsInt()
   @Min(0)
+  @Max(1_000_000_000)
   quantityOnHand: number;
 
   @ApiPropertyOptional({ example: 'roll', default: 'pcs' })

@@ -16,11 +16,14 @@ export class ItemDto {
   @ApiProperty({ example: 'roll' })
   unit: string;
 
-  @ApiProperty({ example: 80, description: 'Free stock: what can still be allocated (never negative).' })
+  @ApiProperty({ example: 100, description: 'Physical stock: quantityAllocated + quantityAvailable.' })
   quantityOnHand: number;
 
-  @ApiProperty({ example: 20, description: 'Reserved by open allocations; physical stock = quantityOnHand + quantityAllocated.' })
+  @ApiProperty({ example: 20, description: 'Reserved by open allocations (still on hand, no longer available).' })
   quantityAllocated: number;
+
+  @ApiProperty({ example: 80, description: 'What can still be allocated: quantityOnHand − quantityAllocated (never negative).' })
+  quantityAvailable: number;
 
   @ApiProperty({ example: 3, description: 'Also the ETag; send it back in If-Match to PATCH.' })
   version: number;
@@ -39,6 +42,7 @@ export class ItemDto {
       unit: item.unit,
       quantityOnHand: item.quantityOnHand,
       quantityAllocated: item.quantityAllocated,
+      quantityAvailable: item.quantityAvailable,
       version: item.version,
       createdAt: item.createdAt.toISOString(),
       updatedAt: item.updatedAt.toISOString(),

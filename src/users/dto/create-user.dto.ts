@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsEmail, IsEnum, IsString, MaxLength, MinLength } from 'class-validator';
 import { Role } from '../../auth/role';
 import { NormalizeEmail, Trim } from '../../common/http/normalize';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.constraints';
+import { IsAcceptablePassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.constraints';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'grace@acme.example', description: 'Unique across all tenants; stored lower-cased.' })
@@ -15,6 +15,7 @@ export class CreateUserDto {
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH)
   @MaxLength(PASSWORD_MAX_LENGTH)
+  @IsAcceptablePassword()
   password: string;
 
   @ApiProperty({ example: 'Grace Hopper', maxLength: 200 })

@@ -14,8 +14,11 @@ export interface ItemView {
   sku: string;
   name: string;
   unit: string;
+  /** Physical stock: quantityAllocated + quantityAvailable. */
   quantityOnHand: number;
   quantityAllocated: number;
+  /** What can still be allocated. */
+  quantityAvailable: number;
   version: number;
 }
 
@@ -133,7 +136,7 @@ export async function inventoryConsistency(tenant: Caller): Promise<ConsistencyV
   return res.body;
 }
 
-/** Asserts the tenant's stock invariants hold (quantityOnHand = Σ movements ≥ 0, quantityAllocated = Σ open allocations). */
+/** Asserts the tenant's stock invariants hold (quantityAvailable = Σ movements ≥ 0, quantityAllocated = Σ open allocations, onHand = allocated + available). */
 export async function assertInventoryConsistent(tenant: Caller): Promise<void> {
   const report = await inventoryConsistency(tenant);
   assert.deepEqual(report.violations, [], 'inventory invariants violated');
