@@ -6,14 +6,14 @@
 // Errors and Problem Details
 export {
   AppError, AppErrorOptions, FieldError, ValidationFailedError, InvalidKeyError, InvalidIdError, UnauthenticatedError, ForbiddenError,
-  NotFoundError, InvalidStateError, DuplicateError, ContentionError, VersionMismatchError, PreconditionRequiredError,
+  NotFoundError, InvalidStateError, DuplicateError, ContentionError, DatabaseUnavailableError, VersionMismatchError, PreconditionRequiredError,
   IdempotencyInProgressError, IdempotencyKeyReusedError, PayloadTooLargeError, MalformedBodyError, UnsupportedMediaTypeError,
   StaleFencingTokenError, LeaseUnavailableError, TransactionPropagationError, ReplayedProblemError,
 } from './errors';
 export { ProblemDetailsFilter, ProblemDetails, ResolvedProblem, resolveProblem } from './problem-details.filter';
 export { ProblemDetailsDto, ProblemFieldErrorDto, problemType, PROBLEM_TYPE_BASE, PROBLEM_CONTENT_TYPE } from './problem-details.dto';
 export { ApiProblemResponse, ApiProblemResponseOptions } from './api-problem-response.decorator';
-export { MongoErrorCode, hasErrorLabel, isTransientTransactionError, isUnknownCommitResult, isWriteConflict, isDuplicateKeyError, duplicateKeyFields } from './mongo-errors';
+export { MongoErrorCode, hasErrorLabel, isTransientTransactionError, isUnknownCommitResult, isWriteConflict, isDatabaseUnavailable, isServerSelectionError, isDuplicateKeyError, duplicateKeyFields } from './mongo-errors';
 export { RequestUser, HttpRequestLike, getHeader, requestPath, requestId, setResponseHeader, tenantScope } from './http-context';
 
 // Module

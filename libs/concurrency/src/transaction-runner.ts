@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientSession, TransactionOptions as DriverTransactionOptions } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { currentConnection } from './connection-registry';
-import { ContentionError, TransactionPropagationError } from './errors';
+import { ContentionError, DatabaseUnavailableError, TransactionPropagationError } from './errors';
 import { concurrencyMetrics } from './metrics';
-import { isTransientTransactionError, isUnknownCommitResult } from './mongo-errors';
+import { isDatabaseUnavailable, isServerSelectionError, isTransientTransactionError, isUnknownCommitResult } from './mongo-errors';
 import { Propagation } from './propagation';
 
 /** Options of one transactional unit of work. */
@@ -48,6 +48,10 @@ export const transactionDefaults = {
   backoffGrowth: 1.5,
   /** A retry turnstile lane with no progress for this long lets its next waiter in anyway. */
   turnstileStallMs: 500,
+  /** How long a transaction keeps retrying while the database is unreachable before 503. */
+  maxUnavailableMs: 3_000,
+  unavailableBaseBackoffMs: 25,
+  unavailableMaxBackoffMs: 500,
 };
 
 /** Read snapshot, write majority, primary: the guarantees every transaction here relies on. */
@@ -216,9 +220,9 @@ export class TransactionRunner {
     const connection = currentConnection();
     const als = storage(connection);
     const started = performance.now();
-    const deadline = started + maxRetryTimeMs;
+    const retry: RetryState = { attempt: 0, unavailableAttempts: 0, deadline: started + maxRetryTimeMs };
     const context: TransactionContext = { name, attempt: 0, afterCommit: [], counters: new Map() };
-    const session = await connection.startSession();
+    let session = await connection.startSession();
     let leaveTurnstile: () => void = () => undefined;
     concurrencyMetrics.transactionsStarted.inc({ name });
     let outcome = 'aborted';
@@ -230,16 +234,28 @@ export class TransactionRunner {
         try {
           result = await als.run({ session, context }, async () => fn());
         } catch (error) {
-          if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
-          if (!isTransientTransactionError(error)) throw error;
+          const unavailable = isDatabaseUnavailable(error);
+          if (!isTransientTransactionError(error) && !unavailable) {
+            if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
+            throw error;
+          }
+          if (unavailable) {
+            // The abort may itself wait for a server: send it without holding up the retry,
+            // which runs on a fresh session (the old one is mid-abort).
+            const old = session;
+            void old.abortTransaction().catch(() => undefined).finally(() => old.endSession().catch(() => undefined));
+            session = await connection.startSession();
+          } else if (session.inTransaction()) {
+            await session.abortTransaction().catch(() => undefined);
+          }
           leaveTurnstile();
-          leaveTurnstile = await this.backoffOrGiveUp(context, deadline, error);
+          leaveTurnstile = await this.backoffOrGiveUp(context, retry, error);
           continue;
         }
-        const committed = await this.commit(session, context, deadline);
+        const committed = await this.commit(session, context, retry);
         if (committed !== true) {
           leaveTurnstile();
-          leaveTurnstile = await this.backoffOrGiveUp(context, deadline, committed.error);
+          leaveTurnstile = await this.backoffOrGiveUp(context, retry, committed.error);
           continue;
         }
         outcome = 'committed';
@@ -250,19 +266,29 @@ export class TransactionRunner {
       leaveTurnstile();
       (outcome === 'committed' ? concurrencyMetrics.transactionsCommitted : concurrencyMetrics.transactionsAborted).inc({ name });
       concurrencyMetrics.transactionDuration.observe({ name, outcome }, (performance.now() - started) / 1000);
-      await session.endSession().catch(() => undefined);
+      // Ending a session still in a transaction aborts it, which waits for a server when none is there.
+      if (session.inTransaction()) void session.endSession().catch(() => undefined);
+      else await session.endSession().catch(() => undefined);
     }
   }
 
-  /** Commits, retrying only the commit while its outcome is unknown. `{ error }` = re-run the body. */
-  private async commit(session: ClientSession, context: TransactionContext, deadline: number): Promise<true | { error: unknown }> {
+  /**
+   * Commits, retrying only the commit while its outcome is unknown: it is idempotent (the
+   * drivers' transactions spec), so a retry either commits or reports it was committed.
+   * `{ error }` = the transaction did not commit, re-run the body.
+   */
+  private async commit(session: ClientSession, context: TransactionContext, retry: RetryState): Promise<true | { error: unknown }> {
     for (;;) {
       try {
         await session.commitTransaction();
         return true;
       } catch (error) {
-        if (isUnknownCommitResult(error) && performance.now() < deadline) {
+        // A network error on a connection the driver already knew was stale arrives without
+        // the UnknownTransactionCommitResult label; its outcome is just as unknown.
+        const unknown = isUnknownCommitResult(error) || (isDatabaseUnavailable(error) && !isTransientTransactionError(error));
+        if (unknown) {
           concurrencyMetrics.transactionCommitRetried.inc({ name: context.name });
+          await this.unavailableBackoff(context, retry, error);
           continue;
         }
         if (isTransientTransactionError(error)) return { error };
@@ -272,23 +298,62 @@ export class TransactionRunner {
   }
 
   /**
-   * Waits before the next attempt (jittered exponential backoff, then this name's retry
-   * turnstile), or throws 409 contention when the time bound would be passed. Returns the
-   * function that leaves the turnstile once the attempt ended.
+   * Waits before the next attempt, or throws when the bound would be passed: 409 contention
+   * after write conflicts, 503 database-unavailable after unavailability. Write conflicts
+   * then pass this name's retry turnstile; the returned function leaves it.
    */
-  private async backoffOrGiveUp(context: TransactionContext, deadline: number, cause: unknown): Promise<() => void> {
+  private async backoffOrGiveUp(context: TransactionContext, retry: RetryState, cause: unknown): Promise<() => void> {
     context.attempt += 1;
+    concurrencyMetrics.transactionsRetried.inc({ name: context.name });
+    if (isDatabaseUnavailable(cause)) {
+      await this.unavailableBackoff(context, retry, cause);
+      return () => undefined;
+    }
+    retry.attempt += 1;
     // Full jitter spreads the losers of a hot document so they do not collide again in lockstep.
-    const ceiling = Math.min(transactionDefaults.baseBackoffMs * transactionDefaults.backoffGrowth ** context.attempt, transactionDefaults.maxBackoffMs);
+    const ceiling = Math.min(transactionDefaults.baseBackoffMs * transactionDefaults.backoffGrowth ** retry.attempt, transactionDefaults.maxBackoffMs);
     const delay = Math.random() * ceiling;
-    if (performance.now() + delay >= deadline) {
+    if (performance.now() + delay >= retry.deadline) {
       logger.warn(`${context.name}: gave up after ${context.attempt} attempts (write conflicts)`);
       throw new ContentionError({ cause, retryAfterSeconds: 1 });
     }
-    concurrencyMetrics.transactionsRetried.inc({ name: context.name });
     await sleep(delay);
-    return retryTurnstile.enter(context.name, Math.max(1, deadline - performance.now()));
+    return retryTurnstile.enter(context.name, Math.max(1, retry.deadline - performance.now()));
   }
+
+  /**
+   * Backoff after the database was unreachable (network error, cleared pool, no primary),
+   * bounded by `maxUnavailableMs` from the first such error, then 503. A server-selection
+   * error already waited serverSelectionTimeoutMS, so it is not retried.
+   */
+  private async unavailableBackoff(context: TransactionContext, retry: RetryState, cause: unknown): Promise<void> {
+    const now = performance.now();
+    retry.unavailableSince ??= now;
+    retry.unavailableAttempts += 1;
+    const delay = Math.random() * Math.min(transactionDefaults.unavailableBaseBackoffMs * 2 ** retry.unavailableAttempts, transactionDefaults.unavailableMaxBackoffMs);
+    const limit = Math.min(retry.deadline, retry.unavailableSince + transactionDefaults.maxUnavailableMs);
+    if (isServerSelectionError(cause) || now + delay >= limit) {
+      logger.warn(`${context.name}: database unavailable after ${retry.unavailableAttempts} attempts: ${describe(cause)}`);
+      throw new DatabaseUnavailableError({ cause });
+    }
+    await sleep(delay);
+  }
+}
+
+/** Retry bookkeeping of one runNew call. */
+interface RetryState {
+  /** Write-conflict retries so far (drives the backoff ceiling). */
+  attempt: number;
+  /** Retries after the database was unreachable. */
+  unavailableAttempts: number;
+  /** When the first unavailability error of this call was seen. */
+  unavailableSince?: number;
+  /** maxRetryTimeMs after the start: no attempt starts later. */
+  deadline: number;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 function runHook(hook: () => unknown): void {

@@ -34,6 +34,15 @@ export class Environment {
   @IsString()
   MONGODB_URI?: string;
 
+  /**
+   * How long a request waits for a usable primary (server selection, connecting) before it is
+   * answered 503 `database-unavailable`. Short, so an unreachable database fails fast.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS = 2_000;
+
   @IsString()
   @MinLength(16)
   JWT_SECRET: string = DEFAULT_JWT_SECRET;

@@ -26,9 +26,17 @@ mongoose.set('strictQuery', 'throw');
         // on a real replica set.
         readPreference: 'primary',
         writeConcern: { w: 'majority' },
+        // The drivers' retryable reads and writes: one retry after a network error or a step-down.
         retryWrites: true,
+        retryReads: true,
         autoIndex: true,
-        serverSelectionTimeoutMS: 10_000,
+        // An unreachable database answers 503 within this, instead of the driver's 30 s.
+        serverSelectionTimeoutMS: config.get('MONGODB_SERVER_SELECTION_TIMEOUT_MS'),
+        connectTimeoutMS: config.get('MONGODB_SERVER_SELECTION_TIMEOUT_MS'),
+        // Hand every operation to the driver even while disconnected: it waits for a primary
+        // (bounded above) and reconnects by itself; mongoose's own buffer would hold requests
+        // for its 10 s and then fail with an error nobody can classify.
+        bufferCommands: false,
         // Test suites count the queries a request sends (e.g. "the dashboard answers with a
         // bounded number of queries") through the driver's command monitoring.
         monitorCommands: config.get('NODE_ENV') === 'test',
