@@ -17,15 +17,14 @@ export { MongoErrorCode, hasErrorLabel, isTransientTransactionError, isUnknownCo
 export { RequestUser, HttpRequestLike, getHeader, requestPath, requestId, setResponseHeader, tenantScope } from './http-context';
 
 // Module
-export { ConcurrencyModule } from './concurrency.module';
-export { ConcurrencyModuleOptions, ResolvedConcurrencyOptions, CONCURRENCY_OPTIONS, resolveConcurrencyOptions } from './concurrency.options';
+export { ConcurrencyModule, CONCURRENCY_MODULE_OPTIONS } from './concurrency.module';
+export { ConcurrencyModuleOptions, ConcurrencyModuleExtras, ResolvedConcurrencyOptions, CONCURRENCY_OPTIONS, resolveConcurrencyOptions } from './concurrency.options';
 export { ConcurrencyModels, CONCURRENCY_CONNECTION } from './concurrency-models';
-export { registerConnection, unregisterConnection, currentConnection } from './connection-registry';
 export { concurrencyMetrics } from './metrics';
 
 // 1. Transactions
-export { Transactional, TransactionalOptions } from './transactional.decorator';
-export { TransactionRunner, TransactionOptions, TransactionContext, transactions, transactionDefaults } from './transaction-runner';
+export { Transactional, TransactionalOptions, getTransactionRunnerToken } from './transactional.decorator';
+export { TransactionRunner, TransactionOptions, TransactionContext, RetryTransactionSignal, currentTransactionContext } from './transaction-runner';
 export { Propagation } from './propagation';
 
 // 2. Version checks (ETag / If-Match / If-None-Match)

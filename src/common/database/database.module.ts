@@ -4,9 +4,6 @@ import mongoose, { Connection } from 'mongoose';
 import { AppConfigService } from '../config/app-config.service';
 import { startEmbeddedMongo, stopEmbeddedMongo } from './embedded-mongo';
 
-// Every mongoose call inside a transaction joins it without a session argument
-// (libs/concurrency relies on this); it must be set before the first connection.
-mongoose.set('transactionAsyncLocalStorage', true);
 // Queries never silently drop unknown filter keys: a typo must not widen a filter.
 mongoose.set('strictQuery', 'throw');
 
