@@ -40,7 +40,9 @@ const definition = new ConfigurableModuleBuilder<ConcurrencyModuleOptions>()
       ...EXPORTED,
       ...(runnerToken === TransactionRunner ? [] : [{ provide: runnerToken, useExisting: TransactionRunner }]),
     ];
-    const exports = [CONCURRENCY_OPTIONS, CONCURRENCY_CONNECTION, ...EXPORTED, ...(runnerToken === TransactionRunner ? [] : [runnerToken])];
+    // A named connection's runner is exported under its own token only, so injecting the
+    // TransactionRunner class always means the default connection's.
+    const exports = [CONCURRENCY_OPTIONS, CONCURRENCY_CONNECTION, ...EXPORTED.filter((p) => p !== TransactionRunner || runnerToken === TransactionRunner), runnerToken];
     return { ...module, global: true, providers, exports };
   })
   .build();

@@ -48,7 +48,9 @@ export function Transactional(options: TransactionalOptions = {}): MethodDecorat
     const wrapped = function (this: Record<string, TransactionRunner | undefined>, ...args: unknown[]): Promise<unknown> {
       const runner = this[property];
       if (!runner) {
-        throw new Error(`${name}: @Transactional() needs ${className} to be created by Nest in an app that imports ConcurrencyModule.forRoot(${connectionName ? `{ connectionName: '${connectionName}' }` : ''}).`);
+        return Promise.reject(
+          new Error(`${name}: @Transactional() needs ${className} to be created by Nest in an app that imports ConcurrencyModule.forRoot(${connectionName ? `{ connectionName: '${connectionName}' }` : ''}).`),
+        );
       }
       return runner.run(() => original.apply(this, args), runOptions);
     };
