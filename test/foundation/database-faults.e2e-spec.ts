@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { expectCounts, race } from '@app/concurrency/testing';
 import { MongoEmulator } from '@app/mongo-emulator';
-import type { Connection } from 'mongoose';
+import { Connection, Types } from 'mongoose';
 import { startEmbeddedMongo, stopEmbeddedMongo } from '../../src/common/database/embedded-mongo';
 import { createTestContext, TestContext, TestTenant } from '../support/context';
 import { assertReconciled, FINANCE, getAccount, newAccounts, transferBody } from '../support/factories/finance';
@@ -35,7 +35,8 @@ describe('database faults (e2e)', () => {
   let connection: Connection;
 
   before(async () => {
-    ctx = await createTestContext();
+    // Short, so the lock-wait test below answers quickly; only lock waits are bounded by it on the emulator.
+    ctx = await createTestContext({ env: { MONGODB_OPERATION_TIMEOUT_MS: '1500' } });
     acme = await ctx.newTenant();
     connection = ctx.app.get<Connection>(getConnectionToken());
   });
@@ -99,6 +100,27 @@ describe('database faults (e2e)', () => {
       [10_000 - 10 * posted, 10_000 + 10 * posted],
     );
     await assertReconciled(acme);
+  });
+
+  it("a lock held by a dead instance's open transaction: a write waiting on it gives up with 503 + Retry-After, and succeeds once the lock is gone", async () => {
+    const item = await newItem(acme, { quantityOnHand: 5 });
+    // The "dead instance": a transaction that wrote the item and will never commit on its own.
+    const zombie = connection.getClient().startSession();
+    zombie.startTransaction();
+    await connection.db!.collection('inventory_items').updateOne({ _id: new Types.ObjectId(item.id) }, { $set: { name: 'held by a dead instance' } }, { session: zombie });
+    try {
+      const started = performance.now();
+      const r = await race(3, () => acme.http.patch(`${INVENTORY}/items/${item.id}`, { name: 'renamed' }, { headers: { 'if-match': '"1"' } }));
+      expectCounts(r, { 503: 3 });
+      assertNo5xxButUnavailable(r.values());
+      assert.ok(performance.now() - started < 15_000, 'bounded by MONGODB_OPERATION_TIMEOUT_MS, not the 60 s transaction lifetime');
+    } finally {
+      await zombie.abortTransaction().catch(() => undefined);
+      await zombie.endSession().catch(() => undefined);
+    }
+    const after = await acme.http.patch(`${INVENTORY}/items/${item.id}`, { name: 'renamed' }, { headers: { 'if-match': '"1"' } });
+    assert.equal(after.status, 200, after.text);
+    assert.equal((await getItem(acme, item.id)).name, 'renamed');
   });
 
   it('database stopped: 503 database-unavailable with Retry-After within seconds; served again once it is back', async () => {

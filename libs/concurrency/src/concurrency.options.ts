@@ -8,6 +8,11 @@ export interface ConcurrencyModuleOptions {
      * errors, a cleared pool, no primary) before 503 `database-unavailable`. Default 3 000.
      */
     maxUnavailableMs?: number;
+    /**
+     * maxCommitTimeMS of every commit: how long a commit may wait (for its write concern)
+     * before it gives up with MaxTimeMSExpired, answered 503. Default 5 000.
+     */
+    maxCommitTimeMs?: number;
   };
   idempotency?: {
     /** How long a key is remembered (TTL index). Default 86 400 (24 h). */
@@ -39,7 +44,7 @@ export const CONCURRENCY_OPTIONS = Symbol('CONCURRENCY_OPTIONS');
 /** Options with every default filled in. */
 export interface ResolvedConcurrencyOptions {
   connectionName?: string;
-  transactions: { maxRetryTimeMs: number; maxUnavailableMs: number };
+  transactions: { maxRetryTimeMs: number; maxUnavailableMs: number; maxCommitTimeMs: number };
   idempotency: { ttlSeconds: number; leaseMs: number };
   outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseTtlMs: number };
 }
@@ -48,7 +53,11 @@ export interface ResolvedConcurrencyOptions {
 export function resolveConcurrencyOptions(options: ConcurrencyModuleOptions = {}, extras: ConcurrencyModuleExtras = {}): ResolvedConcurrencyOptions {
   return {
     connectionName: extras.connectionName,
-    transactions: { maxRetryTimeMs: options.transactions?.maxRetryTimeMs ?? 30_000, maxUnavailableMs: options.transactions?.maxUnavailableMs ?? 3_000 },
+    transactions: {
+      maxRetryTimeMs: options.transactions?.maxRetryTimeMs ?? 30_000,
+      maxUnavailableMs: options.transactions?.maxUnavailableMs ?? 3_000,
+      maxCommitTimeMs: options.transactions?.maxCommitTimeMs ?? 5_000,
+    },
     idempotency: { ttlSeconds: options.idempotency?.ttlSeconds ?? 86_400, leaseMs: options.idempotency?.leaseMs ?? 60_000 },
     outbox: {
       enabled: options.outbox?.enabled ?? true,

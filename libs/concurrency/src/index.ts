@@ -13,7 +13,7 @@ export {
 export { ProblemDetailsFilter, ProblemDetails, ResolvedProblem, resolveProblem } from './problem-details.filter';
 export { ProblemDetailsDto, ProblemFieldErrorDto, problemType, PROBLEM_TYPE_BASE, PROBLEM_CONTENT_TYPE } from './problem-details.dto';
 export { ApiProblemResponse, ApiProblemResponseOptions } from './api-problem-response.decorator';
-export { MongoErrorCode, hasErrorLabel, isTransientTransactionError, isUnknownCommitResult, isWriteConflict, isDatabaseUnavailable, isServerSelectionError, isDuplicateKeyError, duplicateKeyFields } from './mongo-errors';
+export { MongoErrorCode, hasErrorLabel, isTransientTransactionError, isUnknownCommitResult, isWriteConflict, isDatabaseUnavailable, isServerSelectionError, isMaxTimeExpired, isDuplicateKeyError, duplicateKeyFields } from './mongo-errors';
 export { RequestUser, HttpRequestLike, getHeader, requestPath, requestId, setResponseHeader, tenantScope } from './http-context';
 
 // Module

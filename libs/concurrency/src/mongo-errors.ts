@@ -89,6 +89,16 @@ export function isServerSelectionError(err: unknown): boolean {
   return name === 'MongoServerSelectionError' || name === 'MongooseServerSelectionError';
 }
 
+/**
+ * The server gave up waiting within the operation's maxTimeMS (or a commit's maxCommitTimeMS):
+ * typically a lock held by a transaction that will not end soon (a crashed instance's, until the
+ * server's transactionLifetimeLimitSeconds). Answered 503 like an unreachable database.
+ */
+export function isMaxTimeExpired(err: unknown): boolean {
+  const e = asMongo(err);
+  return e?.code === MongoErrorCode.MaxTimeMSExpired || e?.codeName === 'MaxTimeMSExpired';
+}
+
 /** A write conflict that escaped every retry (maps to 409 `contention`). */
 export function isWriteConflict(err: unknown): boolean {
   const e = asMongo(err);

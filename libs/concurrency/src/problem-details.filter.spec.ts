@@ -43,6 +43,9 @@ class ProblemsController {
   @Get('shutting-down') shuttingDown() {
     throw new MongoServerError({ message: 'interrupted at shutdown', code: 11600, codeName: 'InterruptedAtShutdown' });
   }
+  @Get('lock-timeout') lockTimeout() {
+    throw new MongoServerError({ message: 'operation exceeded time limit', code: 50, codeName: 'MaxTimeMSExpired' });
+  }
   @Get('contention') contention() {
     throw new ContentionError({ retryAfterSeconds: 2 });
   }
@@ -116,13 +119,13 @@ describe(ProblemDetailsFilter.name, () => {
     assert.equal(c.res.headers.get('retry-after'), '2');
   });
 
-  it('maps an unreachable or unserving database (network error, no primary, shutdown) to 503 database-unavailable with Retry-After, not 409 or 500', async () => {
-    for (const path of ['/t/network', '/t/no-primary', '/t/shutting-down']) {
+  it('maps an unreachable or unserving database (network error, no primary, shutdown, a lock wait past maxTimeMS) to 503 database-unavailable with Retry-After, not 409 or 500', async () => {
+    for (const path of ['/t/network', '/t/no-primary', '/t/shutting-down', '/t/lock-timeout']) {
       const { res, body, text } = await get(path);
       assert.equal(res.status, 503, path);
       assert.equal(body?.code, 'database-unavailable', path);
       assert.match(res.headers.get('retry-after') ?? '', /^\d+$/, path);
-      assert.doesNotMatch(text, /10\.0\.0\.7|Server selection|shutdown/, path);
+      assert.doesNotMatch(text, /10\.0\.0\.7|Server selection|shutdown|time limit/, path);
     }
   });
 

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { AppError, ContentionError, DatabaseUnavailableError, DuplicateError, FieldError, MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationFailedError } from './errors';
 import { NotModifiedSignal } from './etag.interceptor';
 import { HttpRequestLike, requestId, requestPath, setResponseHeader } from './http-context';
-import { duplicateKeyFields, isDatabaseUnavailable, isDuplicateKeyError, isWriteConflict } from './mongo-errors';
+import { duplicateKeyFields, isDatabaseUnavailable, isDuplicateKeyError, isMaxTimeExpired, isWriteConflict } from './mongo-errors';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details.dto';
 
 /** An RFC 9457 Problem Details body as this API sends it. */
@@ -144,7 +144,7 @@ export function resolveProblem(exception: unknown, instance: string): ResolvedPr
     return fromAppError(new DuplicateError({ fields }), instance);
   }
   // Before write conflicts: the driver labels a network error inside a transaction TransientTransactionError too.
-  if (isDatabaseUnavailable(exception)) return fromAppError(new DatabaseUnavailableError({ cause: exception }), instance);
+  if (isDatabaseUnavailable(exception) || isMaxTimeExpired(exception)) return fromAppError(new DatabaseUnavailableError({ cause: exception }), instance);
   if (isWriteConflict(exception)) return fromAppError(new ContentionError(), instance);
   const mongooseProblem = fromMongooseError(exception, instance);
   if (mongooseProblem) return mongooseProblem;

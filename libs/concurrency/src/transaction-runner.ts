@@ -204,7 +204,7 @@ export class TransactionRunner implements OnApplicationShutdown {
       for (;;) {
         context.afterCommit = [];
         context.lastWrite = undefined;
-        session.startTransaction(DRIVER_TRANSACTION_OPTIONS);
+        session.startTransaction({ ...DRIVER_TRANSACTION_OPTIONS, maxCommitTimeMS: this.policy.maxCommitTimeMs });
         let result: T;
         try {
           result = await als.run({ session, context, connection }, async () => fn());

@@ -43,6 +43,16 @@ export class Environment {
   @Min(100)
   MONGODB_SERVER_SELECTION_TIMEOUT_MS = 2_000;
 
+  /**
+   * maxTimeMS of every query, find-and-modify and aggregation: the longest a request waits on
+   * the server, e.g. for a lock held by a crashed instance's transaction, before it is answered
+   * 503 `database-unavailable`.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  MONGODB_OPERATION_TIMEOUT_MS = 10_000;
+
   @IsString()
   @MinLength(16)
   JWT_SECRET: string = DEFAULT_JWT_SECRET;

@@ -37,6 +37,13 @@ mongoose.set('strictQuery', 'throw');
         // Test suites count the queries a request sends (e.g. "the dashboard answers with a
         // bounded number of queries") through the driver's command monitoring.
         monitorCommands: config.get('NODE_ENV') === 'test',
+        connectionFactory: (connection: Connection) => {
+          // Bounds how long a query waits on the server (mongoose applies it to finds,
+          // find-and-modify and aggregations): a lock held by a dead instance's transaction
+          // then costs a 503 after this, not the server's transaction lifetime.
+          connection.set('maxTimeMS', config.get('MONGODB_OPERATION_TIMEOUT_MS'));
+          return connection;
+        },
       }),
     }),
   ],
