@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientSession, TransactionOptions as DriverTransactionOptions } from 'mongodb';
@@ -33,11 +33,6 @@ export interface TransactionContext {
   afterCommit: Array<() => unknown>;
   /** Per-key counters that must survive whole-body retries (e.g. insertWithUniqueRetry). */
   readonly counters: Map<string, number>;
-  /**
-   * The last single-document write this attempt sent (collection and filter): a WriteConflict
-   * names no document, but the body's operations run one at a time, so it is the one that conflicted.
-   */
-  lastWrite?: { collection: string; target: unknown };
 }
 
 /**
@@ -76,8 +71,6 @@ const UNAVAILABLE_BACKOFF = { baseMs: 25, growth: 2, maxMs: 500 } as const;
 /** A retry-turnstile lane with no progress for this long lets its next waiter in anyway. */
 const TURNSTILE_STALL_MS = 500;
 
-/** Writes whose target is one document (by filter or inserted `_id`). */
-const SINGLE_TARGET_WRITES = new Set(['findOneAndUpdate', 'findOneAndReplace', 'findOneAndDelete', 'updateOne', 'replaceOne', 'deleteOne', 'insertOne']);
 
 const logger = new Logger('Transactions');
 
@@ -115,15 +108,10 @@ export function currentTransactionContext(): TransactionContext | undefined {
  * than once it must not have external side effects (HTTP calls, emits): use the outbox.
  */
 @Injectable()
-export class TransactionRunner implements OnApplicationShutdown {
+export class TransactionRunner {
   private readonly als: TransactionStorage;
   private readonly turnstile = new RetryTurnstile(TURNSTILE_STALL_MS);
   private readonly policy: ResolvedConcurrencyOptions['transactions'];
-  private readonly trackWrite = (op: { collectionName?: string; method?: string; params?: unknown[] }): void => {
-    if (!op.method || !SINGLE_TARGET_WRITES.has(op.method)) return;
-    const store = this.als.getStore();
-    if (store?.connection === this.connection && store.context) store.context.lastWrite = { collection: op.collectionName ?? '', target: op.params?.[0] };
-  };
 
   constructor(
     @Inject(CONCURRENCY_CONNECTION) private readonly connection: Connection,
@@ -131,12 +119,6 @@ export class TransactionRunner implements OnApplicationShutdown {
   ) {
     this.als = transactionStorage(connection);
     this.policy = options.transactions;
-    // mongoose emits this in the caller's async context: it tells which document a write conflict was on.
-    connection.on('operation-start', this.trackWrite);
-  }
-
-  onApplicationShutdown(): void {
-    this.connection.off('operation-start', this.trackWrite);
   }
 
   /** Runs `fn` according to `options.propagation` (default: join or open a transaction). */
@@ -203,7 +185,6 @@ export class TransactionRunner implements OnApplicationShutdown {
     try {
       for (;;) {
         context.afterCommit = [];
-        context.lastWrite = undefined;
         session.startTransaction({ ...DRIVER_TRANSACTION_OPTIONS, maxCommitTimeMS: this.policy.maxCommitTimeMs });
         let result: T;
         try {
@@ -293,7 +274,7 @@ export class TransactionRunner implements OnApplicationShutdown {
       throw new ContentionError({ cause: cause instanceof RetryTransactionSignal ? cause.cause : cause, retryAfterSeconds: 1 });
     }
     await sleep(delay);
-    return this.turnstile.enter(contendedKey(context), Math.max(1, retry.deadline - performance.now()));
+    return this.turnstile.enter(context.name, Math.max(1, retry.deadline - performance.now()));
   }
 
   /**
@@ -325,26 +306,6 @@ interface RetryState {
   unavailableSince?: number;
   /** maxRetryTimeMs after the start: no attempt starts later. */
   deadline: number;
-}
-
-
-function isPlainValue(v: unknown): boolean {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'object' && v !== null && (v as { _bsontype?: string })._bsontype === 'ObjectId');
-}
-
-/**
- * The turnstile lane of a conflicted attempt: the contended document as its collection plus
- * `_id` (or the filter's equality fields, leaving out guards such as `{ $gte: n }`), else the
- * transaction's name.
- */
-function contendedKey(context: TransactionContext): string {
-  const write = context.lastWrite;
-  const target = write?.target;
-  if (!write || target === null || typeof target !== 'object') return `name:${context.name}`;
-  const t = target as Record<string, unknown>;
-  if (isPlainValue(t._id)) return `${write.collection}:${String(t._id)}`;
-  const fields = Object.keys(t).filter((k) => isPlainValue(t[k])).sort();
-  return fields.length ? `${write.collection}:${fields.map((k) => `${k}=${String(t[k])}`).join('&')}` : `name:${context.name}`;
 }
 
 function describe(error: unknown): string {
