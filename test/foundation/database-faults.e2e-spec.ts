@@ -1,7 +1,7 @@
 /**
- * Transient database faults during the domain races (issue 17 items 2 and 3): the driver's
- * network errors, a cleared pool, an unknown commit result and an unreachable database must
- * never surface as 500. What the drivers' transactions spec calls retryable is retried
+ * Transient database faults during the domain races (issue 17 items 2-4): the driver's
+ * network errors, a cleared pool, an unknown commit result, a lock held by a dead instance's
+ * transaction and an unreachable database must never surface as 500. What the drivers' transactions spec calls retryable is retried
  * (the whole transaction, or the commit alone); what cannot be is 503 `database-unavailable`
  * with Retry-After. The invariants are checked after every fault.
  */
