@@ -4,7 +4,7 @@ import { ClsModule } from 'nestjs-cls';
 import { ConcurrencyModule, EtagInterceptor, ProblemDetailsFilter } from '@app/concurrency';
 import { EventsModule } from './events/events.module';
 import { AppConfigModule } from './common/config/config.module';
-import { validateEnvironment } from './common/config/environment';
+import { AppConfigService } from './common/config/app-config.service';
 import { DatabaseModule } from './common/database/database.module';
 import { HealthModule } from './common/health/health.module';
 import { ForbiddenKeysInterceptor } from './common/http/forbidden-keys.interceptor';
@@ -33,8 +33,6 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static register(options: AppModuleOptions = {}): DynamicModule {
-    // The same validation the ConfigModule runs; needed here because the toolkit's options are static.
-    const env = validateEnvironment(process.env);
     return {
       module: AppModule,
       imports: [
@@ -44,7 +42,10 @@ export class AppModule {
         // request's context is entered by a Fastify onRequest hook (app.factory.ts).
         ClsModule.forRoot({ global: true }),
         DatabaseModule,
-        ConcurrencyModule.forRoot({ outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS } }),
+        ConcurrencyModule.forRootAsync({
+          inject: [AppConfigService],
+          useFactory: (config: AppConfigService) => ({ outbox: { pollIntervalMs: config.get('OUTBOX_POLL_INTERVAL_MS') } }),
+        }),
         HealthModule,
         MetricsModule.register({ ownPort: env.METRICS_PORT !== undefined }),
         ...DOMAIN_MODULES,

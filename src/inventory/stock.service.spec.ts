@@ -4,7 +4,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import { ConcurrencyModule, InvalidStateError, NotFoundError } from '@app/concurrency';
 import { MongoEmulator } from '@app/mongo-emulator';
-import mongoose, { Connection, Types } from 'mongoose';
+import { Connection, Types } from 'mongoose';
 import { AllocationRepository } from './allocation.repository';
 import { Allocation, AllocationSchema } from './allocation.schema';
 import { ConsistencyService } from './consistency.service';
@@ -15,9 +15,6 @@ import { ItemsService } from './items.service';
 import { MovementRepository } from './movement.repository';
 import { Movement, MovementSchema } from './movement.schema';
 import { Actor, StockService } from './stock.service';
-
-// Transactions find their session through mongoose's AsyncLocalStorage (as in the app).
-mongoose.set('transactionAsyncLocalStorage', true);
 
 /** Integration: the services against the emulator, outside HTTP (no request, so every filter names its tenant). */
 describe(StockService.name, () => {

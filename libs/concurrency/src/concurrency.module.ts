@@ -1,10 +1,8 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit, Provider } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { ConfigurableModuleBuilder, DynamicModule, Injectable, Module, OnModuleInit, Provider } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { CONCURRENCY_CONNECTION, ConcurrencyModels } from './concurrency-models';
-import { CONCURRENCY_OPTIONS, ConcurrencyModuleOptions, resolveConcurrencyOptions, ResolvedConcurrencyOptions } from './concurrency.options';
-import { registerConnection, unregisterConnection } from './connection-registry';
+import { CONCURRENCY_OPTIONS, ConcurrencyModuleExtras, ConcurrencyModuleOptions, resolveConcurrencyOptions } from './concurrency.options';
 import { ETagInterceptor } from './etag.interceptor';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyStore } from './idempotency.store';
@@ -14,53 +12,64 @@ import { OutboxRelay } from './outbox-relay';
 import { OutboxService } from './outbox.service';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { SequencesService } from './sequences.service';
-import { transactionDefaults } from './transaction-runner';
+import { TransactionRunner } from './transaction-runner';
+import { getTransactionRunnerToken } from './transactional.decorator';
 
-/** Registers the connection for @Transactional and builds the toolkit's indexes at init. */
+/** Builds the toolkit's indexes at init, before any request can race. */
 @Injectable()
-class ConcurrencyLifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(
-    @Inject(CONCURRENCY_CONNECTION) private readonly connection: Connection,
-    @Inject(CONCURRENCY_OPTIONS) private readonly options: ResolvedConcurrencyOptions,
-    private readonly models: ConcurrencyModels,
-  ) {}
+class ConcurrencyLifecycle implements OnModuleInit {
+  constructor(private readonly models: ConcurrencyModels) {}
 
   async onModuleInit(): Promise<void> {
-    registerConnection(this.connection);
-    transactionDefaults.maxRetryTimeMs = this.options.transactions.maxRetryTimeMs;
     await this.models.ensureIndexes();
-  }
-
-  onApplicationShutdown(): void {
-    unregisterConnection(this.connection);
   }
 }
 
-const EXPORTED = [ConcurrencyModels, SequencesService, LeaseService, OutboxService, OutboxRelay, IdempotencyStore, IdempotencyInterceptor, IfMatchInterceptor, ETagInterceptor, ProblemDetailsFilter];
+const EXPORTED = [ConcurrencyModels, TransactionRunner, SequencesService, LeaseService, OutboxService, OutboxRelay, IdempotencyStore, IdempotencyInterceptor, IfMatchInterceptor, ETagInterceptor, ProblemDetailsFilter];
+
+const definition = new ConfigurableModuleBuilder<ConcurrencyModuleOptions>()
+  .setClassMethodName('forRoot')
+  .setExtras<ConcurrencyModuleExtras>({ connectionName: undefined }, (module, extras) => {
+    // The connection decides which providers are built, so it is static even in forRootAsync.
+    const runnerToken = getTransactionRunnerToken(extras.connectionName);
+    const providers: Provider[] = [
+      ...(module.providers ?? []),
+      { provide: CONCURRENCY_OPTIONS, useFactory: (raw: ConcurrencyModuleOptions) => resolveConcurrencyOptions(raw, extras), inject: [MODULE_OPTIONS_TOKEN] },
+      { provide: CONCURRENCY_CONNECTION, useFactory: (c: Connection) => c, inject: [getConnectionToken(extras.connectionName)] },
+      ConcurrencyLifecycle,
+      ...EXPORTED,
+      ...(runnerToken === TransactionRunner ? [] : [{ provide: runnerToken, useExisting: TransactionRunner }]),
+    ];
+    // A named connection's runner is exported under its own token only, so injecting the
+    // TransactionRunner class always means the default connection's.
+    const exports = [CONCURRENCY_OPTIONS, CONCURRENCY_CONNECTION, ...EXPORTED.filter((p) => p !== TransactionRunner || runnerToken === TransactionRunner), runnerToken];
+    return { ...module, global: true, providers, exports };
+  })
+  .build();
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = definition;
+
+/** Injection token of the options exactly as passed to forRoot / returned by forRootAsync's factory. */
+export const CONCURRENCY_MODULE_OPTIONS = MODULE_OPTIONS_TOKEN;
 
 /**
  * The concurrency toolkit as a global Nest module. Import once in the root module, after
- * `MongooseModule.forRoot()`:
+ * `MongooseModule.forRoot()`; options arrive through DI, keyed by connection:
  *
  * ```ts
- * ConcurrencyModule.forRoot({ outbox: { pollIntervalMs: 500 }, idempotency: { ttlSeconds: 86400 }, transactions: { maxRetryTimeMs: 30000 } })
+ * ConcurrencyModule.forRoot({ outbox: { pollIntervalMs: 500 }, transactions: { maxRetryTimeMs: 30_000 } })
+ * ConcurrencyModule.forRootAsync({ inject: [AppConfigService], useFactory: (c: AppConfigService) => ({ outbox: { pollIntervalMs: c.get('OUTBOX_POLL_INTERVAL_MS') } }) })
+ * ConcurrencyModule.forRoot({ connectionName: 'reporting' })   // @Transactional({ connectionName: 'reporting' })
  * ```
- * The app registers ProblemDetailsFilter (APP_FILTER) and ETagInterceptor (APP_INTERCEPTOR)
- * itself, or passes `http: { problemDetailsFilter: true, etagInterceptor: true }` to have them registered here.
+ * The app registers ProblemDetailsFilter (APP_FILTER) and ETagInterceptor (APP_INTERCEPTOR) itself.
  */
 @Module({})
-export class ConcurrencyModule {
-  /** Configures the toolkit; see {@link ConcurrencyModuleOptions}. */
-  static forRoot(options: ConcurrencyModuleOptions = {}): DynamicModule {
-    const resolved = resolveConcurrencyOptions(options);
-    const providers: Provider[] = [
-      { provide: CONCURRENCY_OPTIONS, useValue: resolved },
-      { provide: CONCURRENCY_CONNECTION, useFactory: (c: Connection) => c, inject: [getConnectionToken(resolved.connectionName)] },
-      ConcurrencyLifecycle,
-      ...EXPORTED,
-    ];
-    if (resolved.http.problemDetailsFilter) providers.push({ provide: APP_FILTER, useExisting: ProblemDetailsFilter });
-    if (resolved.http.etagInterceptor) providers.push({ provide: APP_INTERCEPTOR, useExisting: ETagInterceptor });
-    return { module: ConcurrencyModule, global: true, providers, exports: [CONCURRENCY_OPTIONS, CONCURRENCY_CONNECTION, ...EXPORTED] };
+export class ConcurrencyModule extends ConfigurableModuleClass {
+  static forRoot(options: typeof definition.OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+
+  static forRootAsync(options: typeof definition.ASYNC_OPTIONS_TYPE): DynamicModule {
+    return super.forRootAsync(options);
   }
 }
+

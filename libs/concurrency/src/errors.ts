@@ -152,6 +152,25 @@ export class ContentionError extends AppError {
   }
 }
 
+/**
+ * 503 `database-unavailable`: the database could not be reached or could not serve, and the
+ * retries the drivers' specs allow were spent. Nothing is known to have changed; the client
+ * retries after `Retry-After`. Unlike other 5xx its code and detail reach the client, since
+ * they say what to do and reveal nothing internal.
+ */
+export class DatabaseUnavailableError extends AppError {
+  readonly status = 503;
+  readonly code = 'database-unavailable';
+  readonly title = 'Database unavailable';
+  constructor(options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super({
+      detail: 'The database is unavailable right now; retry the request later.',
+      headers: { 'retry-after': String(options.retryAfterSeconds ?? 2) },
+      cause: options.cause,
+    });
+  }
+}
+
 /** 412 `version-mismatch`: If-Match named a version that is no longer current. */
 export class VersionMismatchError extends AppError {
   readonly status = 412;

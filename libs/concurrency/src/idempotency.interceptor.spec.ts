@@ -13,8 +13,11 @@ import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { Idempotent } from './idempotent.decorator';
 import { race } from './testing';
 import { startTestApp, TestApp } from './testing/test-app';
-import { transactions } from './transaction-runner';
+import { TransactionRunner } from './transaction-runner';
 import { Transactional } from './transactional.decorator';
+
+/** The app's runner, set once the test app is up (the spec's services use it too). */
+let transactions: TransactionRunner;
 
 interface Effect { tenantId: string; amount: number }
 const EffectSchema = new Schema<Effect>({ tenantId: String, amount: Number });
@@ -101,6 +104,7 @@ describe(IdempotencyInterceptor.name, () => {
       providers: [PaymentService, { provide: APP_GUARD, useClass: FakeAuthGuard }],
       controllers: [PaymentsController],
     });
+    transactions = t.app.get(TransactionRunner);
     effects = t.app.get(PaymentService).effects;
   });
   afterAll(async () => {

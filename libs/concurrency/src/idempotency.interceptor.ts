@@ -7,7 +7,7 @@ import { getHeader, HttpRequestLike, requestPath, setResponseHeader, tenantScope
 import { IdempotencyStore } from './idempotency.store';
 import { concurrencyMetrics } from './metrics';
 import { resolveProblem } from './problem-details.filter';
-import { transactions } from './transaction-runner';
+import { TransactionRunner } from './transaction-runner';
 
 /** Response header marking a replayed response. */
 export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
@@ -42,7 +42,10 @@ function isRetryableOutcome(status: number, code: string): boolean {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly store: IdempotencyStore) {}
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<HttpRequestLike>();
@@ -76,7 +79,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const handler = context.getHandler();
     const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'POST' ? 201 : 200);
     try {
-      const body = await transactions.run(
+      const body = await this.transactions.run(
         async () => {
           // next.handle() is called inside the transaction's async context, so the handler
           // (and any re-run after a write conflict) sees the session.
@@ -96,7 +99,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         await this.store.release({ id: claim.id, lockToken: claim.lockToken });
       } else {
         concurrencyMetrics.idempotencyOutcomes.inc({ outcome: 'stored-error' });
-        await transactions.suspend(() => this.store.complete({ id: claim.id, lockToken: claim.lockToken, status: problem.body.status, body: problem.body, problem: true })).catch(() => undefined);
+        await this.transactions.suspend(() => this.store.complete({ id: claim.id, lockToken: claim.lockToken, status: problem.body.status, body: problem.body, problem: true })).catch(() => undefined);
       }
       throw error;
     }

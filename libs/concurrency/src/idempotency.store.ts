@@ -5,7 +5,7 @@ import { ConcurrencyModels } from './concurrency-models';
 import { CONCURRENCY_OPTIONS, ResolvedConcurrencyOptions } from './concurrency.options';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError } from './errors';
 import { isDuplicateKeyError } from './mongo-errors';
-import { transactions } from './transaction-runner';
+import { TransactionRunner } from './transaction-runner';
 
 /** What identifies a request under an Idempotency-Key. */
 export interface IdempotentRequest {
@@ -34,6 +34,7 @@ export class IdempotencyStore {
   constructor(
     private readonly models: ConcurrencyModels,
     @Inject(CONCURRENCY_OPTIONS) private readonly options: ResolvedConcurrencyOptions,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /**
@@ -44,7 +45,7 @@ export class IdempotencyStore {
    */
   async claim(request: IdempotentRequest): Promise<IdempotencyClaim> {
     const model = this.models.idempotency;
-    return transactions.suspend(async () => {
+    return this.transactions.suspend(async () => {
       for (let attempt = 0; attempt < 5; attempt++) {
         const now = new Date();
         const lockToken = randomUUID();
@@ -109,6 +110,6 @@ export class IdempotencyStore {
 
   /** Forgets the claim (after a 5xx or a retryable 409/429) so the client may retry with the same key. */
   async release(options: { id: Types.ObjectId; lockToken: string }): Promise<void> {
-    await transactions.suspend(() => this.models.idempotency.deleteOne({ _id: options.id, state: 'in-progress', lockToken: options.lockToken }).exec());
+    await this.transactions.suspend(() => this.models.idempotency.deleteOne({ _id: options.id, state: 'in-progress', lockToken: options.lockToken }).exec());
   }
 }

@@ -6,26 +6,25 @@
 // Errors and Problem Details
 export {
   AppError, AppErrorOptions, FieldError, ValidationFailedError, InvalidKeyError, InvalidIdError, UnauthenticatedError, ForbiddenError,
-  NotFoundError, InvalidStateError, DuplicateError, ContentionError, VersionMismatchError, PreconditionRequiredError,
+  NotFoundError, InvalidStateError, DuplicateError, ContentionError, DatabaseUnavailableError, VersionMismatchError, PreconditionRequiredError,
   IdempotencyInProgressError, IdempotencyKeyReusedError, PayloadTooLargeError, MalformedBodyError, UnsupportedMediaTypeError,
   StaleFencingTokenError, LeaseUnavailableError, TransactionPropagationError, ReplayedProblemError,
 } from './errors';
 export { ProblemDetailsFilter, ProblemDetails, ResolvedProblem, resolveProblem } from './problem-details.filter';
 export { ProblemDetailsDto, ProblemFieldErrorDto, problemType, PROBLEM_TYPE_BASE, PROBLEM_CONTENT_TYPE } from './problem-details.dto';
 export { ApiProblemResponse, ApiProblemResponseOptions } from './api-problem-response.decorator';
-export { MongoErrorCode, hasErrorLabel, isTransientTransactionError, isUnknownCommitResult, isWriteConflict, isDuplicateKeyError, duplicateKeyFields } from './mongo-errors';
+export { MongoErrorCode, hasErrorLabel, isTransientTransactionError, isUnknownCommitResult, isWriteConflict, isDatabaseUnavailable, isServerSelectionError, isMaxTimeExpired, isDuplicateKeyError, duplicateKeyFields } from './mongo-errors';
 export { RequestUser, HttpRequestLike, getHeader, requestPath, requestId, setResponseHeader, tenantScope } from './http-context';
 
 // Module
-export { ConcurrencyModule } from './concurrency.module';
-export { ConcurrencyModuleOptions, ResolvedConcurrencyOptions, CONCURRENCY_OPTIONS, resolveConcurrencyOptions } from './concurrency.options';
+export { ConcurrencyModule, CONCURRENCY_MODULE_OPTIONS } from './concurrency.module';
+export { ConcurrencyModuleOptions, ConcurrencyModuleExtras, ResolvedConcurrencyOptions, CONCURRENCY_OPTIONS, resolveConcurrencyOptions } from './concurrency.options';
 export { ConcurrencyModels, CONCURRENCY_CONNECTION } from './concurrency-models';
-export { registerConnection, unregisterConnection, currentConnection } from './connection-registry';
 export { concurrencyMetrics } from './metrics';
 
 // 1. Transactions
-export { Transactional, TransactionalOptions } from './transactional.decorator';
-export { TransactionRunner, TransactionOptions, TransactionContext, transactions, transactionDefaults } from './transaction-runner';
+export { Transactional, TransactionalOptions, getTransactionRunnerToken } from './transactional.decorator';
+export { TransactionRunner, TransactionOptions, TransactionContext, RetryTransactionSignal, currentTransactionContext } from './transaction-runner';
 export { Propagation } from './propagation';
 
 // 2. Version checks (ETag / If-Match / If-None-Match)

@@ -9,7 +9,10 @@ import { LeaseUnavailableError, StaleFencingTokenError } from './errors';
 import { Lease, LeaseService } from './lease.service';
 import { assertDistinct, expectCounts, race } from './testing';
 import { startTestApp, TestApp } from './testing/test-app';
-import { transactions } from './transaction-runner';
+import { TransactionRunner } from './transaction-runner';
+
+/** The app's runner, set once the test app is up (the spec's services use it too). */
+let transactions: TransactionRunner;
 
 interface Report { _id: string; writtenBy: string; writes: number }
 const ReportSchema = new Schema<Report>({ _id: String, writtenBy: String, writes: Number }, { versionKey: false });
@@ -23,6 +26,7 @@ describe(LeaseService.name, () => {
   beforeAll(async () => {
     emu = await MongoEmulator.start();
     t = await startTestApp({ uri: emu.uri, listen: false, imports: [MongooseModule.forFeature([{ name: 'Report', schema: ReportSchema }])] });
+    transactions = t.app.get(TransactionRunner);
     leases = t.app.get(LeaseService);
     reports = t.app.get(getModelToken('Report'));
   });

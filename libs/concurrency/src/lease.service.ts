@@ -6,7 +6,7 @@ import { LeaseUnavailableError, StaleFencingTokenError } from './errors';
 import { concurrencyMetrics } from './metrics';
 import { isDuplicateKeyError } from './mongo-errors';
 import { Propagation } from './propagation';
-import { transactions } from './transaction-runner';
+import { TransactionRunner } from './transaction-runner';
 
 /** A lease held by this process. `token` is the fencing token: it only ever grows per resource. */
 export interface Lease {
@@ -53,12 +53,15 @@ export class LeaseService {
   readonly defaultOwner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger(LeaseService.name);
 
-  constructor(private readonly models: ConcurrencyModels) {}
+  constructor(
+    private readonly models: ConcurrencyModels,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   /** Takes the lease if it is free or expired; returns it with a new, higher fencing token, else null. */
   async acquire(options: AcquireLeaseOptions): Promise<Lease | null> {
     const { resource, owner, ttlMs } = options;
-    return transactions.suspend(async () => {
+    return this.transactions.suspend(async () => {
       const now = new Date();
       const expiresAt = new Date(now.getTime() + ttlMs);
       try {
@@ -84,7 +87,7 @@ export class LeaseService {
   /** Extends a lease still held under `token`; false if another holder took over. */
   async renew(options: { lease: Lease; ttlMs: number }): Promise<boolean> {
     const { lease, ttlMs } = options;
-    return transactions.suspend(async () => {
+    return this.transactions.suspend(async () => {
       const expiresAt = new Date(Date.now() + ttlMs);
       const res = await this.models.leases.updateOne({ _id: lease.resource, owner: lease.owner, token: lease.token }, { $set: { expiresAt } }).exec();
       if (res.matchedCount === 1) lease.expiresAt = expiresAt;
@@ -98,7 +101,7 @@ export class LeaseService {
    */
   async release(options: { lease: Lease }): Promise<boolean> {
     const { lease } = options;
-    return transactions.suspend(async () => {
+    return this.transactions.suspend(async () => {
       const res = await this.models.leases.updateOne({ _id: lease.resource, owner: lease.owner, token: lease.token }, { $set: { expiresAt: new Date(0) } }).exec();
       return res.matchedCount === 1;
     });
@@ -112,7 +115,7 @@ export class LeaseService {
    * not do: a snapshot read does not conflict with a later takeover.
    */
   async fence(options: { resource: string; token: number }): Promise<void> {
-    await transactions.run(
+    await this.transactions.run(
       async () => {
         const res = await this.models.leases.updateOne({ _id: options.resource, token: options.token }, { $set: { fencedAt: new Date() } }).exec();
         if (res.matchedCount !== 1) throw new StaleFencingTokenError(options);

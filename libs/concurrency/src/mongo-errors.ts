@@ -11,8 +11,25 @@ export const MongoErrorCode = {
   MaxTimeMSExpired: 50,
 } as const;
 
+/**
+ * Server codes that mean "this node cannot serve you right now" (the drivers' retryable-error
+ * codes: shutdown, step-down, not primary, network): the database is away, not the request wrong.
+ */
+const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/** Driver errors raised when no usable connection to the primary exists (or it broke mid-command). */
+const UNAVAILABLE_NAMES = new Set([
+  'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoPoolClearedError', 'PoolClearedOnNetworkError', 'MongoServerSelectionError',
+  'MongooseServerSelectionError', 'MongoWaitQueueTimeoutError', 'MongoPoolClosedError', 'MongoTopologyClosedError', 'MongoNotConnectedError',
+  'MongoServerClosedError',
+]);
+
+/** Socket errors the driver passes through unwrapped (e.g. a write to a socket the server just closed). */
+const SOCKET_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 interface MongoLikeError {
-  code?: number;
+  name?: string;
+  code?: number | string;
   codeName?: string;
   errorLabels?: string[];
   errorLabelSet?: Set<string>;
@@ -48,6 +65,38 @@ export function isTransientTransactionError(err: unknown): boolean {
 export function isUnknownCommitResult(err: unknown): boolean {
   const e = asMongo(err);
   return hasErrorLabel(err, 'UnknownTransactionCommitResult') && e?.code !== MongoErrorCode.MaxTimeMSExpired;
+}
+
+/**
+ * The database could not be reached or could not serve (network error, cleared pool, no
+ * primary selectable, node shutting down or stepping down). Inside a transaction the drivers'
+ * spec makes these whole-transaction retryable (the driver labels most of them
+ * TransientTransactionError, but not a cleared pool's checkout failure nor an error on a
+ * connection that was already stale); when retries are exhausted they become 503.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = asMongo(err), depth = 0; e && depth < 3; e = asMongo(e.cause), depth++) {
+    if (typeof e.name === 'string' && UNAVAILABLE_NAMES.has(e.name)) return true;
+    if (typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (typeof e.code === 'string' && SOCKET_CODES.has(e.code)) return true;
+  }
+  return false;
+}
+
+/** No server could be selected: the driver already waited serverSelectionTimeoutMS, so an immediate retry would only wait again. */
+export function isServerSelectionError(err: unknown): boolean {
+  const name = asMongo(err)?.name;
+  return name === 'MongoServerSelectionError' || name === 'MongooseServerSelectionError';
+}
+
+/**
+ * The server gave up waiting within the operation's maxTimeMS (or a commit's maxCommitTimeMS):
+ * typically a lock held by a transaction that will not end soon (a crashed instance's, until the
+ * server's transactionLifetimeLimitSeconds). Answered 503 like an unreachable database.
+ */
+export function isMaxTimeExpired(err: unknown): boolean {
+  const e = asMongo(err);
+  return e?.code === MongoErrorCode.MaxTimeMSExpired || e?.codeName === 'MaxTimeMSExpired';
 }
 
 /** A write conflict that escaped every retry (maps to 409 `contention`). */

@@ -6,7 +6,7 @@ import { Lease, LeaseService } from './lease.service';
 import { concurrencyMetrics } from './metrics';
 import { OutboxService, toOutboxEvent } from './outbox.service';
 import { SequencesService } from './sequences.service';
-import { transactions } from './transaction-runner';
+import { TransactionRunner } from './transaction-runner';
 
 /** The lease that makes one instance the relay. */
 export const OUTBOX_RELAY_LEASE = 'outbox-relay';
@@ -42,6 +42,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly leases: LeaseService,
     private readonly sequences: SequencesService,
     @Inject(CONCURRENCY_OPTIONS) private readonly options: ResolvedConcurrencyOptions,
+    private readonly transactions: TransactionRunner,
   ) {
     this.owner = `${leases.defaultOwner}:relay:${randomUUID().slice(0, 8)}`;
   }
@@ -66,7 +67,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.running = true;
     this.crashed = false;
     this.unsubscribeAdded = this.outbox.onAdded(() => this.wake?.());
-    this.loop = transactions.suspend(() => this.run());
+    this.loop = this.transactions.suspend(() => this.run());
   }
 
   /** Stops polling, waits for the current round and releases the lease (graceful shutdown). */
@@ -141,7 +142,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async assignSequences(lease: Lease): Promise<void> {
-    await transactions.run(
+    await this.transactions.run(
       async () => {
         await this.leases.fence({ resource: lease.resource, token: lease.token });
         const fresh = await this.models.outbox
@@ -163,7 +164,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async deliver(lease: Lease): Promise<number> {
     const now = new Date();
-    const docs = await transactions.suspend(() =>
+    const docs = await this.transactions.suspend(() =>
       this.models.outbox
         .find({ status: 'pending', seq: { $exists: true }, $or: [{ nextAttemptAt: { $exists: false } }, { nextAttemptAt: { $lte: now } }] })
         .sort({ seq: 1 })
@@ -200,7 +201,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           .exec();
         continue;
       }
-      await transactions.run(
+      await this.transactions.run(
         async () => {
           await this.leases.fence({ resource: lease.resource, token: lease.token });
           await this.models.outbox.updateOne({ _id: doc._id, status: 'pending' }, { $set: { status: 'delivered', deliveredAt: new Date() } }).exec();

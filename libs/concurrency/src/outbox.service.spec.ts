@@ -14,7 +14,10 @@ import { OutboxEvent, OutboxService } from './outbox.service';
 import { SequencesService } from './sequences.service';
 import { eventually } from './testing';
 import { startTestApp, TestApp } from './testing/test-app';
-import { transactions } from './transaction-runner';
+import { TransactionRunner } from './transaction-runner';
+
+/** The app's runner, set once the test app is up (the spec's services use it too). */
+let transactions: TransactionRunner;
 
 describe(OutboxService.name, () => {
   let emu: MongoEmulator;
@@ -26,6 +29,7 @@ describe(OutboxService.name, () => {
   beforeAll(async () => {
     emu = await MongoEmulator.start();
     t = await startTestApp({ uri: emu.uri, listen: false, concurrency: { outbox: { enabled: true, pollIntervalMs: 50, leaseTtlMs: 1000 } } });
+    transactions = t.app.get(TransactionRunner);
     outbox = t.app.get(OutboxService);
     relay = t.app.get(OutboxRelay);
     models = t.app.get(ConcurrencyModels);
@@ -36,7 +40,7 @@ describe(OutboxService.name, () => {
   });
 
   const secondRelay = () =>
-    new OutboxRelay(models, outbox, t.app.get(LeaseService), t.app.get(SequencesService), t.app.get<ResolvedConcurrencyOptions>(CONCURRENCY_OPTIONS));
+    new OutboxRelay(models, outbox, t.app.get(LeaseService), t.app.get(SequencesService), t.app.get<ResolvedConcurrencyOptions>(CONCURRENCY_OPTIONS), transactions);
 
   it('add() requires the caller’s transaction; a rolled-back transaction leaves no event', async () => {
     await assert.rejects(outbox.add({ type: 'x', tenantId: 't', payload: {} }), TransactionPropagationError);

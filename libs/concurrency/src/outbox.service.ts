@@ -4,7 +4,7 @@ import { ConcurrencyModels } from './concurrency-models';
 import { CONCURRENCY_OPTIONS, ResolvedConcurrencyOptions } from './concurrency.options';
 import { OutboxEventDoc } from './concurrency.schemas';
 import { Propagation } from './propagation';
-import { transactions } from './transaction-runner';
+import { TransactionRunner } from './transaction-runner';
 
 /** An event to publish, written in the caller's transaction. */
 export interface NewOutboxEvent {
@@ -67,6 +67,7 @@ export class OutboxService {
   constructor(
     private readonly models: ConcurrencyModels,
     @Inject(CONCURRENCY_OPTIONS) private readonly options: ResolvedConcurrencyOptions,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /**
@@ -75,11 +76,11 @@ export class OutboxService {
    * Returns the event id.
    */
   async add(event: NewOutboxEvent): Promise<string> {
-    return transactions.run(
+    return this.transactions.run(
       async () => {
         const doc = await this.models.outbox.create({ ...event, createdAt: new Date(), status: 'pending', deliveredTo: [], attempts: 0 });
         // Wake the local relay once the event is visible, instead of waiting a poll interval.
-        transactions.afterCommit(() => this.addedListeners.forEach((l) => l()));
+        this.transactions.afterCommit(() => this.addedListeners.forEach((l) => l()));
         return String(doc._id);
       },
       { name: 'outbox.add', propagation: Propagation.MANDATORY },
@@ -112,7 +113,7 @@ export class OutboxService {
    */
   async processOnce(options: { eventId: string; subscriber: string }, fn: () => Promise<unknown>): Promise<boolean> {
     const _id = `${options.subscriber}:${options.eventId}`;
-    return transactions.run(
+    return this.transactions.run(
       async () => {
         // Inside the transaction, the read plus the insert of the same _id is safe: a
         // concurrent duplicate that commits first makes our insert conflict (retry), and
@@ -151,7 +152,7 @@ export class OutboxService {
       let closed = false;
       const poll = async (): Promise<void> => {
         try {
-          const docs = await transactions.suspend(() =>
+          const docs = await this.transactions.suspend(() =>
             this.models.outbox.find({ tenantId: options.tenantId, seq: { $gt: after }, internal: { $ne: true } }).sort({ seq: 1 }).limit(100).lean().exec(),
           );
           for (const doc of docs) {

@@ -3,7 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { IsInt, Min } from 'class-validator';
-import { MongoServerError } from 'mongodb';
+import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { ContentionError, NotFoundError, VersionMismatchError } from './errors';
@@ -31,6 +31,20 @@ class ProblemsController {
     const e = new MongoServerError({ message: 'WriteConflict error: this operation conflicted with another operation.', code: 112, codeName: 'WriteConflict' });
     e.addErrorLabel('TransientTransactionError');
     throw e;
+  }
+  @Get('network') network() {
+    const e = new MongoNetworkError('connection 7 to 10.0.0.7:27017 closed');
+    e.addErrorLabel('TransientTransactionError');
+    throw e;
+  }
+  @Get('no-primary') noPrimary() {
+    throw new MongoServerSelectionError('Server selection timed out after 2000 ms', { type: 'Unknown', servers: new Map(), stale: false, compatible: true, heartbeatFrequencyMS: 10_000, localThresholdMS: 15, setName: 'rs0', maxElectionId: null, maxSetVersion: null, commonWireVersion: 0, logicalSessionTimeoutMinutes: null } as never);
+  }
+  @Get('shutting-down') shuttingDown() {
+    throw new MongoServerError({ message: 'interrupted at shutdown', code: 11600, codeName: 'InterruptedAtShutdown' });
+  }
+  @Get('lock-timeout') lockTimeout() {
+    throw new MongoServerError({ message: 'operation exceeded time limit', code: 50, codeName: 'MaxTimeMSExpired' });
   }
   @Get('contention') contention() {
     throw new ContentionError({ retryAfterSeconds: 2 });
@@ -103,6 +117,16 @@ describe(ProblemDetailsFilter.name, () => {
     assert.doesNotMatch(text, /WriteConflict error/);
     const c = await get('/t/contention');
     assert.equal(c.res.headers.get('retry-after'), '2');
+  });
+
+  it('maps an unreachable or unserving database (network error, no primary, shutdown, a lock wait past maxTimeMS) to 503 database-unavailable with Retry-After, not 409 or 500', async () => {
+    for (const path of ['/t/network', '/t/no-primary', '/t/shutting-down', '/t/lock-timeout']) {
+      const { res, body, text } = await get(path);
+      assert.equal(res.status, 503, path);
+      assert.equal(body?.code, 'database-unavailable', path);
+      assert.match(res.headers.get('retry-after') ?? '', /^\d+$/, path);
+      assert.doesNotMatch(text, /10\.0\.0\.7|Server selection|shutdown|time limit/, path);
+    }
   });
 
   it('answers anything else with 500 internal and a generic detail, logging the stack with the request id', async () => {

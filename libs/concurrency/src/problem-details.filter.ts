@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { AppError, ContentionError, DuplicateError, FieldError, MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationFailedError } from './errors';
+import { AppError, ContentionError, DatabaseUnavailableError, DuplicateError, FieldError, MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationFailedError } from './errors';
 import { NotModifiedSignal } from './etag.interceptor';
 import { HttpRequestLike, requestId, requestPath, setResponseHeader } from './http-context';
-import { duplicateKeyFields, isDuplicateKeyError, isWriteConflict } from './mongo-errors';
+import { duplicateKeyFields, isDatabaseUnavailable, isDuplicateKeyError, isMaxTimeExpired, isWriteConflict } from './mongo-errors';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details.dto';
 
 /** An RFC 9457 Problem Details body as this API sends it. */
@@ -46,7 +46,8 @@ const STATUS_CODES: Record<number, [code: string, title: string]> = {
 const GENERIC_DETAIL = 'An unexpected error occurred. It has been logged; quote the request id when reporting it.';
 
 function fromAppError(error: AppError, instance: string): ResolvedProblem {
-  const fault = error.status >= 500;
+  // A 503 says "come back later" and names no internals: shown as is, and not a fault to log with a stack.
+  const fault = error.status >= 500 && !(error instanceof DatabaseUnavailableError);
   return {
     body: {
       type: problemType(fault ? 'internal' : error.code),
@@ -142,6 +143,8 @@ export function resolveProblem(exception: unknown, instance: string): ResolvedPr
     const fields = all.length > 1 ? all.filter((f) => f !== 'tenantId') : all;
     return fromAppError(new DuplicateError({ fields }), instance);
   }
+  // Before write conflicts: the driver labels a network error inside a transaction TransientTransactionError too.
+  if (isDatabaseUnavailable(exception) || isMaxTimeExpired(exception)) return fromAppError(new DatabaseUnavailableError({ cause: exception }), instance);
   if (isWriteConflict(exception)) return fromAppError(new ContentionError(), instance);
   const mongooseProblem = fromMongooseError(exception, instance);
   if (mongooseProblem) return mongooseProblem;
@@ -170,6 +173,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (resolved.fault) {
       const stack = exception instanceof Error ? exception.stack : String(exception);
       this.logger.error(`${request.method} ${requestPath(request)} failed [request-id=${requestId(request) ?? '-'}]: ${stack}`);
+    } else if (resolved.body.code === 'database-unavailable') {
+      const cause = exception instanceof Error && exception.cause instanceof Error ? exception.cause : exception;
+      this.logger.warn(`${request.method} ${requestPath(request)} answered 503 [request-id=${requestId(request) ?? '-'}]: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`);
     }
     this.send(response, resolved.body.status, { ...resolved.headers, 'content-type': PROBLEM_CONTENT_TYPE }, resolved.body);
   }

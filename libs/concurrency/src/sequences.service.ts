@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConcurrencyModels } from './concurrency-models';
 import { isDuplicateKeyError } from './mongo-errors';
-import { transactions } from './transaction-runner';
+import { TransactionRunner } from './transaction-runner';
 
 /** Identifies one counter, e.g. `{ scope: tenantId, name: 'sales-order' }`. */
 export interface SequenceKey {
@@ -20,7 +20,10 @@ export interface SequenceKey {
  */
 @Injectable()
 export class SequencesService {
-  constructor(private readonly models: ConcurrencyModels) {}
+  constructor(
+    private readonly models: ConcurrencyModels,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   /** Draws the next value (1, 2, 3, …) of the sequence. */
   async next(key: SequenceKey): Promise<number> {
@@ -49,7 +52,7 @@ export class SequencesService {
         return (doc as { value: number }).value - count + 1;
       } catch (error) {
         // Inside a transaction the server has aborted it; the runner re-runs the whole body.
-        if (attempt < 2 && isDuplicateKeyError(error) && !transactions.isActive()) continue;
+        if (attempt < 2 && isDuplicateKeyError(error) && !this.transactions.isActive()) continue;
         throw error;
       }
     }

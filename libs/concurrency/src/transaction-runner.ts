@@ -1,13 +1,15 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientSession, TransactionOptions as DriverTransactionOptions } from 'mongodb';
-import type { Connection } from 'mongoose';
-import { currentConnection } from './connection-registry';
-import { ContentionError, TransactionPropagationError } from './errors';
+import mongoose, { Connection } from 'mongoose';
+import { CONCURRENCY_CONNECTION } from './concurrency-models';
+import { CONCURRENCY_OPTIONS, ResolvedConcurrencyOptions } from './concurrency.options';
+import { ContentionError, DatabaseUnavailableError, TransactionPropagationError } from './errors';
 import { concurrencyMetrics } from './metrics';
-import { isTransientTransactionError, isUnknownCommitResult } from './mongo-errors';
+import { isDatabaseUnavailable, isServerSelectionError, isTransientTransactionError, isUnknownCommitResult } from './mongo-errors';
 import { Propagation } from './propagation';
+import { RetryTurnstile } from './retry-turnstile';
 
 /** Options of one transactional unit of work. */
 export interface TransactionOptions {
@@ -17,7 +19,7 @@ export interface TransactionOptions {
   propagation?: Propagation;
   /**
    * Upper bound on the time spent re-running the body after write conflicts; when it is
-   * exhausted the caller gets 409 `contention`. Default: the module's setting (30 s).
+   * exhausted the caller gets 409 `contention`. Default: the module's `transactions.maxRetryTimeMs`.
    */
   maxRetryTimeMs?: number;
 }
@@ -33,22 +35,27 @@ export interface TransactionContext {
   readonly counters: Map<string, number>;
 }
 
-/** The store mongoose reads (`session`) plus the toolkit's context. */
-interface TransactionStore {
-  session?: ClientSession;
-  context?: TransactionContext;
+/**
+ * What a transaction body throws to have the whole transaction re-run (fresh snapshot) like
+ * after a write conflict, e.g. insertWithUniqueRetry after a duplicate generated value: the
+ * toolkit's own signal, so no driver error is ever relabelled. `cause` is the error that
+ * made the retry necessary (the answer if the retry budget runs out).
+ */
+export class RetryTransactionSignal extends Error {
+  constructor(readonly reason: string, options: { cause: unknown }) {
+    super(`retry the transaction: ${reason}`, options);
+    this.name = 'RetryTransactionSignal';
+  }
 }
 
-/** Module-level defaults, set by ConcurrencyModule.forRoot. */
-export const transactionDefaults = {
-  maxRetryTimeMs: 30_000,
-  /** First backoff ceiling; grows ×1.5 per attempt up to maxBackoffMs, full jitter. */
-  baseBackoffMs: 5,
-  maxBackoffMs: 250,
-  backoffGrowth: 1.5,
-  /** A retry turnstile lane with no progress for this long lets its next waiter in anyway. */
-  turnstileStallMs: 500,
-};
+/** The store in mongoose's transaction AsyncLocalStorage: mongoose reads `session`, the toolkit the rest. */
+export interface TransactionStore {
+  session?: ClientSession;
+  context?: TransactionContext;
+  connection?: Connection;
+}
+
+type TransactionStorage = AsyncLocalStorage<TransactionStore>;
 
 /** Read snapshot, write majority, primary: the guarantees every transaction here relies on. */
 const DRIVER_TRANSACTION_OPTIONS: DriverTransactionOptions = {
@@ -57,114 +64,68 @@ const DRIVER_TRANSACTION_OPTIONS: DriverTransactionOptions = {
   readPreference: 'primary',
 };
 
+/** Backoff after a write conflict: ceiling 5 ms, ×1.5 per attempt up to 250 ms, full jitter (the driver's withTransaction). */
+const CONFLICT_BACKOFF = { baseMs: 5, growth: 1.5, maxMs: 250 } as const;
+/** Backoff while the database is unreachable: ceiling 25 ms, doubling up to 500 ms, full jitter. */
+const UNAVAILABLE_BACKOFF = { baseMs: 25, growth: 2, maxMs: 500 } as const;
+/** A retry-turnstile lane with no progress for this long lets its next waiter in anyway. */
+const TURNSTILE_STALL_MS = 500;
+
+
 const logger = new Logger('Transactions');
 
 /**
- * Process-local turnstile for retries after a write conflict, per transaction name. The
- * losers of a hot document retry one at a time (each entering when the previous retry
- * ended) instead of all at once on timers, where they mostly collide again: every futile
- * attempt costs round trips and server work, and under load makes the winner hold the
- * document longer, which makes more attempts fail. Advisory only: when a lane makes no
- * progress for `turnstileStallMs` (a long body, or one that waits on another transaction of
- * the same name) the next waiter is let in anyway, and no wait outlives the caller's
- * deadline. First attempts never wait here; conflicts with other processes are still
- * retried with jittered backoff, like the driver's withTransaction.
+ * mongoose's transaction AsyncLocalStorage: the one store of the transaction context.
+ * Switched on here, once, if the app has not already.
  */
-interface Lane {
-  inside: number;
-  queue: Array<() => void>;
-  progressAt: number;
-  watchdog?: NodeJS.Timeout;
-}
-
-class RetryTurnstile {
-  private readonly lanes = new Map<string, Lane>();
-
-  /** Resolves with a `leave` function once it is this caller's turn (or `timeoutMs` passed). */
-  enter(name: string, timeoutMs: number): Promise<() => void> {
-    let lane = this.lanes.get(name);
-    if (!lane) {
-      lane = { inside: 0, queue: [], progressAt: performance.now() };
-      this.lanes.set(name, lane);
-    }
-    const l = lane;
-    let left = false;
-    const leave = () => {
-      if (left) return;
-      left = true;
-      l.inside -= 1;
-      l.progressAt = performance.now();
-      if (l.inside <= 0) l.queue[0]?.();
-      this.gc(name, l);
-    };
-    if (l.inside === 0 && l.queue.length === 0) {
-      l.inside += 1;
-      return Promise.resolve(leave);
-    }
-    return new Promise((resolve) => {
-      const admit = () => {
-        clearTimeout(timer);
-        const i = l.queue.indexOf(admit);
-        if (i !== -1) l.queue.splice(i, 1);
-        l.inside += 1;
-        resolve(leave);
-      };
-      const timer = setTimeout(admit, timeoutMs);
-      l.queue.push(admit);
-      l.watchdog ??= setInterval(() => {
-        if (performance.now() - l.progressAt >= transactionDefaults.turnstileStallMs) {
-          l.progressAt = performance.now();
-          l.queue[0]?.();
-        }
-        this.gc(name, l);
-      }, transactionDefaults.turnstileStallMs);
-      l.watchdog.unref();
-    });
-  }
-
-  private gc(name: string, lane: Lane): void {
-    if (lane.inside > 0 || lane.queue.length > 0) return;
-    if (lane.watchdog) clearInterval(lane.watchdog);
-    if (this.lanes.get(name) === lane) this.lanes.delete(name);
-  }
-}
-
-const retryTurnstile = new RetryTurnstile();
-
-function storage(connection: Connection): AsyncLocalStorage<TransactionStore> {
-  const als = (connection.base as unknown as { transactionAsyncLocalStorage?: AsyncLocalStorage<TransactionStore> }).transactionAsyncLocalStorage;
-  if (!als) throw new Error("mongoose 'transactionAsyncLocalStorage' is off; ConcurrencyModule turns it on at init.");
-  return als;
-}
-
-function activeStore(): TransactionStore | undefined {
-  let connection: Connection;
-  try {
-    connection = currentConnection();
-  } catch {
-    return undefined;
-  }
-  const store = storage(connection).getStore();
-  return store?.session?.inTransaction() ? store : undefined;
+function transactionStorage(connection: Connection): TransactionStorage {
+  const base = connection.base as unknown as { transactionAsyncLocalStorage?: TransactionStorage; set(key: string, value: unknown): unknown };
+  if (!base.transactionAsyncLocalStorage) base.set('transactionAsyncLocalStorage', true);
+  return base.transactionAsyncLocalStorage!;
 }
 
 /**
- * Runs units of work in MongoDB transactions with the driver's `withTransaction` semantics:
- * the whole body re-runs on TransientTransactionError (write conflicts) with jittered
- * exponential backoff, the commit alone is retried on UnknownTransactionCommitResult, any
- * other error aborts and is rethrown; all bounded by `maxRetryTimeMs`, after which the
- * caller gets 409 `contention`. The session travels in mongoose's AsyncLocalStorage, so
- * every mongoose call in the body joins without a `session` argument.
- *
- * Because the body may run more than once it must not have external side effects (HTTP
- * calls, emits): put them in the outbox.
+ * The caller's transaction context, for toolkit helpers that are plain functions (they run
+ * inside a runner's body, whose store mongoose's AsyncLocalStorage carries).
  */
+export function currentTransactionContext(): TransactionContext | undefined {
+  const store = (mongoose as unknown as { transactionAsyncLocalStorage?: TransactionStorage }).transactionAsyncLocalStorage?.getStore();
+  return store?.session?.inTransaction() ? store.context : undefined;
+}
+
+/**
+ * Runs units of work in MongoDB transactions on one connection, as the drivers'
+ * convenient-transaction-API spec does: the whole body re-runs on TransientTransactionError
+ * (write conflicts, and network errors before the commit) with jittered backoff; the commit
+ * alone is retried while its outcome is unknown (it is idempotent); any other error aborts
+ * and is rethrown. Write conflicts are bounded by `maxRetryTimeMs` (then 409 `contention`),
+ * an unreachable database by `maxUnavailableMs` (then 503 `database-unavailable`). The
+ * session travels in mongoose's AsyncLocalStorage, so every mongoose call in the body joins
+ * without a `session` argument.
+ *
+ * One per connection, from ConcurrencyModule: inject it (`constructor(private readonly
+ * transactions: TransactionRunner)`) or use `@Transactional()`. Because the body may run more
+ * than once it must not have external side effects (HTTP calls, emits): use the outbox.
+ */
+@Injectable()
 export class TransactionRunner {
+  private readonly als: TransactionStorage;
+  private readonly turnstile = new RetryTurnstile(TURNSTILE_STALL_MS);
+  private readonly policy: ResolvedConcurrencyOptions['transactions'];
+
+  constructor(
+    @Inject(CONCURRENCY_CONNECTION) private readonly connection: Connection,
+    @Inject(CONCURRENCY_OPTIONS) options: ResolvedConcurrencyOptions,
+  ) {
+    this.als = transactionStorage(connection);
+    this.policy = options.transactions;
+  }
+
   /** Runs `fn` according to `options.propagation` (default: join or open a transaction). */
   async run<T>(fn: () => Promise<T> | T, options: TransactionOptions = {}): Promise<T> {
     const name = options.name ?? 'transaction';
     const propagation = options.propagation ?? Propagation.REQUIRED;
-    const active = activeStore();
+    const active = this.activeStore();
     switch (propagation) {
       case Propagation.REQUIRED:
         return active ? fn() : this.runNew(fn, name, options.maxRetryTimeMs);
@@ -181,14 +142,14 @@ export class TransactionRunner {
     }
   }
 
-  /** True when the caller runs inside a transaction. */
+  /** True when the caller runs inside a transaction of this connection. */
   isActive(): boolean {
-    return activeStore() !== undefined;
+    return this.activeStore() !== undefined;
   }
 
   /** The context of the caller's transaction, if any. */
   current(): TransactionContext | undefined {
-    return activeStore()?.context;
+    return this.activeStore()?.context;
   }
 
   /**
@@ -203,43 +164,54 @@ export class TransactionRunner {
 
   /** Runs `fn` outside any transaction, even when the caller is inside one. */
   suspend<T>(fn: () => Promise<T> | T): Promise<T> {
-    let connection: Connection;
-    try {
-      connection = currentConnection();
-    } catch {
-      return Promise.resolve().then(fn);
-    }
-    return storage(connection).run({}, async () => fn());
+    return this.als.run({}, async () => fn());
   }
 
-  private async runNew<T>(fn: () => Promise<T> | T, name: string, maxRetryTimeMs = transactionDefaults.maxRetryTimeMs): Promise<T> {
-    const connection = currentConnection();
-    const als = storage(connection);
+  private activeStore(): TransactionStore | undefined {
+    const store = this.als.getStore();
+    return store?.connection === this.connection && store.session?.inTransaction() ? store : undefined;
+  }
+
+  private async runNew<T>(fn: () => Promise<T> | T, name: string, maxRetryTimeMs = this.policy.maxRetryTimeMs): Promise<T> {
+    const connection = this.connection;
+    const als = this.als;
     const started = performance.now();
-    const deadline = started + maxRetryTimeMs;
+    const retry: RetryState = { attempt: 0, unavailableAttempts: 0, deadline: started + maxRetryTimeMs };
     const context: TransactionContext = { name, attempt: 0, afterCommit: [], counters: new Map() };
-    const session = await connection.startSession();
+    let session = await connection.startSession();
     let leaveTurnstile: () => void = () => undefined;
     concurrencyMetrics.transactionsStarted.inc({ name });
     let outcome = 'aborted';
     try {
       for (;;) {
         context.afterCommit = [];
-        session.startTransaction(DRIVER_TRANSACTION_OPTIONS);
+        session.startTransaction({ ...DRIVER_TRANSACTION_OPTIONS, maxCommitTimeMS: this.policy.maxCommitTimeMs });
         let result: T;
         try {
-          result = await als.run({ session, context }, async () => fn());
+          result = await als.run({ session, context, connection }, async () => fn());
         } catch (error) {
-          if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
-          if (!isTransientTransactionError(error)) throw error;
+          const unavailable = isDatabaseUnavailable(error);
+          if (!isTransientTransactionError(error) && !unavailable && !(error instanceof RetryTransactionSignal)) {
+            if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
+            throw error;
+          }
+          if (unavailable) {
+            // The abort may itself wait for a server: send it without holding up the retry,
+            // which runs on a fresh session (the old one is mid-abort).
+            const old = session;
+            void old.abortTransaction().catch(() => undefined).finally(() => old.endSession().catch(() => undefined));
+            session = await connection.startSession();
+          } else if (session.inTransaction()) {
+            await session.abortTransaction().catch(() => undefined);
+          }
           leaveTurnstile();
-          leaveTurnstile = await this.backoffOrGiveUp(context, deadline, error);
+          leaveTurnstile = await this.backoffOrGiveUp(context, retry, error);
           continue;
         }
-        const committed = await this.commit(session, context, deadline);
+        const committed = await this.commit(session, context, retry);
         if (committed !== true) {
           leaveTurnstile();
-          leaveTurnstile = await this.backoffOrGiveUp(context, deadline, committed.error);
+          leaveTurnstile = await this.backoffOrGiveUp(context, retry, committed.error);
           continue;
         }
         outcome = 'committed';
@@ -250,19 +222,29 @@ export class TransactionRunner {
       leaveTurnstile();
       (outcome === 'committed' ? concurrencyMetrics.transactionsCommitted : concurrencyMetrics.transactionsAborted).inc({ name });
       concurrencyMetrics.transactionDuration.observe({ name, outcome }, (performance.now() - started) / 1000);
-      await session.endSession().catch(() => undefined);
+      // Ending a session still in a transaction aborts it, which waits for a server when none is there.
+      if (session.inTransaction()) void session.endSession().catch(() => undefined);
+      else await session.endSession().catch(() => undefined);
     }
   }
 
-  /** Commits, retrying only the commit while its outcome is unknown. `{ error }` = re-run the body. */
-  private async commit(session: ClientSession, context: TransactionContext, deadline: number): Promise<true | { error: unknown }> {
+  /**
+   * Commits, retrying only the commit while its outcome is unknown: it is idempotent (the
+   * drivers' transactions spec), so a retry either commits or reports it was committed.
+   * `{ error }` = the transaction did not commit, re-run the body.
+   */
+  private async commit(session: ClientSession, context: TransactionContext, retry: RetryState): Promise<true | { error: unknown }> {
     for (;;) {
       try {
         await session.commitTransaction();
         return true;
       } catch (error) {
-        if (isUnknownCommitResult(error) && performance.now() < deadline) {
+        // A network error on a connection the driver already knew was stale arrives without
+        // the UnknownTransactionCommitResult label; its outcome is just as unknown.
+        const unknown = isUnknownCommitResult(error) || (isDatabaseUnavailable(error) && !isTransientTransactionError(error));
+        if (unknown) {
           concurrencyMetrics.transactionCommitRetried.inc({ name: context.name });
+          await this.unavailableBackoff(context, retry, error);
           continue;
         }
         if (isTransientTransactionError(error)) return { error };
@@ -272,23 +254,62 @@ export class TransactionRunner {
   }
 
   /**
-   * Waits before the next attempt (jittered exponential backoff, then this name's retry
-   * turnstile), or throws 409 contention when the time bound would be passed. Returns the
-   * function that leaves the turnstile once the attempt ended.
+   * Waits before the next attempt, or throws when the bound would be passed: 409 contention
+   * after write conflicts, 503 database-unavailable after unavailability. Write conflicts
+   * then pass this name's retry turnstile; the returned function leaves it.
    */
-  private async backoffOrGiveUp(context: TransactionContext, deadline: number, cause: unknown): Promise<() => void> {
+  private async backoffOrGiveUp(context: TransactionContext, retry: RetryState, cause: unknown): Promise<() => void> {
     context.attempt += 1;
-    // Full jitter spreads the losers of a hot document so they do not collide again in lockstep.
-    const ceiling = Math.min(transactionDefaults.baseBackoffMs * transactionDefaults.backoffGrowth ** context.attempt, transactionDefaults.maxBackoffMs);
-    const delay = Math.random() * ceiling;
-    if (performance.now() + delay >= deadline) {
-      logger.warn(`${context.name}: gave up after ${context.attempt} attempts (write conflicts)`);
-      throw new ContentionError({ cause, retryAfterSeconds: 1 });
-    }
     concurrencyMetrics.transactionsRetried.inc({ name: context.name });
+    if (isDatabaseUnavailable(cause)) {
+      await this.unavailableBackoff(context, retry, cause);
+      return () => undefined;
+    }
+    retry.attempt += 1;
+    // Full jitter spreads the losers of a hot document so they do not collide again in lockstep.
+    const ceiling = Math.min(CONFLICT_BACKOFF.baseMs * CONFLICT_BACKOFF.growth ** retry.attempt, CONFLICT_BACKOFF.maxMs);
+    const delay = Math.random() * ceiling;
+    if (performance.now() + delay >= retry.deadline) {
+      logger.warn(`${context.name}: gave up after ${context.attempt} attempts (write conflicts)`);
+      throw new ContentionError({ cause: cause instanceof RetryTransactionSignal ? cause.cause : cause, retryAfterSeconds: 1 });
+    }
     await sleep(delay);
-    return retryTurnstile.enter(context.name, Math.max(1, deadline - performance.now()));
+    return this.turnstile.enter(context.name, Math.max(1, retry.deadline - performance.now()));
   }
+
+  /**
+   * Backoff after the database was unreachable (network error, cleared pool, no primary),
+   * bounded by `transactions.maxUnavailableMs` from the first such error, then 503. A server-selection
+   * error already waited serverSelectionTimeoutMS, so it is not retried.
+   */
+  private async unavailableBackoff(context: TransactionContext, retry: RetryState, cause: unknown): Promise<void> {
+    const now = performance.now();
+    retry.unavailableSince ??= now;
+    retry.unavailableAttempts += 1;
+    const delay = Math.random() * Math.min(UNAVAILABLE_BACKOFF.baseMs * UNAVAILABLE_BACKOFF.growth ** retry.unavailableAttempts, UNAVAILABLE_BACKOFF.maxMs);
+    const limit = Math.min(retry.deadline, retry.unavailableSince + this.policy.maxUnavailableMs);
+    if (isServerSelectionError(cause) || now + delay >= limit) {
+      logger.warn(`${context.name}: database unavailable after ${retry.unavailableAttempts} attempts: ${describe(cause)}`);
+      throw new DatabaseUnavailableError({ cause });
+    }
+    await sleep(delay);
+  }
+}
+
+/** Retry bookkeeping of one runNew call. */
+interface RetryState {
+  /** Write-conflict retries so far (drives the backoff ceiling). */
+  attempt: number;
+  /** Retries after the database was unreachable. */
+  unavailableAttempts: number;
+  /** When the first unavailability error of this call was seen. */
+  unavailableSince?: number;
+  /** maxRetryTimeMs after the start: no attempt starts later. */
+  deadline: number;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 function runHook(hook: () => unknown): void {
@@ -299,6 +320,3 @@ function runHook(hook: () => unknown): void {
     logger.error(`afterCommit hook failed: ${String(e)}`);
   }
 }
-
-/** The process-wide runner: `transactions.run(fn, options)` for the rare non-decorator case. */
-export const transactions = new TransactionRunner();

@@ -11,8 +11,11 @@ import { concurrencyMetrics } from './metrics';
 import { Propagation } from './propagation';
 import { race, expectCounts } from './testing';
 import { startTestApp, TestApp } from './testing/test-app';
-import { transactions } from './transaction-runner';
+import { TransactionRunner } from './transaction-runner';
 import { Transactional } from './transactional.decorator';
+
+/** The app's runner, set once the test app is up (the spec's services use it too). */
+let transactions: TransactionRunner;
 
 interface Hot { _id: string; n: number; log: string[] }
 interface Entry { tag: string }
@@ -144,6 +147,7 @@ describe('Transactional', () => {
       imports: [MongooseModule.forFeature([{ name: 'Hot', schema: HotSchema }, { name: 'Entry', schema: EntrySchema }])],
       providers: [HotService],
     });
+    transactions = t.app.get(TransactionRunner);
     svc = t.app.get(HotService);
   });
   afterAll(async () => {

@@ -8,8 +8,11 @@ import { concurrencyMetrics } from './metrics';
 import { isDuplicateKeyError } from './mongo-errors';
 import { assertConsecutive, assertDistinct, expectCounts, race } from './testing';
 import { startTestApp, TestApp } from './testing/test-app';
-import { transactions } from './transaction-runner';
+import { TransactionRunner } from './transaction-runner';
 import { insertWithUniqueRetry } from './unique-retry';
+
+/** The app's runner, set once the test app is up (the spec's services use it too). */
+let transactions: TransactionRunner;
 
 interface Ticket { tenantId: string; seq: number; title: string }
 const TicketSchema = new Schema<Ticket>({ tenantId: String, seq: Number, title: String });
@@ -24,6 +27,7 @@ describe(insertWithUniqueRetry.name, () => {
   beforeAll(async () => {
     emu = await MongoEmulator.start();
     t = await startTestApp({ uri: emu.uri, listen: false, imports: [MongooseModule.forFeature([{ name: 'Ticket', schema: TicketSchema }])] });
+    transactions = t.app.get(TransactionRunner);
     tickets = t.app.get(getModelToken('Ticket'));
     await tickets.init();
   });

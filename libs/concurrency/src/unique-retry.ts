@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ContentionError } from './errors';
 import { concurrencyMetrics } from './metrics';
 import { duplicateKeyFields, isDuplicateKeyError } from './mongo-errors';
-import { transactions } from './transaction-runner';
+import { currentTransactionContext, RetryTransactionSignal } from './transaction-runner';
 
 /** Options of {@link insertWithUniqueRetry}. */
 export interface UniqueRetryOptions {
@@ -26,13 +26,13 @@ export interface UniqueRetryOptions {
  * Exhausted → 409 `contention`. Never check-then-insert.
  *
  * Inside a transaction a duplicate-key error has already aborted it on the server, so the
- * retry is the enclosing transaction's: the error is re-labelled transient and the whole
- * transaction body re-runs (fresh snapshot, fresh candidate), still counted against
- * `maxAttempts`.
+ * retry is the enclosing transaction's: a {@link RetryTransactionSignal} (the driver's error
+ * is its cause, untouched) makes the whole body re-run (fresh snapshot, fresh candidate),
+ * still counted against `maxAttempts`.
  */
 export async function insertWithUniqueRetry<T>(fn: (attempt: number) => Promise<T>, options: UniqueRetryOptions = {}): Promise<T> {
   const { maxAttempts = 5, baseDelayMs = 10, fields, name = 'insert' } = options;
-  const context = transactions.current();
+  const context = currentTransactionContext();
   const counterKey = `unique-retry:${name}`;
   for (let attempt = context?.counters.get(counterKey) ?? 0; ; attempt++) {
     try {
@@ -47,10 +47,7 @@ export async function insertWithUniqueRetry<T>(fn: (attempt: number) => Promise<
       concurrencyMetrics.uniqueRetries.inc({ name });
       if (context) {
         context.counters.set(counterKey, attempt + 1);
-        const labelled = error as { addErrorLabel?: (label: string) => void; errorLabels?: string[] };
-        if (typeof labelled.addErrorLabel === 'function') labelled.addErrorLabel('TransientTransactionError');
-        else labelled.errorLabels = [...(labelled.errorLabels ?? []), 'TransientTransactionError'];
-        throw error;
+        throw new RetryTransactionSignal(`duplicate generated value (${name})`, { cause: error });
       }
       await sleep(Math.random() * baseDelayMs * 2 ** attempt);
     }

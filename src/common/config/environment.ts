@@ -34,6 +34,25 @@ export class Environment {
   @IsString()
   MONGODB_URI?: string;
 
+  /**
+   * How long a request waits for a usable primary (server selection, connecting) before it is
+   * answered 503 `database-unavailable`. Short, so an unreachable database fails fast.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS = 2_000;
+
+  /**
+   * maxTimeMS of every query, find-and-modify and aggregation: the longest a request waits on
+   * the server, e.g. for a lock held by a crashed instance's transaction, before it is answered
+   * 503 `database-unavailable`.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  MONGODB_OPERATION_TIMEOUT_MS = 10_000;
+
   @IsString()
   @MinLength(16)
   JWT_SECRET: string = DEFAULT_JWT_SECRET;

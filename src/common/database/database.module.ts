@@ -4,9 +4,6 @@ import mongoose, { Connection } from 'mongoose';
 import { AppConfigService } from '../config/app-config.service';
 import { startEmbeddedMongo, stopEmbeddedMongo } from './embedded-mongo';
 
-// Every mongoose call inside a transaction joins it without a session argument
-// (libs/concurrency relies on this); it must be set before the first connection.
-mongoose.set('transactionAsyncLocalStorage', true);
 // Queries never silently drop unknown filter keys: a typo must not widen a filter.
 mongoose.set('strictQuery', 'throw');
 
@@ -26,12 +23,27 @@ mongoose.set('strictQuery', 'throw');
         // on a real replica set.
         readPreference: 'primary',
         writeConcern: { w: 'majority' },
+        // The drivers' retryable reads and writes: one retry after a network error or a step-down.
         retryWrites: true,
+        retryReads: true,
         autoIndex: true,
-        serverSelectionTimeoutMS: 10_000,
+        // An unreachable database answers 503 within this, instead of the driver's 30 s.
+        serverSelectionTimeoutMS: config.get('MONGODB_SERVER_SELECTION_TIMEOUT_MS'),
+        connectTimeoutMS: config.get('MONGODB_SERVER_SELECTION_TIMEOUT_MS'),
+        // Hand every operation to the driver even while disconnected: it waits for a primary
+        // (bounded above) and reconnects by itself; mongoose's own buffer would hold requests
+        // for its 10 s and then fail with an error nobody can classify.
+        bufferCommands: false,
         // Test suites count the queries a request sends (e.g. "the dashboard answers with a
         // bounded number of queries") through the driver's command monitoring.
         monitorCommands: config.get('NODE_ENV') === 'test',
+        connectionFactory: (connection: Connection) => {
+          // Bounds how long a query waits on the server (mongoose applies it to finds,
+          // find-and-modify and aggregations): a lock held by a dead instance's transaction
+          // then costs a 503 after this, not the server's transaction lifetime.
+          connection.set('maxTimeMS', config.get('MONGODB_OPERATION_TIMEOUT_MS'));
+          return connection;
+        },
       }),
     }),
   ],
