@@ -47,7 +47,9 @@ export class AppModule {
           useFactory: (config: AppConfigService) => ({ outbox: { pollIntervalMs: config.get('OUTBOX_POLL_INTERVAL_MS') } }),
         }),
         HealthModule,
-        MetricsModule.register({ ownPort: env.METRICS_PORT !== undefined }),
+        // Which routes exist is decided before the config service exists; the value itself is
+        // validated with the rest of the environment (AppConfigModule).
+        MetricsModule.register({ ownPort: !!process.env.METRICS_PORT }),
         ...DOMAIN_MODULES,
         ...(options.extraModules ?? []),
       ],

@@ -5,7 +5,7 @@
  * (the whole transaction, or the commit alone); what cannot be is 503 `database-unavailable`
  * with Retry-After. The invariants are checked after every fault.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { expectCounts, race } from '@app/concurrency/testing';
@@ -34,13 +34,13 @@ describe('database faults (e2e)', () => {
   let acme: TestTenant;
   let connection: Connection;
 
-  before(async () => {
+  beforeAll(async () => {
     // Short, so the lock-wait test below answers quickly; only lock waits are bounded by it on the emulator.
     ctx = await createTestContext({ env: { MONGODB_OPERATION_TIMEOUT_MS: '1500' } });
     acme = await ctx.newTenant();
     connection = ctx.app.get<Connection>(getConnectionToken());
   });
-  after(async () => {
+  afterAll(async () => {
     await connection?.db?.admin().command({ configureFailPoint: 'failCommand', mode: 'off' }).catch(() => undefined);
     await ctx?.close();
   });

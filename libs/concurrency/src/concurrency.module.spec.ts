@@ -5,7 +5,7 @@ import { MongoEmulator } from '@app/mongo-emulator';
 import { MongoServerError } from 'mongodb';
 import { Connection, Model, Schema } from 'mongoose';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { ConcurrencyModule } from './concurrency.module';
 import { CONCURRENCY_OPTIONS, ResolvedConcurrencyOptions } from './concurrency.options';
 import { hasErrorLabel } from './mongo-errors';
@@ -37,7 +37,7 @@ describe(ConcurrencyModule.name, () => {
   let emu: MongoEmulator;
   let moduleRef: TestingModule;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await MongoEmulator.start();
     const archiveUri = emu.uri.replace('/?', '/archive?');
     moduleRef = await Test.createTestingModule({
@@ -52,7 +52,7 @@ describe(ConcurrencyModule.name, () => {
     }).compile();
     await moduleRef.init();
   });
-  after(async () => {
+  afterAll(async () => {
     await moduleRef?.close();
     await emu?.stop();
   });
