@@ -15,6 +15,24 @@ export default tseslint.config(
     },
   },
   {
+    // Module boundaries: a module reaches another only through its exported services, never
+    // its repositories or schemas (same-folder imports such as './item.schema' are fine).
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*/*.repository', '../../*/*.repository', '../*/*.schema', '../../*/*.schema'],
+              message: "Another module's repository or schema: use a service it exports.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Domain modules: sessions, retries and fan-out go through @app/concurrency.
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.spec.ts'],

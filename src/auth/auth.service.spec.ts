@@ -2,9 +2,9 @@ import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Types } from 'mongoose';
 import { UnauthenticatedError } from '@app/concurrency';
-import type { TenantsRepository } from '../tenants/tenants.repository';
+import type { TenantsService } from '../tenants/tenants.service';
 import type { PasswordHasher } from '../users/password-hasher';
-import type { UsersRepository } from '../users/users.repository';
+import type { UserAccountsService } from '../users/user-accounts.service';
 import { AuthService, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN } from './auth.service';
 import { Role } from './role';
 import { SessionEndReason } from './session.schema';
@@ -27,10 +27,10 @@ const tokens = {
   accessTtlSeconds: 900,
 } as unknown as TokenService;
 
-function serviceWith(sessions: Partial<SessionsRepository>, extra: { users?: Partial<UsersRepository>; hasher?: Partial<PasswordHasher>; graceSeconds?: number } = {}) {
+function serviceWith(sessions: Partial<SessionsRepository>, extra: { users?: Partial<UserAccountsService>; hasher?: Partial<PasswordHasher>; graceSeconds?: number } = {}) {
   return new AuthService(
-    (extra.users ?? {}) as UsersRepository,
-    {} as TenantsRepository,
+    (extra.users ?? {}) as UserAccountsService,
+    {} as TenantsService,
     sessions as SessionsRepository,
     tokens,
     (extra.hasher ?? {}) as PasswordHasher,

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NotFoundError, Transactional, UnauthenticatedError } from '@app/concurrency';
 import { AppConfigService } from '../common/config/app-config.service';
-import { TenantsRepository } from '../tenants/tenants.repository';
+import { TenantsService } from '../tenants/tenants.service';
 import { PasswordHasher } from '../users/password-hasher';
-import { UsersRepository } from '../users/users.repository';
+import { UserAccountsService } from '../users/user-accounts.service';
 import type { AuthUser } from './auth-user';
 import type { ClientInfo } from './client-info.decorator';
 import { LoginDto } from './dto/login.dto';
@@ -26,8 +26,8 @@ export class AuthService {
   private readonly logger = new Logger(AuthService.name);
 
   constructor(
-    private readonly users: UsersRepository,
-    private readonly tenants: TenantsRepository,
+    private readonly users: UserAccountsService,
+    private readonly tenants: TenantsService,
     private readonly sessions: SessionsRepository,
     private readonly tokens: TokenService,
     private readonly hasher: PasswordHasher,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxService, Transactional } from '@app/concurrency';
 import { PasswordHasher } from '../users/password-hasher';
-import { UsersRepository } from '../users/users.repository';
+import { UserAccountsService } from '../users/user-accounts.service';
 import { InvalidResetTokenError } from './auth.errors';
 import { PasswordResetConfirmDto } from './dto/password-reset-confirm.dto';
 import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
@@ -28,7 +28,7 @@ export interface PasswordResetRequestedPayload {
 @Injectable()
 export class PasswordResetService {
   constructor(
-    private readonly users: UsersRepository,
+    private readonly users: UserAccountsService,
     private readonly sessions: SessionsRepository,
     private readonly resetTokens: PasswordResetTokensRepository,
     private readonly tokens: TokenService,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { Session, SessionSchema } from './session.schema';
 import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
 
 /**
  * Login sessions. A module of its own because both auth (login, refresh, the guard) and users
@@ -9,7 +10,8 @@ import { SessionsRepository } from './sessions.repository';
  */
 @Module({
   imports: [MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }])],
-  providers: [SessionsRepository],
-  exports: [SessionsRepository],
+  providers: [SessionsRepository, SessionsService],
+  // The repository for auth's own services (same folder); the service for the users module.
+  exports: [SessionsRepository, SessionsService],
 })
 export class SessionsModule {}

@@ -5,6 +5,7 @@ import { TenantsModule } from '../tenants/tenants.module';
 import { PasswordHasher } from './password-hasher';
 import { User, UserSchema } from './user.schema';
 import { UsersController } from './users.controller';
+import { UserAccountsService } from './user-accounts.service';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 import { UsersLookupService } from './users-lookup.service';
@@ -12,8 +13,7 @@ import { UsersLookupService } from './users-lookup.service';
 @Module({
   imports: [MongooseModule.forFeature([{ name: User.name, schema: UserSchema }]), TenantsModule, SessionsModule],
   controllers: [UsersController],
-  providers: [UsersRepository, UsersService, UsersLookupService, PasswordHasher],
-  // UsersRepository is exported for auth only (login and reset look users up by email).
-  exports: [UsersRepository, UsersLookupService, PasswordHasher],
+  providers: [UsersRepository, UsersService, UsersLookupService, UserAccountsService, PasswordHasher],
+  exports: [UsersLookupService, UserAccountsService, PasswordHasher],
 })
 export class UsersModule {}

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
 import { Role } from '../auth/role';
-import { SessionsRepository } from '../auth/sessions.repository';
+import { SessionsService } from '../auth/sessions.service';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
 import { mapPage } from '../common/database/tenant-scoped.repository';
-import { TenantsRepository } from '../tenants/tenants.repository';
+import { TenantsService } from '../tenants/tenants.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserListResponseDto, UserResponseDto } from './dto/user-response.dto';
@@ -19,8 +19,8 @@ const isAdmin = (roles: readonly Role[]): boolean => roles.includes(Role.Admin);
 export class UsersService {
   constructor(
     private readonly users: UsersRepository,
-    private readonly tenants: TenantsRepository,
-    private readonly sessions: SessionsRepository,
+    private readonly tenants: TenantsService,
+    private readonly sessions: SessionsService,
     private readonly hasher: PasswordHasher,
   ) {}
 
