@@ -8,7 +8,7 @@ import { ANY_ROLE, Role } from '../auth/role';
 import { AddSettingItemDto } from './dto/add-setting-item.dto';
 import { PutSettingDto } from './dto/put-setting.dto';
 import { SettingDto } from './dto/setting.dto';
-import { SettingItemPipe, SettingKeyPipe } from './setting-key.pipe';
+import { SETTING_KEY, SettingItemPipe, SettingKeyPipe } from './setting-key.pipe';
 import { SettingsService } from './settings.service';
 
 const ADMIN = [Role.Admin];
@@ -16,7 +16,7 @@ const BAD_INPUT = {
   status: 400,
   code: 'validation-failed',
   description: 'Invalid body, query or path (bad setting key, `invalid-key` for `$`/dotted keys); nothing was written.',
-  extensions: { errors: [{ field: 'key', message: 'must match /^[a-z0-9][a-z0-9-]{0,63}$/' }] },
+  extensions: { errors: [{ field: 'key', message: `must match ${SETTING_KEY}` }] },
 } as const;
 const NOT_FOUND = { status: 404, code: 'not-found', description: 'No such setting in your tenant.' } as const;
 const NOT_A_LIST = {
@@ -25,7 +25,7 @@ const NOT_A_LIST = {
   description: 'The setting holds a single value, not a list.',
   extensions: { currentState: 'value' },
 } as const;
-const KEY_PARAM = { name: 'key', example: 'document-categories', description: 'Lower-case slug: ^[a-z0-9][a-z0-9-]{0,63}$' } as const;
+const KEY_PARAM = { name: 'key', example: 'document-categories', description: `Lower case, digits, \`-\` and \`_\` (e.g. \`dropdown_customers\`): ${SETTING_KEY.source}` } as const;
 
 /** Tenant settings. Everyone reads; admins change them. */
 @ApiTags('settings')
