@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ACCOUNT_TYPES, AccountRecord, AccountType } from '../account.schema';
-import { CURRENCIES } from '../money';
+import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
 import { PageDto } from '../../common/http/page.dto';
 
 /** An account as the API shows it. */
@@ -11,8 +11,11 @@ export class AccountDto {
   @ApiProperty({ example: 'Operating account' })
   name: string;
 
-  @ApiProperty({ enum: CURRENCIES, example: 'EUR' })
+  @ApiProperty(CURRENCY_SCHEMA)
   currency: string;
+
+  @ApiMinorUnits()
+  minorUnits: number;
 
   @ApiProperty({ enum: ACCOUNT_TYPES, example: 'asset', description: 'Accounts you create are assets; the module keeps equity, cash, retainer-liability and revenue accounts itself.' })
   type: AccountType;
@@ -34,6 +37,7 @@ export class AccountDto {
       id: a._id.toHexString(),
       name: a.name,
       currency: a.currency,
+      minorUnits: minorUnitsOf(a.currency),
       type: a.type,
       system: a.systemKey !== undefined,
       balance: a.balance,
