@@ -29,7 +29,7 @@ export class BulkItemDto {
   @IsMongoId()
   id: string;
 
-  @ApiProperty({ example: 3, description: 'The version (ETag) the client last read.' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'The version (ETag) the client last read.' })
   @IsInt()
   @Min(1)
   version: number;
@@ -65,7 +65,7 @@ export class BulkSetDto {
   @Length(1, 50, { each: true })
   tags?: string[];
 
-  @ApiPropertyOptional({ example: 'CUST-1042', nullable: true, description: '`null` clears it.' })
+  @ApiPropertyOptional({ type: 'string', example: 'CUST-1042', nullable: true, minLength: 1, maxLength: 100, description: '`null` clears it.' })
   @ValidateIf(presentAndNotNull)
   @IsString()
   @Length(1, 100)

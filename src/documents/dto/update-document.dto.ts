@@ -31,7 +31,7 @@ export class UpdateDocumentDto {
   @Length(1, 100)
   type?: string;
 
-  @ApiPropertyOptional({ example: 'CUST-2001', nullable: true, description: '`null` clears it.' })
+  @ApiPropertyOptional({ type: 'string', example: 'CUST-2001', nullable: true, minLength: 1, maxLength: 100, description: '`null` clears it.' })
   @ValidateIf(presentAndNotNull)
   @IsString()
   @Length(1, 100)

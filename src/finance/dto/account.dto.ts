@@ -26,7 +26,11 @@ export class AccountDto {
   @ApiProperty({ type: 'integer', example: 100_000, description: 'Minor units, on the account’s normal side (never negative).' })
   balance: number;
 
-  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag.' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: 'Also the ETag. Counts changes: an account opened with a balance is at 2 (the insert, then the opening-balance posting, in one transaction).',
+  })
   version: number;
 
   @ApiProperty({ example: '2025-01-31T12:00:00.000Z' })

@@ -16,13 +16,13 @@ export class ItemDto {
   @ApiProperty({ example: 'roll' })
   unit: string;
 
-  @ApiProperty({ example: 80, description: 'Free stock: what can still be allocated (never negative).' })
+  @ApiProperty({ type: 'integer', example: 80, description: 'Free stock: what can still be allocated (never negative).' })
   quantityOnHand: number;
 
-  @ApiProperty({ example: 20, description: 'Reserved by open allocations; physical stock = quantityOnHand + quantityAllocated.' })
+  @ApiProperty({ type: 'integer', example: 20, description: 'Reserved by open allocations; physical stock = quantityOnHand + quantityAllocated.' })
   quantityAllocated: number;
 
-  @ApiProperty({ example: 3, description: 'Also the ETag; send it back in If-Match to PATCH.' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'Also the ETag; send it back in If-Match to PATCH.' })
   version: number;
 
   @ApiProperty({ example: '2024-06-04T10:15:00.000Z' })
