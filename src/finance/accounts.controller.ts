@@ -49,7 +49,7 @@ export class AccountsController {
 
   @Get(':id/entries')
   @Authenticated({ roles: ANY_ROLE })
-  @ApiOperation({ summary: 'The account’s journal entries', description: 'Newest first; immutable. Page and total come from one snapshot.' })
+  @ApiOperation({ operationId: 'listAccountEntries', summary: 'The account’s journal entries', description: 'Newest first; immutable. Page and total come from one snapshot.' })
   @ApiOkResponse({ type: JournalEntryPageDto })
   @ApiIdRouteErrors('The account')
   entries(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Query() query: PageQueryDto): Promise<JournalEntryPageDto> {

@@ -15,6 +15,7 @@ export class ConsistencyController {
   @Get()
   @Authenticated({ roles: MANAGER_AND_UP })
   @ApiOperation({
+    operationId: 'checkInventoryConsistency',
     summary: 'Check the stock invariants of your tenant',
     description: 'Per item: quantityOnHand = Σ movements ≥ 0 and quantityAllocated = Σ open allocations, read from one snapshot.',
   })

@@ -77,7 +77,7 @@ export class ItemsController {
   @Post(':id/receive')
   @HttpCode(200)
   @Authenticated({ roles: MANAGER_AND_UP })
-  @ApiOperation({ summary: 'Receive stock', description: 'Adds to quantityOnHand and records a `receipt` movement, atomically.' })
+  @ApiOperation({ operationId: 'receiveStock', summary: 'Receive stock', description: 'Adds to quantityOnHand and records a `receipt` movement, atomically.' })
   @ApiOkResponse({ type: ItemDto })
   @ApiBadInput()
   @ApiNotFound('Item')
@@ -90,6 +90,7 @@ export class ItemsController {
   @Authenticated({ roles: CLERK_AND_UP })
   @Idempotent()
   @ApiOperation({
+    operationId: 'allocateStock',
     summary: 'Allocate stock',
     description:
       'Reserves `quantity` units: quantityOnHand goes down, quantityAllocated up, in one guarded update with its movement and allocation. Never oversells.',
@@ -105,7 +106,7 @@ export class ItemsController {
 
   @Get(':id/movements')
   @Authenticated({ roles: ANY_ROLE })
-  @ApiOperation({ summary: "An item's stock ledger (oldest first)", description: 'Page and total come from one snapshot.' })
+  @ApiOperation({ operationId: 'listItemMovements', summary: "An item's stock ledger (oldest first)", description: 'Page and total come from one snapshot.' })
   @ApiOkResponse({ type: MovementPageDto })
   @ApiBadInput()
   @ApiNotFound('Item')

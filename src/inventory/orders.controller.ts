@@ -76,6 +76,7 @@ export class OrdersController {
   @HttpCode(200)
   @Authenticated({ roles: CLERK_AND_UP })
   @ApiOperation({
+    operationId: 'moveOrderStage',
     summary: 'Move the job card one stage forward',
     description: 'queued → slitting → winding → packing → done. `to` must be the stage right after `from` (else 400); a stale `from` is 409.',
   })

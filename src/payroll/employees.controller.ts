@@ -70,7 +70,7 @@ export class EmployeesController {
   @Post(':id/leave-adjustments')
   @Authenticated({ roles: MANAGER_AND_UP })
   @Idempotent()
-  @ApiOperation({ summary: 'Add or remove leave entitlement days, with an audit entry (manager and up)' })
+  @ApiOperation({ operationId: 'adjustLeave', summary: 'Add or remove leave entitlement days, with an audit entry (manager and up)' })
   @ApiCreatedResponse({ type: LeaveAdjustmentResponseDto })
   @ApiProblemResponse(API_PROBLEMS.validation)
   @ApiProblemResponse(API_PROBLEMS.notFound('employee'))
@@ -87,7 +87,7 @@ export class EmployeesController {
 
   @Get(':id/leave-adjustments')
   @Authenticated({ roles: CLERK_AND_UP })
-  @ApiOperation({ summary: 'The audit trail of leave-entitlement adjustments, oldest first' })
+  @ApiOperation({ operationId: 'listLeaveAdjustments', summary: 'The audit trail of leave-entitlement adjustments, oldest first' })
   @ApiOkResponse({ type: [LeaveAdjustmentResponseDto] })
   @ApiProblemResponse(API_PROBLEMS.notFound('employee'))
   listAdjustments(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<LeaveAdjustmentResponseDto[]> {

@@ -18,7 +18,7 @@ export class PayrollReportsController {
 
   @Get('dashboard')
   @Authenticated({ roles: MANAGER_AND_UP })
-  @ApiOperation({ summary: 'Per-manager team figures for a month, from one snapshot with a fixed number of queries (manager and up)' })
+  @ApiOperation({ operationId: 'getPayrollDashboard', summary: 'Per-manager team figures for a month, from one snapshot with a fixed number of queries (manager and up)' })
   @ApiOkResponse({ type: DashboardResponseDto })
   @ApiProblemResponse(API_PROBLEMS.validation)
   dashboard(@CurrentUser() user: AuthUser, @Query() query: DashboardQueryDto): Promise<DashboardResponseDto> {
@@ -27,7 +27,7 @@ export class PayrollReportsController {
 
   @Get('consistency')
   @Authenticated({ roles: MANAGER_AND_UP })
-  @ApiOperation({ summary: 'Check the payroll invariants (balances, overlapping leave, double-submitted weeks) in one snapshot (manager and up)' })
+  @ApiOperation({ operationId: 'checkPayrollConsistency', summary: 'Check the payroll invariants (balances, overlapping leave, double-submitted weeks) in one snapshot (manager and up)' })
   @ApiOkResponse({ type: ConsistencyResponseDto })
   consistency(@CurrentUser() user: AuthUser): Promise<ConsistencyResponseDto> {
     return this.reports.consistency(user);

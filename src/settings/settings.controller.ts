@@ -48,7 +48,10 @@ export class SettingsController {
   @Put(':key')
   @Authenticated({ roles: ADMIN })
   @ApiProblemResponse(BAD_INPUT)
-  @RequireIfMatch()
+  @RequireIfMatch({
+    example: '"0"',
+    description: 'The ETag of the version you last read; `"0"` for a key that does not exist yet (creates it once: a second `"0"` is a 412).',
+  })
   @ApiOperation({
     summary: 'Replace a setting under If-Match',
     description: 'A missing setting is version 0: send `If-Match: "0"` to create it. An array of strings makes a list setting.',
@@ -65,6 +68,7 @@ export class SettingsController {
   @Authenticated({ roles: ADMIN })
   @ApiProblemResponse(BAD_INPUT)
   @ApiOperation({
+    operationId: 'addSettingItem',
     summary: 'Add an option to a list setting (created if absent)',
     description: 'Atomic $addToSet: concurrent admins adding different options all keep theirs; adding an existing option is a no-op.',
   })
@@ -78,7 +82,7 @@ export class SettingsController {
   @Delete(':key/items/:value')
   @Authenticated({ roles: ADMIN })
   @ApiProblemResponse(BAD_INPUT)
-  @ApiOperation({ summary: 'Remove an option from a list setting (atomic $pull; idempotent)' })
+  @ApiOperation({ operationId: 'removeSettingItem', summary: 'Remove an option from a list setting (atomic $pull; idempotent)' })
   @ApiParam(KEY_PARAM)
   @ApiParam({ name: 'value', example: 'invoices', description: 'The option, URL-encoded.' })
   @ApiOkResponse({ type: SettingDto })
