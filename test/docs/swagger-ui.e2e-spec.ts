@@ -1,7 +1,8 @@
 /**
  * Swagger UI as a newcomer uses it, in headless Chromium (Debian's `chromium` driven by
  * playwright-core): sign up with Try it out, Authorize with the token, create an item, allocate
- * it, create a document, PATCH it with If-Match, and see the stale PATCH answer 412. Screenshots
+ * it twice, create and read a document, PATCH it with If-Match, and see the stale PATCH answer
+ * 412 — all with the forms as Swagger UI pre-fills them. Screenshots
  * of every step go to test-artifacts/swagger-ui/ (git-ignored).
  */
 import { after, before, describe, it } from 'node:test';
@@ -87,13 +88,21 @@ describe('Swagger UI in a browser: signup → Authorize → item → allocate �
     const item = await execute(page, 'createItem', { body: { sku: 'UI-BOLT-1', name: 'Bolt', unit: 'pcs', quantityOnHand: 10 } }, '03-create-item');
     assert.equal(item.status, 201, JSON.stringify(item.body));
 
-    // The Idempotency-Key field is left as Swagger UI shows it: blank.
+    // The Idempotency-Key field is left as Swagger UI shows it: blank, so a second, different
+    // allocation is a new one (a pre-filled key made it a 422 `idempotency-key-reused`).
     const allocation = await execute(page, 'allocateStock', { path: { id: item.body.id }, body: { quantity: 3, orderReference: 'SO-UI-1' } }, '04-allocate');
     assert.equal(allocation.status, 201, JSON.stringify(allocation.body));
+    const second = await execute(page, 'allocateStock', { path: { id: item.body.id }, body: { quantity: 2, orderReference: 'SO-UI-2' } }, '04b-allocate-again');
+    assert.equal(second.status, 201, JSON.stringify(second.body));
 
     const document = await execute(page, 'createDocument', { body: { title: 'Master services agreement', category: 'contracts', type: 'contract' } }, '05-create-document');
     assert.equal(document.status, 201, JSON.stringify(document.body));
     const etag = `"${document.body.version}"`;
+
+    // If-None-Match is blank too: reading the fresh document shows it (a pre-filled "1" got a bodiless 304).
+    const read = await execute(page, 'getDocument', { path: { id: document.body.id } }, '05b-get-document');
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    assert.equal(read.body.id, document.body.id);
 
     const patched = await execute(page, 'updateDocument', { path: { id: document.body.id }, headers: { 'If-Match': etag }, body: { customerRef: 'CUST-2001' } }, '06-patch');
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
