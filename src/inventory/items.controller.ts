@@ -14,9 +14,10 @@ import { PageQueryDto } from '../common/http/page-query.dto';
 import { MovementPageDto } from './dto/movement.dto';
 import { ReceiveStockDto } from './dto/receive-stock.dto';
 import { UpdateItemDto } from './dto/update-item.dto';
-import { ApiBadInput, ApiIdParam, ApiInsufficientStock, ApiNotFound } from './inventory.api';
+import { ApiBadInput, ApiIdParam, ApiInsufficientStock } from './inventory.api';
 import { ItemsService } from './items.service';
 import { StockService } from './stock.service';
+import { ApiNotFound } from '../common/swagger/api-problems';
 
 @ApiTags('inventory')
 @Controller('inventory/items')

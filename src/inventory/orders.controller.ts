@@ -11,8 +11,9 @@ import { PageQueryDto } from '../common/http/page-query.dto';
 import { MoveStageDto } from './dto/move-stage.dto';
 import { OrderDto, OrderPageDto } from './dto/order.dto';
 import { UpdateOrderDto } from './dto/update-order.dto';
-import { ApiBadInput, ApiIdParam, ApiInsufficientStock, ApiInvalidState, ApiNotFound } from './inventory.api';
+import { ApiBadInput, ApiIdParam, ApiInsufficientStock } from './inventory.api';
 import { OrdersService } from './orders.service';
+import { ApiInvalidState, ApiNotFound } from '../common/swagger/api-problems';
 
 @ApiTags('inventory')
 @Controller('inventory/orders')

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiETag, ApiProblemResponse, IfMatchVersion, RequireIfMatch } from '@app/concurrency';
+import { ApiETag, IfMatchVersion, RequireIfMatch } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -10,21 +10,12 @@ import { PutSettingDto } from './dto/put-setting.dto';
 import { SettingDto } from './dto/setting.dto';
 import { SETTING_KEY, SettingItemPipe, SettingKeyPipe } from './setting-key.pipe';
 import { SettingsService } from './settings.service';
+import { ApiInvalidState, ApiNotFound, ApiValidationFailed } from '../common/swagger/api-problems';
 
 const ADMIN = [Role.Admin];
-const BAD_INPUT = {
-  status: 400,
-  code: 'validation-failed',
-  description: 'Invalid body, query or path (bad setting key, `invalid-key` for `$`/dotted keys); nothing was written.',
-  extensions: { errors: [{ field: 'key', message: `must match ${SETTING_KEY}` }] },
-} as const;
-const NOT_FOUND = { status: 404, code: 'not-found', description: 'No such setting in your tenant.' } as const;
-const NOT_A_LIST = {
-  status: 409,
-  code: 'invalid-state',
-  description: 'The setting holds a single value, not a list.',
-  extensions: { currentState: 'value' },
-} as const;
+const ApiBadSettingInput = (): MethodDecorator =>
+  ApiValidationFailed('Invalid body, query or path (bad setting key, `invalid-key` for `$`/dotted keys); nothing was written.', { field: 'key', message: `must match ${SETTING_KEY}` });
+const ApiNotAList = (): MethodDecorator => ApiInvalidState('The setting holds a single value, not a list.', 'value');
 const KEY_PARAM = { name: 'key', example: 'document-categories', description: `Lower case, digits, \`-\` and \`_\` (e.g. \`dropdown_customers\`): ${SETTING_KEY.source}` } as const;
 
 /** Tenant settings. Everyone reads; admins change them. */
@@ -35,19 +26,19 @@ export class SettingsController {
 
   @Get(':key')
   @Authenticated({ roles: ANY_ROLE })
-  @ApiProblemResponse(BAD_INPUT)
+  @ApiBadSettingInput()
   @ApiOperation({ summary: 'Read a setting (ETag; If-None-Match → 304)' })
   @ApiParam(KEY_PARAM)
   @ApiOkResponse({ type: SettingDto })
   @ApiETag()
-  @ApiProblemResponse(NOT_FOUND)
+  @ApiNotFound('setting')
   get(@CurrentUser() user: AuthUser, @Param('key', SettingKeyPipe) key: string): Promise<SettingDto> {
     return this.settings.get(user, key);
   }
 
   @Put(':key')
   @Authenticated({ roles: ADMIN })
-  @ApiProblemResponse(BAD_INPUT)
+  @ApiBadSettingInput()
   @RequireIfMatch({
     example: '"0"',
     description: 'The ETag of the version you last read; `"0"` for a key that does not exist yet (creates it once: a second `"0"` is a 412).',
@@ -58,7 +49,7 @@ export class SettingsController {
   })
   @ApiParam(KEY_PARAM)
   @ApiOkResponse({ type: SettingDto, description: 'The setting at its new version (ETag).' })
-  @ApiProblemResponse(NOT_FOUND)
+  @ApiNotFound('setting')
   put(@CurrentUser() user: AuthUser, @Param('key', SettingKeyPipe) key: string, @IfMatchVersion() version: number, @Body() dto: PutSettingDto): Promise<SettingDto> {
     return this.settings.put(user, key, version, dto.value);
   }
@@ -66,7 +57,7 @@ export class SettingsController {
   @Post(':key/items')
   @HttpCode(200)
   @Authenticated({ roles: ADMIN })
-  @ApiProblemResponse(BAD_INPUT)
+  @ApiBadSettingInput()
   @ApiOperation({
     operationId: 'addSettingItem',
     summary: 'Add an option to a list setting (created if absent)',
@@ -74,20 +65,20 @@ export class SettingsController {
   })
   @ApiParam(KEY_PARAM)
   @ApiOkResponse({ type: SettingDto })
-  @ApiProblemResponse(NOT_A_LIST)
+  @ApiNotAList()
   addItem(@CurrentUser() user: AuthUser, @Param('key', SettingKeyPipe) key: string, @Body() dto: AddSettingItemDto): Promise<SettingDto> {
     return this.settings.addItem(user, key, dto.value);
   }
 
   @Delete(':key/items/:value')
   @Authenticated({ roles: ADMIN })
-  @ApiProblemResponse(BAD_INPUT)
+  @ApiBadSettingInput()
   @ApiOperation({ operationId: 'removeSettingItem', summary: 'Remove an option from a list setting (atomic $pull; idempotent)' })
   @ApiParam(KEY_PARAM)
   @ApiParam({ name: 'value', example: 'invoices', description: 'The option, URL-encoded.' })
   @ApiOkResponse({ type: SettingDto })
-  @ApiProblemResponse(NOT_FOUND)
-  @ApiProblemResponse(NOT_A_LIST)
+  @ApiNotFound('setting')
+  @ApiNotAList()
   removeItem(
     @CurrentUser() user: AuthUser,
     @Param('key', SettingKeyPipe) key: string,

@@ -13,7 +13,8 @@ import { OWNER_TYPES, OwnerRef, OwnerType } from './owner-type';
 import { ParseOwnerTypePipe } from './parse-owner-type.pipe';
 import { ParseVersionNumberPipe } from './parse-version-number.pipe';
 import { UploadedVersion, VersionUpload } from './version-upload.decorator';
-import { API_PROBLEMS, UPLOAD_REQUEST_BODY } from './versioning.api-docs';
+import { UPLOAD_REQUEST_BODY } from './versioning.api';
+import { ApiInvalidId, ApiNotFound, ApiValidationFailed } from '../common/swagger/api-problems';
 import { VersioningService } from './versioning.service';
 
 const VERSION_PARAM = { name: 'version', type: 'integer', example: 1, description: 'The version number (1, 2, 3…).' } as const;
@@ -23,9 +24,9 @@ const ownerOf = (user: AuthUser, ownerType: OwnerType, ownerId: string): OwnerRe
 @ApiTags('versioning')
 @ApiParam({ name: 'ownerType', enum: OWNER_TYPES, example: 'documents', description: 'What owns the versions: `documents` or `orders` (sales orders).' })
 @ApiParam({ name: 'ownerId', example: '665f1c2e8b3e4a0012345678', description: 'Id of a document or a sales order of your tenant.' })
-@ApiProblemResponse(API_PROBLEMS.badPath)
-@ApiProblemResponse(API_PROBLEMS.invalidId)
-@ApiProblemResponse(API_PROBLEMS.ownerNotFound)
+@ApiValidationFailed('`ownerType` is not `documents` or `orders`, or `:version` is not a positive integer; see errors[].', { field: 'ownerType', message: 'ownerType must be one of: documents, orders' })
+@ApiInvalidId('`ownerId` is not a 24-character hex id.')
+@ApiNotFound('document, order or version')
 @ApiExtraModels(CreateVersionDto)
 @Controller('versioning/:ownerType/:ownerId/versions')
 export class VersioningController {
