@@ -62,7 +62,13 @@ describe('OpenAPI contract', () => {
   });
 
   it('every operation has a unique verb-first operationId, a summary and a description; every response and {id} a description', () => {
-    type Operation = { operationId: string; summary?: string; description?: string; responses: Record<string, { description?: string }>; parameters?: Array<{ name: string; in: string; description?: string }> };
+    type Operation = {
+      operationId: string;
+      summary?: string;
+      description?: string;
+      responses: Record<string, { description?: string; headers?: Record<string, unknown> }>;
+      parameters?: Array<{ name: string; in: string; description?: string; example?: unknown; schema?: { example?: unknown } }>;
+    };
     const doc = JSON.parse(source) as { paths: Record<string, Record<string, Operation>>; tags: Array<{ name: string; description?: string }> };
     const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
     const ids = operations.map(({ op }) => op.operationId);
@@ -73,7 +79,19 @@ describe('OpenAPI contract', () => {
       assert.ok(op.summary && op.description, `${route}: summary/description`);
       for (const [status, response] of Object.entries(op.responses)) assert.ok(response.description, `${route} ${status}: no description`);
       for (const p of op.parameters ?? []) if (p.in === 'path') assert.ok(p.description, `${route}: {${p.name}} has no description`);
+      // Swagger UI pre-fills examples: a shared key or a stale ETag in these would trip every user.
+      for (const p of op.parameters ?? []) {
+        if (p.name === 'If-None-Match' || p.name === 'Idempotency-Key') assert.equal(p.example ?? p.schema?.example, undefined, `${route}: ${p.name} example`);
+      }
+      // A conditional change that answers with the resource also sends the ETag to use next time.
+      const withBody = Object.entries(op.responses).filter(([status, r]) => status.startsWith('2') && (r as { content?: unknown }).content);
+      if (op.parameters?.some((p) => p.name === 'If-Match') && withBody.length) {
+        assert.ok(withBody.some(([, r]) => r.headers?.ETag), `${route}: no ETag on its success response`);
+      }
     }
+    const settingPut = doc.paths['/api/v1/settings/{key}'].put.parameters!.find((p) => p.name === 'If-Match')!;
+    assert.equal(settingPut.example ?? settingPut.schema?.example, '"0"');
+    assert.ok(doc.paths['/api/v1/inventory/items'].post.responses['201'].headers?.ETag, 'create documents its ETag');
     assert.equal(doc.tags[0].name, 'auth');
     // Generated clients map integer and number alike, so the types are checked here.
     const schemas = (JSON.parse(source) as { components: { schemas: Record<string, { properties?: Record<string, { type?: string }> }> } }).components.schemas;
