@@ -38,7 +38,7 @@ export class AuthController {
   @Post('signup')
   @Public()
   @ThrottleByIp()
-  @ApiOperation({ summary: 'Create a tenant and its first user (admin), signed in' })
+  @ApiOperation({ operationId: 'signup', summary: 'Create a tenant and its first user (admin), signed in' })
   @ApiCreatedResponse({ type: SignupResponseDto })
   @ApiProblemResponse(VALIDATION)
   @ApiProblemResponse({ status: 409, code: 'duplicate', title: 'Duplicate', description: 'This email is already registered.', extensions: { fields: ['email'] } })
@@ -50,7 +50,7 @@ export class AuthController {
   @Public()
   @ThrottleLogin()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Sign in: an access token (15 min) and a refresh token (30 days, single use)' })
+  @ApiOperation({ operationId: 'login', summary: 'Sign in: an access token (15 min) and a refresh token (30 days, single use)' })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiProblemResponse(VALIDATION)
   @ApiProblemResponse(BAD_CREDENTIALS)
@@ -62,7 +62,7 @@ export class AuthController {
   @Public()
   @ThrottleByIp()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Trade a refresh token for a new pair (the old one is spent)' })
+  @ApiOperation({ operationId: 'refreshTokens', summary: 'Trade a refresh token for a new pair (the old one is spent)' })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiProblemResponse(VALIDATION)
   @ApiProblemResponse(BAD_REFRESH)
@@ -73,7 +73,7 @@ export class AuthController {
   @Post('logout')
   @Authenticated()
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'End the current session (its refresh token and access tokens stop working at once)' })
+  @ApiOperation({ operationId: 'logout', summary: 'End the current session (its refresh token and access tokens stop working at once)' })
   @ApiNoContentResponse({ description: 'Signed out.' })
   logout(@CurrentUser() user: AuthUser): Promise<void> {
     return this.auth.logout(user);
@@ -81,7 +81,7 @@ export class AuthController {
 
   @Get('sessions')
   @Authenticated()
-  @ApiOperation({ summary: 'Your live sessions' })
+  @ApiOperation({ operationId: 'listSessions', summary: 'Your live sessions' })
   @ApiOkResponse({ type: SessionListResponseDto })
   sessions(@CurrentUser() user: AuthUser): Promise<SessionListResponseDto> {
     return this.auth.listSessions(user);
@@ -90,7 +90,7 @@ export class AuthController {
   @Delete('sessions/:id')
   @Authenticated()
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'End one of your sessions (e.g. a lost device)' })
+  @ApiOperation({ operationId: 'revokeSession', summary: 'End one of your sessions (e.g. a lost device)' })
   @ApiNoContentResponse({ description: 'Revoked.' })
   @ApiProblemResponse({ status: 404, code: 'not-found', title: 'Not found', description: 'No live session of yours with this id.' })
   revokeSession(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<void> {
@@ -101,7 +101,7 @@ export class AuthController {
   @Public()
   @ThrottleByIp()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Ask for a password-reset token (always 202; in development the token is in the server log)' })
+  @ApiOperation({ operationId: 'requestPasswordReset', summary: 'Ask for a password-reset token (always 202; in development the token is in the server log)' })
   @ApiAcceptedResponse({ description: 'If the email is registered, a reset token is on its way (valid 30 minutes, single use).' })
   @ApiProblemResponse(VALIDATION)
   requestPasswordReset(@Body() dto: PasswordResetRequestDto): Promise<void> {
@@ -112,7 +112,7 @@ export class AuthController {
   @Public()
   @ThrottleByIp()
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Set a new password with a reset token; every session of the user ends' })
+  @ApiOperation({ operationId: 'confirmPasswordReset', summary: 'Set a new password with a reset token; every session of the user ends' })
   @ApiNoContentResponse({ description: 'Password changed; sign in again.' })
   @ApiProblemResponse(VALIDATION)
   @ApiProblemResponse({ status: 400, code: 'invalid-token', title: 'Invalid token', description: 'Unknown, expired or already used reset token.' })

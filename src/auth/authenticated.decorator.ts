@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import { ApiProblemResponse } from '@app/concurrency';
-import { BEARER_AUTH } from '../common/swagger/swagger';
+import { BEARER_AUTH, ROLES_EXTENSION } from '../common/swagger/swagger';
 import { ANY_ROLE, Role } from './role';
 
 /** Metadata key: the roles allowed on a route (any one of them suffices). */
@@ -26,6 +26,7 @@ export function Authenticated(options: AuthenticatedOptions = {}): MethodDecorat
   return applyDecorators(
     SetMetadata(AUTH_ROLES, roles),
     ApiBearerAuth(BEARER_AUTH),
+    ApiExtension(ROLES_EXTENSION, [...roles]),
     ApiProblemResponse({
       status: 401,
       code: 'unauthenticated',

@@ -60,7 +60,7 @@ export class DocumentsController {
   @Get('stats')
   @Authenticated({ roles: CLERK_AND_UP })
   @ApiProblemResponse(BAD_INPUT)
-  @ApiOperation({ summary: 'Counts by status and category from one snapshot (Σ byStatus = total)' })
+  @ApiOperation({ operationId: 'getDocumentStats', summary: 'Counts by status and category from one snapshot (Σ byStatus = total)' })
   @ApiOkResponse({ type: DocumentStatsDto })
   stats(@CurrentUser() user: AuthUser): Promise<DocumentStatsDto> {
     return this.documents.stats(user);
@@ -70,6 +70,7 @@ export class DocumentsController {
   @Authenticated({ roles: CLERK_AND_UP })
   @ApiProblemResponse(BAD_INPUT)
   @ApiOperation({
+    operationId: 'bulkUpdateDocuments',
     summary: 'Apply one change to up to 500 documents, each at the version you read',
     description:
       'atomic (default): all or nothing; any stale version → 412 listing every conflicting id with its current version. ' +

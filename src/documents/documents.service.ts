@@ -76,7 +76,7 @@ export class DocumentsService {
       title: dto.title,
       category: dto.category,
       type: dto.type,
-      customerRef: dto.customerRef,
+      customerRef: dto.customerRef ?? undefined,
       tags: dto.tags ?? [],
       fields: dto.fields ?? {},
       createdBy: user.userId,

@@ -17,7 +17,7 @@ export class EventsController {
    */
   @Sse()
   @Authenticated()
-  @ApiOperation({ summary: "Stream the tenant's events (SSE); resume with Last-Event-ID" })
+  @ApiOperation({ operationId: 'streamEvents', summary: "Stream the tenant's events (SSE); resume with Last-Event-ID" })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id.', example: '42' })
   @ApiOkResponse({ description: '`text/event-stream`: `id`, `event` (the event type) and `data` (JSON) per event.' })
   stream(@CurrentUser() user: AuthUser, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {

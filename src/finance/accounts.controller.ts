@@ -11,7 +11,7 @@ import { AccountDto, AccountPageDto } from './dto/account.dto';
 import { CreateAccountDto } from './dto/create-account.dto';
 import { JournalEntryPageDto } from './dto/journal-entry.dto';
 import { PageQueryDto } from '../common/http/page-query.dto';
-import { ApiBalanceLimit, ApiIdRouteErrors, ApiValidationFailed } from './finance.api';
+import { ApiBalanceLimit, ApiIdRouteErrors, ApiInvalidMoneyInput } from './finance.api';
 
 @ApiTags('finance')
 @Controller('finance/accounts')
@@ -22,7 +22,7 @@ export class AccountsController {
   @Authenticated({ roles: ACCOUNTANTS })
   @ApiOperation({ summary: 'Open an account', description: 'A non-zero opening balance is posted against the equity account (one journal entry).' })
   @ApiCreatedResponse({ type: AccountDto })
-  @ApiValidationFailed()
+  @ApiInvalidMoneyInput()
   @ApiBalanceLimit()
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateAccountDto): Promise<AccountDto> {
     return this.accounts.create(user, dto);
@@ -32,7 +32,7 @@ export class AccountsController {
   @Authenticated({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'List accounts', description: 'Yours and the system accounts the module keeps (equity, cash, retainer liability, revenue per currency).' })
   @ApiOkResponse({ type: AccountPageDto })
-  @ApiValidationFailed()
+  @ApiInvalidMoneyInput()
   list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<AccountPageDto> {
     return this.accounts.list(user, query);
   }
@@ -49,7 +49,7 @@ export class AccountsController {
 
   @Get(':id/entries')
   @Authenticated({ roles: ANY_ROLE })
-  @ApiOperation({ summary: 'The account’s journal entries', description: 'Newest first; immutable. Page and total come from one snapshot.' })
+  @ApiOperation({ operationId: 'listAccountEntries', summary: 'The account’s journal entries', description: 'Newest first; immutable. Page and total come from one snapshot.' })
   @ApiOkResponse({ type: JournalEntryPageDto })
   @ApiIdRouteErrors('The account')
   entries(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Query() query: PageQueryDto): Promise<JournalEntryPageDto> {

@@ -1,25 +1,15 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProblemResponse } from '@app/concurrency';
+import { ApiInvalidId, ApiNotFound, ApiValidationFailed } from '../common/swagger/api-problems';
 
-/*
- * The error responses finance routes share, documented once (Swagger shows each as a
- * Problem Details example).
- */
+/* Finance's own Problem Details codes, documented the one way (src/common/swagger/api-problems.ts). */
 
-export const ApiValidationFailed = (): MethodDecorator =>
-  ApiProblemResponse({
-    status: 400,
-    code: 'validation-failed',
-    title: 'Validation failed',
-    description: 'The body is invalid: amounts are integers in minor units (≥ 1, ≤ 2^53 − 1), currencies ISO 4217 codes from the supported list; see errors[]. Nothing was written.',
-    extensions: { errors: [{ field: 'amount', message: 'amount must be an integer number' }] },
-  });
-
-export const ApiInvalidId = (): MethodDecorator =>
-  ApiProblemResponse({ status: 400, code: 'invalid-id', title: 'Invalid id', description: 'The id in the path is not a 24-character hex id.' });
-
-export const ApiNotFound = (what: string): MethodDecorator =>
-  ApiProblemResponse({ status: 404, code: 'not-found', title: 'Not found', description: `${what} does not exist in your tenant.` });
+/** 400 `validation-failed` with what finance bodies must satisfy. */
+export const ApiInvalidMoneyInput = (): MethodDecorator =>
+  ApiValidationFailed(
+    'The body is invalid: amounts are integers in minor units (≥ 1, ≤ 2^53 − 1), currencies active ISO 4217 codes; see errors[]. Nothing was written.',
+    { field: 'amount', message: 'amount must be an integer number' },
+  );
 
 export const ApiInsufficientFunds = (what: 'account' | 'retainer'): MethodDecorator =>
   ApiProblemResponse({
@@ -47,9 +37,6 @@ export const ApiCurrencyMismatch = (): MethodDecorator =>
     extensions: { expected: 'EUR', actual: 'USD' },
   });
 
-export const ApiInvalidState = (description: string): MethodDecorator =>
-  ApiProblemResponse({ status: 409, code: 'invalid-state', title: 'Invalid state', description, extensions: { currentState: 'completed' } });
-
 export const ApiOverpayment = (): MethodDecorator =>
   ApiProblemResponse({
     status: 409,
@@ -59,5 +46,5 @@ export const ApiOverpayment = (): MethodDecorator =>
     extensions: { invoiceId: '665f1c2e8b3e4a0012345671', total: 12_500, amountPaid: 10_000, outstanding: 2_500 },
   });
 
-/** 400 for a body and a path id, 404 for the resource: the common trio of id routes with a body. */
+/** 400 `invalid-id` for the path id and 404 for the resource: what every id route answers. */
 export const ApiIdRouteErrors = (what: string): MethodDecorator => applyDecorators(ApiInvalidId(), ApiNotFound(what));

@@ -9,8 +9,9 @@ import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { CreateInvoiceDto } from './dto/create-invoice.dto';
 import { InvoiceDto, InvoicePageDto } from './dto/invoice.dto';
 import { PageQueryDto } from '../common/http/page-query.dto';
-import { ApiIdRouteErrors, ApiInvalidState, ApiNotFound, ApiValidationFailed } from './finance.api';
+import { ApiIdRouteErrors, ApiInvalidMoneyInput } from './finance.api';
 import { InvoicesService } from './invoices.service';
+import { ApiInvalidState, ApiNotFound } from '../common/swagger/api-problems';
 
 @ApiTags('finance')
 @Controller('finance/invoices')
@@ -36,7 +37,7 @@ export class InvoicesController {
     },
   })
   @ApiCreatedResponse({ type: InvoiceDto })
-  @ApiValidationFailed()
+  @ApiInvalidMoneyInput()
   @ApiNotFound('The order')
   @ApiProblemResponse({
     status: 409,
@@ -53,7 +54,7 @@ export class InvoicesController {
   @Authenticated({ roles: ANY_ROLE })
   @ApiOperation({ summary: 'List invoices', description: 'Newest first.' })
   @ApiOkResponse({ type: InvoicePageDto })
-  @ApiValidationFailed()
+  @ApiInvalidMoneyInput()
   list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<InvoicePageDto> {
     return this.invoices.list(user, query);
   }
@@ -75,7 +76,7 @@ export class InvoicesController {
   @ApiOperation({ summary: 'Void an unpaid invoice', description: 'Only from `issued` (nothing paid). Frees its order for a new invoice.' })
   @ApiOkResponse({ type: InvoiceDto })
   @ApiIdRouteErrors('The invoice')
-  @ApiInvalidState('The invoice is (partially) paid or already void.')
+  @ApiInvalidState('The invoice is (partially) paid or already void.', 'completed')
   void(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @IfMatchVersion() version: number): Promise<InvoiceDto> {
     return this.invoices.void(user, id, version);
   }

@@ -8,8 +8,9 @@ import { ACCOUNTANTS, ANY_ROLE } from '../auth/role';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { JournalEntryDto } from './dto/journal-entry.dto';
 import { ReverseEntryDto } from './dto/reverse-entry.dto';
-import { ApiIdRouteErrors, ApiInsufficientFunds, ApiInvalidState, ApiValidationFailed } from './finance.api';
+import { ApiIdRouteErrors, ApiInsufficientFunds, ApiInvalidMoneyInput } from './finance.api';
 import { JournalEntriesService } from './journal-entries.service';
+import { ApiInvalidState } from '../common/swagger/api-problems';
 
 @ApiTags('finance')
 @Controller('finance/entries')
@@ -32,10 +33,10 @@ export class JournalEntriesController {
     description: 'Entries are immutable; a correction is a new entry with every debit and credit swapped. Once per entry; payment entries are not reversible.',
   })
   @ApiCreatedResponse({ type: JournalEntryDto })
-  @ApiValidationFailed()
+  @ApiInvalidMoneyInput()
   @ApiIdRouteErrors('The entry')
   @ApiInsufficientFunds('account')
-  @ApiInvalidState('A payment or reversal entry cannot be reversed.')
+  @ApiInvalidState('A payment or reversal entry cannot be reversed.', 'completed')
   @ApiProblemResponse({ status: 409, code: 'duplicate', title: 'Duplicate', description: 'The entry has already been reversed.', extensions: { fields: ['tenantId', 'reversesEntryId'] } })
   reverse(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Body() dto: ReverseEntryDto): Promise<JournalEntryDto> {
     return this.entries.reverse(user, id, dto);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from '@jest/globals';
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { CreateTransferDto } from './dto/create-transfer.dto';
 import { CreateInvoiceDto } from './dto/create-invoice.dto';
-import { isMoney, lineTotal, MAX_MONEY } from './money';
+import { CURRENCIES, isMoney, lineTotal, MAX_MONEY, minorUnitsOf, NOT_MONEY_CODES } from './money';
 
 const ids = { fromAccountId: '665f1c2e8b3e4a0012345678', toAccountId: '665f1c2e8b3e4a0012345679' };
 const fieldsOf = (dto: object) => validateSync(dto, { forbidUnknownValues: true, whitelist: true, forbidNonWhitelisted: true }).map((e) => e.property);
@@ -40,5 +41,18 @@ describe('money', () => {
     const body = { customerName: 'Acme', lines: [{ description: 'x', quantity: 1, unitPrice: 1 }] };
     for (const currency of ['eur', 'EUT', 'EURO', '', 5, null]) assert.deepEqual(fieldsOf(plainToInstance(CreateInvoiceDto, { ...body, currency })), ['currency'], String(currency));
     assert.deepEqual(fieldsOf(plainToInstance(CreateInvoiceDto, { ...body, currency: 'CHF' })), []);
+  });
+
+  it('every active ISO 4217 currency has its own exponent (JPY 0, EUR 2, SAR 2, KWD 3, IQD 3, CLF 4)', () => {
+    assert.deepEqual(['JPY', 'EUR', 'SAR', 'KWD', 'IQD', 'CLF'].map(minorUnitsOf), [0, 2, 2, 3, 3, 4]);
+    assert.ok(CURRENCIES.length > 150);
+    for (const code of ['EUT', 'XAU', 'XXX', 'XTS', 'DEM']) assert.equal(CURRENCIES.includes(code), false, code);
+    assert.throws(() => minorUnitsOf('EUT'));
+  });
+
+  it('the codes left out are exactly those ISO gives no minor unit ("N.A.") in the list currency-codes ships', () => {
+    const xml = readFileSync(require.resolve('currency-codes/iso-4217-list-one.xml'), 'utf8');
+    const noMinorUnit = new Set([...xml.matchAll(/<Ccy>(\w{3})<\/Ccy>\s*<CcyNbr>\d+<\/CcyNbr>\s*<CcyMnrUnts>N\.A\.<\/CcyMnrUnts>/g)].map((m) => m[1]));
+    assert.deepEqual([...noMinorUnit].sort(), [...NOT_MONEY_CODES].sort());
   });
 });

@@ -1,13 +1,53 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { data as iso4217, publishDate } from 'currency-codes';
 
 /**
- * The currencies the ledger accepts (ISO 4217). A closed list rather than "any three
- * letters": a typo such as "EUT" must be a 400, not a new currency with its own ledger.
+ * ISO 4217 codes that name no money: precious metals, bond-market units, SDR, SUCRE, the ADB
+ * unit, the test and the no-currency codes. ISO gives them no minor unit ("N.A."), which
+ * currency-codes reports as 0 digits, so they are left out by name.
  */
-export const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'JPY', 'CAD', 'AUD', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK'] as const;
-export type Currency = (typeof CURRENCIES)[number];
+export const NOT_MONEY_CODES: ReadonlySet<string> = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
+
+/**
+ * Minor-unit exponent of every active ISO 4217 currency (JPY 0, EUR 2, KWD 3), from ISO's own
+ * List One as the currency-codes package ships it. Not `Intl.NumberFormat`: its fraction
+ * digits are CLDR's display rounding (IQD 0, HUF 0, COP 0), not the exponent amounts are in.
+ * A closed list rather than "any three letters": a typo such as "EUT" is a 400, never a new
+ * currency with its own ledger.
+ */
+const EXPONENTS: ReadonlyMap<string, number> = new Map(iso4217.filter((c) => !NOT_MONEY_CODES.has(c.code)).map((c) => [c.code, c.digits]));
+
+/** Active ISO 4217 currency codes the ledger books, sorted. */
+export const CURRENCIES: readonly string[] = [...EXPONENTS.keys()].sort();
+export type Currency = string;
+
+/** Decimal places of `currency` (an amount of 1234 minor units in KWD is 1.234 KWD). */
+export function minorUnitsOf(currency: string): number {
+  const exponent = EXPONENTS.get(currency);
+  if (exponent === undefined) throw new Error(`${currency} is not a supported ISO 4217 currency`);
+  return exponent;
+}
+
+/** The `minorUnits` member of every response that carries a currency. */
+export function ApiMinorUnits(): PropertyDecorator {
+  return ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 4,
+    example: 2,
+    description: 'Decimal places of the currency (its ISO 4217 exponent): amounts are in 10^-minorUnits of it (JPY 0, EUR 2, KWD 3).',
+  });
+}
+
+/** Swagger schema of a currency code (the list itself is too long to enumerate usefully). */
+export const CURRENCY_SCHEMA = {
+  type: 'string',
+  pattern: '^[A-Z]{3}$',
+  example: 'EUR',
+  description: `An active ISO 4217 currency code (ISO list of ${publishDate}), e.g. EUR, USD, JPY, SAR, KWD.`,
+} as const;
 
 /**
  * Largest amount or balance, in minor units. Amounts are JavaScript numbers stored as BSON
@@ -60,8 +100,5 @@ export function IsMoney(options: { min?: number; example?: number; description?:
 
 /** An ISO 4217 code from {@link CURRENCIES}. */
 export function IsCurrency(): PropertyDecorator {
-  return applyDecorators(
-    ApiProperty({ enum: CURRENCIES, example: 'EUR', description: 'ISO 4217 currency code.' }),
-    IsIn(CURRENCIES as readonly string[], { message: `$property must be one of: ${CURRENCIES.join(', ')}` }),
-  );
+  return applyDecorators(ApiProperty(CURRENCY_SCHEMA), IsIn(CURRENCIES, { message: '$property must be an active ISO 4217 currency code (e.g. EUR, JPY, SAR)' }));
 }

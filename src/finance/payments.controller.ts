@@ -8,8 +8,9 @@ import { ACCOUNTANTS, ANY_ROLE } from '../auth/role';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { CreatePaymentDto } from './dto/create-payment.dto';
 import { PaymentDto } from './dto/payment.dto';
-import { ApiCurrencyMismatch, ApiIdRouteErrors, ApiInvalidState, ApiNotFound, ApiOverpayment, ApiValidationFailed } from './finance.api';
+import { ApiCurrencyMismatch, ApiIdRouteErrors, ApiInvalidMoneyInput, ApiOverpayment } from './finance.api';
 import { PaymentsService } from './payments.service';
+import { ApiInvalidState, ApiNotFound } from '../common/swagger/api-problems';
 
 @ApiTags('finance')
 @Controller('finance/payments')
@@ -31,10 +32,10 @@ export class PaymentsController {
     },
   })
   @ApiCreatedResponse({ type: PaymentDto })
-  @ApiValidationFailed()
+  @ApiInvalidMoneyInput()
   @ApiNotFound('The invoice')
   @ApiCurrencyMismatch()
-  @ApiInvalidState('The invoice is void or fully paid.')
+  @ApiInvalidState('The invoice is void or fully paid.', 'completed')
   @ApiOverpayment()
   create(@CurrentUser() user: AuthUser, @Body() dto: CreatePaymentDto): Promise<PaymentDto> {
     return this.payments.create(user, dto);
@@ -59,7 +60,7 @@ export class PaymentsController {
   })
   @ApiOkResponse({ type: PaymentDto })
   @ApiIdRouteErrors('The payment (or its invoice)')
-  @ApiInvalidState('The payment is not pending (already completed or cancelled), or its invoice no longer takes payments.')
+  @ApiInvalidState('The payment is not pending (already completed or cancelled), or its invoice no longer takes payments.', 'completed')
   @ApiOverpayment()
   complete(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<PaymentDto> {
     return this.payments.complete(user, id);
@@ -71,7 +72,7 @@ export class PaymentsController {
   @ApiOperation({ summary: 'Cancel a pending payment' })
   @ApiOkResponse({ type: PaymentDto })
   @ApiIdRouteErrors('The payment')
-  @ApiInvalidState('The payment is not pending.')
+  @ApiInvalidState('The payment is not pending.', 'completed')
   cancel(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<PaymentDto> {
     return this.payments.cancel(user, id);
   }

@@ -15,6 +15,7 @@ export class ReconciliationController {
   @Get()
   @Authenticated({ roles: ACCOUNTANTS })
   @ApiOperation({
+    operationId: 'reconcileFinance',
     summary: 'Reconcile the books',
     description:
       'From one snapshot: balances equal their ledger lines, every entry and the ledger balance, no negative balances, no overpaid invoice, no order with two live invoices, one entry per completed payment.',

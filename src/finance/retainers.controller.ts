@@ -10,7 +10,7 @@ import { ConsumeRetainerDto } from './dto/consume-retainer.dto';
 import { CreateRetainerDto } from './dto/create-retainer.dto';
 import { DepositRetainerDto } from './dto/deposit-retainer.dto';
 import { RetainerDto } from './dto/retainer.dto';
-import { ApiBalanceLimit, ApiIdRouteErrors, ApiInsufficientFunds, ApiValidationFailed } from './finance.api';
+import { ApiBalanceLimit, ApiIdRouteErrors, ApiInsufficientFunds, ApiInvalidMoneyInput } from './finance.api';
 import { RetainersService } from './retainers.service';
 
 @ApiTags('finance')
@@ -22,7 +22,7 @@ export class RetainersController {
   @Authenticated({ roles: ACCOUNTANTS })
   @ApiOperation({ summary: 'Open a retainer (client prepayment)', description: 'A non-zero initial amount is posted as a deposit: debit cash, credit the retainer.' })
   @ApiCreatedResponse({ type: RetainerDto })
-  @ApiValidationFailed()
+  @ApiInvalidMoneyInput()
   @ApiBalanceLimit()
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateRetainerDto): Promise<RetainerDto> {
     return this.retainers.create(user, dto);
@@ -44,7 +44,7 @@ export class RetainersController {
   @Idempotent()
   @ApiOperation({ summary: 'Deposit into a retainer', description: 'Debit cash, credit the retainer: one journal entry.' })
   @ApiOkResponse({ type: RetainerDto })
-  @ApiValidationFailed()
+  @ApiInvalidMoneyInput()
   @ApiIdRouteErrors('The retainer')
   @ApiBalanceLimit()
   deposit(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Body() dto: DepositRetainerDto): Promise<RetainerDto> {
@@ -60,7 +60,7 @@ export class RetainersController {
     description: 'Guarded decrement (balance ≥ amount) and the journal entry (debit the retainer, credit revenue) in one transaction; never negative.',
   })
   @ApiOkResponse({ type: RetainerDto })
-  @ApiValidationFailed()
+  @ApiInvalidMoneyInput()
   @ApiIdRouteErrors('The retainer')
   @ApiInsufficientFunds('retainer')
   consume(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Body() dto: ConsumeRetainerDto): Promise<RetainerDto> {

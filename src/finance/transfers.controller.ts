@@ -8,8 +8,9 @@ import { ACCOUNTANTS, ANY_ROLE } from '../auth/role';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { CreateTransferDto } from './dto/create-transfer.dto';
 import { TransferDto } from './dto/transfer.dto';
-import { ApiBalanceLimit, ApiCurrencyMismatch, ApiIdRouteErrors, ApiInsufficientFunds, ApiNotFound, ApiValidationFailed } from './finance.api';
+import { ApiBalanceLimit, ApiCurrencyMismatch, ApiIdRouteErrors, ApiInsufficientFunds, ApiInvalidMoneyInput } from './finance.api';
 import { TransfersService } from './transfers.service';
+import { ApiNotFound } from '../common/swagger/api-problems';
 
 @ApiTags('finance')
 @Controller('finance/transfers')
@@ -24,7 +25,7 @@ export class TransfersController {
     description: 'Guarded debit (balance ≥ amount), credit, journal entry and transfer record in one transaction. Same account → 400.',
   })
   @ApiCreatedResponse({ type: TransferDto })
-  @ApiValidationFailed()
+  @ApiInvalidMoneyInput()
   @ApiNotFound('An account')
   @ApiInsufficientFunds('account')
   @ApiCurrencyMismatch()

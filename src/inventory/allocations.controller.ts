@@ -6,8 +6,9 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { CLERK_AND_UP } from '../auth/role';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { AllocationDto } from './dto/allocation.dto';
-import { ApiBadInput, ApiIdParam, ApiInvalidState, ApiNotFound } from './inventory.api';
+import { ApiBadInput, ApiIdParam } from './inventory.api';
 import { StockService } from './stock.service';
+import { ApiInvalidState, ApiNotFound } from '../common/swagger/api-problems';
 
 @ApiTags('inventory')
 @Controller('inventory/allocations')

@@ -15,6 +15,7 @@ export class ConsistencyController {
   @Get()
   @Authenticated({ roles: MANAGER_AND_UP })
   @ApiOperation({
+    operationId: 'checkInventoryConsistency',
     summary: 'Check the stock invariants of your tenant',
     description: 'Per item: quantityAvailable = Σ movements ≥ 0, quantityAllocated = Σ open allocations, quantityOnHand = quantityAllocated + quantityAvailable, all safe integers, read from one snapshot.',
   })

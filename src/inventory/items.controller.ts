@@ -14,9 +14,10 @@ import { PageQueryDto } from '../common/http/page-query.dto';
 import { MovementPageDto } from './dto/movement.dto';
 import { ReceiveStockDto } from './dto/receive-stock.dto';
 import { UpdateItemDto } from './dto/update-item.dto';
-import { ApiBadInput, ApiIdParam, ApiInsufficientStock, ApiNotFound } from './inventory.api';
+import { ApiBadInput, ApiIdParam, ApiInsufficientStock } from './inventory.api';
 import { ItemsService } from './items.service';
 import { StockService } from './stock.service';
+import { ApiNotFound } from '../common/swagger/api-problems';
 
 @ApiTags('inventory')
 @Controller('inventory/items')
@@ -77,7 +78,7 @@ export class ItemsController {
   @Post(':id/receive')
   @HttpCode(200)
   @Authenticated({ roles: MANAGER_AND_UP })
-  @ApiOperation({ summary: 'Receive stock', description: 'Adds to quantityOnHand and quantityAvailable and records a `receipt` movement, atomically.' })
+  @ApiOperation({ operationId: 'receiveStock', summary: 'Receive stock', description: 'Adds to quantityOnHand and quantityAvailable and records a `receipt` movement, atomically.' })
   @ApiOkResponse({ type: ItemDto })
   @ApiBadInput()
   @ApiNotFound('Item')
@@ -90,6 +91,7 @@ export class ItemsController {
   @Authenticated({ roles: CLERK_AND_UP })
   @Idempotent()
   @ApiOperation({
+    operationId: 'allocateStock',
     summary: 'Allocate stock',
     description:
       'Reserves `quantity` units: quantityAvailable goes down, quantityAllocated up (quantityOnHand stays), in one guarded update with its movement and allocation. Never oversells.',
@@ -105,7 +107,7 @@ export class ItemsController {
 
   @Get(':id/movements')
   @Authenticated({ roles: ANY_ROLE })
-  @ApiOperation({ summary: "An item's stock ledger (oldest first)", description: 'Page and total come from one snapshot.' })
+  @ApiOperation({ operationId: 'listItemMovements', summary: "An item's stock ledger (oldest first)", description: 'Page and total come from one snapshot.' })
   @ApiOkResponse({ type: MovementPageDto })
   @ApiBadInput()
   @ApiNotFound('Item')

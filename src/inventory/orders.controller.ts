@@ -11,8 +11,9 @@ import { PageQueryDto } from '../common/http/page-query.dto';
 import { MoveStageDto } from './dto/move-stage.dto';
 import { OrderDto, OrderPageDto } from './dto/order.dto';
 import { UpdateOrderDto } from './dto/update-order.dto';
-import { ApiBadInput, ApiIdParam, ApiInsufficientStock, ApiInvalidState, ApiNotFound } from './inventory.api';
+import { ApiBadInput, ApiIdParam, ApiInsufficientStock } from './inventory.api';
 import { OrdersService } from './orders.service';
+import { ApiInvalidState, ApiNotFound } from '../common/swagger/api-problems';
 
 @ApiTags('inventory')
 @Controller('inventory/orders')
@@ -76,6 +77,7 @@ export class OrdersController {
   @HttpCode(200)
   @Authenticated({ roles: CLERK_AND_UP })
   @ApiOperation({
+    operationId: 'moveOrderStage',
     summary: 'Move the job card one stage forward',
     description: 'queued → slitting → winding → packing → done. `to` must be the stage right after `from` (else 400); a stale `from` is 409.',
   })

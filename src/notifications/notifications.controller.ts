@@ -37,7 +37,7 @@ export class NotificationsController {
   @HttpCode(200)
   @Authenticated({ roles: ANY_ROLE })
   @ApiProblemResponse(BAD_INPUT)
-  @ApiOperation({ summary: 'Mark my notifications read (idempotent)' })
+  @ApiOperation({ operationId: 'markNotificationsRead', summary: 'Mark my notifications read (idempotent)' })
   @ApiOkResponse({ type: MarkReadResultDto })
   @ApiProblemResponse({ status: 404, code: 'not-found', description: 'An id is not one of your notifications; nothing was marked.' })
   markRead(@CurrentUser() user: AuthUser, @Body() dto: MarkReadDto): Promise<MarkReadResultDto> {

@@ -12,7 +12,7 @@ import { CreateEmployeeDto } from './dto/create-employee.dto';
 import { EmployeeListDto, EmployeeResponseDto, LeaveAdjustmentResponseDto } from './dto/employee-response.dto';
 import { UpdateEmployeeDto } from './dto/update-employee.dto';
 import { EmployeesService } from './employees.service';
-import { API_PROBLEMS } from './payroll.api-docs';
+import { ApiInvalidId, ApiNotFound, ApiValidationFailed } from '../common/swagger/api-problems';
 
 @ApiTags('payroll')
 @Controller('payroll/employees')
@@ -23,8 +23,8 @@ export class EmployeesController {
   @Authenticated({ roles: CLERK_AND_UP })
   @ApiOperation({ summary: 'Create an employee with opening leave entitlements (clerk and up)' })
   @ApiCreatedResponse({ type: EmployeeResponseDto })
-  @ApiProblemResponse(API_PROBLEMS.validation)
-  @ApiProblemResponse(API_PROBLEMS.notFound('manager (managerId)'))
+  @ApiValidationFailed()
+  @ApiNotFound('manager (managerId)')
   @ApiProblemResponse({ status: 409, code: 'duplicate', title: 'Duplicate', description: 'An employee with this email already exists in your tenant.', extensions: { fields: ['email'] } })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateEmployeeDto): Promise<EmployeeResponseDto> {
     return this.employees.create(user, dto);
@@ -34,7 +34,7 @@ export class EmployeesController {
   @Authenticated({ roles: CLERK_AND_UP })
   @ApiOperation({ summary: 'List employees (page and total from one snapshot)' })
   @ApiOkResponse({ type: EmployeeListDto })
-  @ApiProblemResponse(API_PROBLEMS.validation)
+  @ApiValidationFailed()
   list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<EmployeeListDto> {
     return this.employees.list(user, query);
   }
@@ -44,8 +44,8 @@ export class EmployeesController {
   @ApiOperation({ summary: 'Read an employee; leaveBalances are the available days (ETag = version)' })
   @ApiOkResponse({ type: EmployeeResponseDto })
   @ApiETag()
-  @ApiProblemResponse(API_PROBLEMS.invalidId)
-  @ApiProblemResponse(API_PROBLEMS.notFound('employee'))
+  @ApiInvalidId()
+  @ApiNotFound('employee')
   get(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<EmployeeResponseDto> {
     return this.employees.get(user, id);
   }
@@ -55,8 +55,8 @@ export class EmployeesController {
   @RequireIfMatch()
   @ApiOperation({ summary: 'Change name, email or manager (If-Match required; balances are not editable here)' })
   @ApiOkResponse({ type: EmployeeResponseDto })
-  @ApiProblemResponse(API_PROBLEMS.validation)
-  @ApiProblemResponse(API_PROBLEMS.notFound('employee or manager'))
+  @ApiValidationFailed()
+  @ApiNotFound('employee or manager')
   @ApiProblemResponse({ status: 409, code: 'duplicate', title: 'Duplicate', description: 'Another employee of your tenant has this email.', extensions: { fields: ['email'] } })
   update(
     @CurrentUser() user: AuthUser,
@@ -70,10 +70,10 @@ export class EmployeesController {
   @Post(':id/leave-adjustments')
   @Authenticated({ roles: MANAGER_AND_UP })
   @Idempotent()
-  @ApiOperation({ summary: 'Add or remove leave entitlement days, with an audit entry (manager and up)' })
+  @ApiOperation({ operationId: 'adjustLeave', summary: 'Add or remove leave entitlement days, with an audit entry (manager and up)' })
   @ApiCreatedResponse({ type: LeaveAdjustmentResponseDto })
-  @ApiProblemResponse(API_PROBLEMS.validation)
-  @ApiProblemResponse(API_PROBLEMS.notFound('employee'))
+  @ApiValidationFailed()
+  @ApiNotFound('employee')
   @ApiProblemResponse({
     status: 409,
     code: 'insufficient-balance',
@@ -87,9 +87,9 @@ export class EmployeesController {
 
   @Get(':id/leave-adjustments')
   @Authenticated({ roles: CLERK_AND_UP })
-  @ApiOperation({ summary: 'The audit trail of leave-entitlement adjustments, oldest first' })
+  @ApiOperation({ operationId: 'listLeaveAdjustments', summary: 'The audit trail of leave-entitlement adjustments, oldest first' })
   @ApiOkResponse({ type: [LeaveAdjustmentResponseDto] })
-  @ApiProblemResponse(API_PROBLEMS.notFound('employee'))
+  @ApiNotFound('employee')
   listAdjustments(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<LeaveAdjustmentResponseDto[]> {
     return this.employees.listAdjustments(user, id);
   }

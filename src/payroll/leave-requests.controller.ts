@@ -11,7 +11,8 @@ import { LeaveRequestListDto, LeaveRequestResponseDto } from './dto/leave-reques
 import { ListLeaveRequestsQueryDto } from './dto/list-leave-requests.query.dto';
 import { RejectDto } from './dto/reject.dto';
 import { LeaveRequestsService } from './leave-requests.service';
-import { API_PROBLEMS } from './payroll.api-docs';
+import { ApiContention } from './payroll.api';
+import { ApiInvalidId, ApiInvalidState, ApiNotFound, ApiValidationFailed } from '../common/swagger/api-problems';
 
 @ApiTags('payroll')
 @Controller('payroll/leave-requests')
@@ -22,8 +23,8 @@ export class LeaveRequestsController {
   @Authenticated({ roles: CLERK_AND_UP })
   @ApiOperation({ summary: 'Request leave: reserves the working days atomically (clerk and up)' })
   @ApiCreatedResponse({ type: LeaveRequestResponseDto })
-  @ApiProblemResponse({ ...API_PROBLEMS.validation, description: 'Invalid body, `to` before `from`, no working day in the range, or `days` not matching the range. Nothing was written.' })
-  @ApiProblemResponse(API_PROBLEMS.notFound('employee'))
+  @ApiValidationFailed('Invalid body, `to` before `from`, no working day in the range, or `days` not matching the range. Nothing was written.')
+  @ApiNotFound('employee')
   @ApiProblemResponse({
     status: 409,
     code: 'insufficient-balance',
@@ -38,7 +39,7 @@ export class LeaveRequestsController {
     description: 'The employee already has pending or approved leave on one of these dates.',
     extensions: { conflictingRequestId: '665f1c2e8b3e4a00123456bb' },
   })
-  @ApiProblemResponse(API_PROBLEMS.contention)
+  @ApiContention()
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateLeaveRequestDto): Promise<LeaveRequestResponseDto> {
     return this.leave.create(user, dto);
   }
@@ -47,7 +48,7 @@ export class LeaveRequestsController {
   @Authenticated({ roles: CLERK_AND_UP })
   @ApiOperation({ summary: 'List leave requests (filter by employee and status)' })
   @ApiOkResponse({ type: LeaveRequestListDto })
-  @ApiProblemResponse(API_PROBLEMS.validation)
+  @ApiValidationFailed()
   list(@CurrentUser() user: AuthUser, @Query() query: ListLeaveRequestsQueryDto): Promise<LeaveRequestListDto> {
     return this.leave.list(user, query);
   }
@@ -57,8 +58,8 @@ export class LeaveRequestsController {
   @ApiOperation({ summary: 'Read a leave request (ETag = version)' })
   @ApiOkResponse({ type: LeaveRequestResponseDto })
   @ApiETag()
-  @ApiProblemResponse(API_PROBLEMS.invalidId)
-  @ApiProblemResponse(API_PROBLEMS.notFound('leave request'))
+  @ApiInvalidId()
+  @ApiNotFound('leave request')
   get(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<LeaveRequestResponseDto> {
     return this.leave.get(user, id);
   }
@@ -68,8 +69,8 @@ export class LeaveRequestsController {
   @Authenticated({ roles: MANAGER_AND_UP })
   @ApiOperation({ summary: 'Approve a pending request: its reserved days become consumed (manager and up)' })
   @ApiOkResponse({ type: LeaveRequestResponseDto })
-  @ApiProblemResponse(API_PROBLEMS.notFound('leave request'))
-  @ApiProblemResponse(API_PROBLEMS.invalidState('The request is no longer pending (already decided or cancelled).'))
+  @ApiNotFound('leave request')
+  @ApiInvalidState('The request is no longer pending (already decided or cancelled).', 'approved')
   approve(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<LeaveRequestResponseDto> {
     return this.leave.approve(user, id);
   }
@@ -79,9 +80,9 @@ export class LeaveRequestsController {
   @Authenticated({ roles: MANAGER_AND_UP })
   @ApiOperation({ summary: 'Reject a pending request: its days become available again, once (manager and up)' })
   @ApiOkResponse({ type: LeaveRequestResponseDto })
-  @ApiProblemResponse(API_PROBLEMS.validation)
-  @ApiProblemResponse(API_PROBLEMS.notFound('leave request'))
-  @ApiProblemResponse(API_PROBLEMS.invalidState('The request is no longer pending (already decided or cancelled).'))
+  @ApiValidationFailed()
+  @ApiNotFound('leave request')
+  @ApiInvalidState('The request is no longer pending (already decided or cancelled).', 'approved')
   reject(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Body() dto: RejectDto): Promise<LeaveRequestResponseDto> {
     return this.leave.reject(user, id, dto.reason);
   }
@@ -91,8 +92,8 @@ export class LeaveRequestsController {
   @Authenticated({ roles: CLERK_AND_UP })
   @ApiOperation({ summary: 'Cancel a pending or approved request: its days become available again, once (clerk and up)' })
   @ApiOkResponse({ type: LeaveRequestResponseDto })
-  @ApiProblemResponse(API_PROBLEMS.notFound('leave request'))
-  @ApiProblemResponse(API_PROBLEMS.invalidState('The request is already rejected or cancelled.'))
+  @ApiNotFound('leave request')
+  @ApiInvalidState('The request is already rejected or cancelled.', 'approved')
   cancel(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<LeaveRequestResponseDto> {
     return this.leave.cancel(user, id);
   }

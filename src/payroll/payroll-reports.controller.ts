@@ -1,6 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponse } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -8,8 +7,8 @@ import { MANAGER_AND_UP } from '../auth/role';
 import { ConsistencyResponseDto } from './dto/consistency-response.dto';
 import { DashboardQueryDto } from './dto/dashboard-query.dto';
 import { DashboardResponseDto } from './dto/dashboard-response.dto';
-import { API_PROBLEMS } from './payroll.api-docs';
 import { PayrollReportsService } from './payroll-reports.service';
+import { ApiValidationFailed } from '../common/swagger/api-problems';
 
 @ApiTags('payroll')
 @Controller('payroll')
@@ -18,16 +17,16 @@ export class PayrollReportsController {
 
   @Get('dashboard')
   @Authenticated({ roles: MANAGER_AND_UP })
-  @ApiOperation({ summary: 'Per-manager team figures for a month, from one snapshot with a fixed number of queries (manager and up)' })
+  @ApiOperation({ operationId: 'getPayrollDashboard', summary: 'Per-manager team figures for a month, from one snapshot with a fixed number of queries (manager and up)' })
   @ApiOkResponse({ type: DashboardResponseDto })
-  @ApiProblemResponse(API_PROBLEMS.validation)
+  @ApiValidationFailed()
   dashboard(@CurrentUser() user: AuthUser, @Query() query: DashboardQueryDto): Promise<DashboardResponseDto> {
     return this.reports.dashboard(user, query.period);
   }
 
   @Get('consistency')
   @Authenticated({ roles: MANAGER_AND_UP })
-  @ApiOperation({ summary: 'Check the payroll invariants (balances, overlapping leave, double-submitted weeks) in one snapshot (manager and up)' })
+  @ApiOperation({ operationId: 'checkPayrollConsistency', summary: 'Check the payroll invariants (balances, overlapping leave, double-submitted weeks) in one snapshot (manager and up)' })
   @ApiOkResponse({ type: ConsistencyResponseDto })
   consistency(@CurrentUser() user: AuthUser): Promise<ConsistencyResponseDto> {
     return this.reports.consistency(user);

@@ -11,10 +11,10 @@ import { ListTimesheetsQueryDto } from './dto/list-timesheets.query.dto';
 import { RejectDto } from './dto/reject.dto';
 import { TimesheetListDto, TimesheetResponseDto } from './dto/timesheet-response.dto';
 import { UpdateTimesheetDto } from './dto/update-timesheet.dto';
-import { API_PROBLEMS } from './payroll.api-docs';
 import { TimesheetsService } from './timesheets.service';
+import { ApiInvalidId, ApiInvalidState, ApiNotFound, ApiValidationFailed } from '../common/swagger/api-problems';
 
-const NOT_SUBMITTED = API_PROBLEMS.invalidState('The timesheet is not submitted (already decided, or still a draft).');
+const ApiNotSubmitted = (): MethodDecorator => ApiInvalidState('The timesheet is not submitted (already decided, or still a draft).', 'approved');
 
 @ApiTags('payroll')
 @Controller('payroll/timesheets')
@@ -25,8 +25,8 @@ export class TimesheetsController {
   @Authenticated({ roles: CLERK_AND_UP })
   @ApiOperation({ summary: 'Create a draft weekly timesheet (clerk and up)' })
   @ApiCreatedResponse({ type: TimesheetResponseDto })
-  @ApiProblemResponse({ ...API_PROBLEMS.validation, description: 'Invalid body, periodStart not a Monday, an entry outside the week or twice the same day, hours outside 0–24. Nothing was written.' })
-  @ApiProblemResponse(API_PROBLEMS.notFound('employee'))
+  @ApiValidationFailed('Invalid body, periodStart not a Monday, an entry outside the week or twice the same day, hours outside 0–24. Nothing was written.')
+  @ApiNotFound('employee')
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateTimesheetDto): Promise<TimesheetResponseDto> {
     return this.timesheets.create(user, dto);
   }
@@ -35,7 +35,7 @@ export class TimesheetsController {
   @Authenticated({ roles: CLERK_AND_UP })
   @ApiOperation({ summary: 'List timesheets (filter by employee, status, week)' })
   @ApiOkResponse({ type: TimesheetListDto })
-  @ApiProblemResponse(API_PROBLEMS.validation)
+  @ApiValidationFailed()
   list(@CurrentUser() user: AuthUser, @Query() query: ListTimesheetsQueryDto): Promise<TimesheetListDto> {
     return this.timesheets.list(user, query);
   }
@@ -45,8 +45,8 @@ export class TimesheetsController {
   @ApiOperation({ summary: 'Read a timesheet (ETag = version)' })
   @ApiOkResponse({ type: TimesheetResponseDto })
   @ApiETag()
-  @ApiProblemResponse(API_PROBLEMS.invalidId)
-  @ApiProblemResponse(API_PROBLEMS.notFound('timesheet'))
+  @ApiInvalidId()
+  @ApiNotFound('timesheet')
   get(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<TimesheetResponseDto> {
     return this.timesheets.get(user, id);
   }
@@ -56,9 +56,9 @@ export class TimesheetsController {
   @RequireIfMatch()
   @ApiOperation({ summary: 'Replace the entries of a draft (If-Match required)' })
   @ApiOkResponse({ type: TimesheetResponseDto })
-  @ApiProblemResponse(API_PROBLEMS.validation)
-  @ApiProblemResponse(API_PROBLEMS.notFound('timesheet'))
-  @ApiProblemResponse(API_PROBLEMS.invalidState('Only drafts can be edited.'))
+  @ApiValidationFailed()
+  @ApiNotFound('timesheet')
+  @ApiInvalidState('Only drafts can be edited.', 'approved')
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseObjectIdPipe) id: string,
@@ -73,8 +73,8 @@ export class TimesheetsController {
   @Authenticated({ roles: CLERK_AND_UP })
   @ApiOperation({ summary: 'Submit a draft, once (clerk and up)' })
   @ApiOkResponse({ type: TimesheetResponseDto })
-  @ApiProblemResponse(API_PROBLEMS.notFound('timesheet'))
-  @ApiProblemResponse(API_PROBLEMS.invalidState('The timesheet is no longer a draft (already submitted).'))
+  @ApiNotFound('timesheet')
+  @ApiInvalidState('The timesheet is no longer a draft (already submitted).', 'approved')
   @ApiProblemResponse({
     status: 409,
     code: 'duplicate',
@@ -92,8 +92,8 @@ export class TimesheetsController {
   @RequireIfMatch()
   @ApiOperation({ summary: 'Approve a submitted timesheet (manager and up; If-Match required)' })
   @ApiOkResponse({ type: TimesheetResponseDto })
-  @ApiProblemResponse(API_PROBLEMS.notFound('timesheet'))
-  @ApiProblemResponse(NOT_SUBMITTED)
+  @ApiNotFound('timesheet')
+  @ApiNotSubmitted()
   approve(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @IfMatchVersion() version: number): Promise<TimesheetResponseDto> {
     return this.timesheets.approve(user, id, version);
   }
@@ -104,9 +104,9 @@ export class TimesheetsController {
   @RequireIfMatch()
   @ApiOperation({ summary: 'Reject a submitted timesheet (manager and up; If-Match required); the week can be submitted again' })
   @ApiOkResponse({ type: TimesheetResponseDto })
-  @ApiProblemResponse(API_PROBLEMS.validation)
-  @ApiProblemResponse(API_PROBLEMS.notFound('timesheet'))
-  @ApiProblemResponse(NOT_SUBMITTED)
+  @ApiValidationFailed()
+  @ApiNotFound('timesheet')
+  @ApiNotSubmitted()
   reject(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseObjectIdPipe) id: string,

@@ -1,8 +1,11 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { ValidationFailedError } from '@app/concurrency';
 
-/** Setting keys: lower-case slugs, so they are safe as identifiers and in URLs. */
-export const SETTING_KEY = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/**
+ * Setting keys: lower case, digits, `-` and `_` (snake_case keys such as `dropdown_customers`
+ * are what existing settings systems use), so they are safe as identifiers and in URLs.
+ */
+export const SETTING_KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** List options: non-empty strings of at most 100 characters. */
 export const MAX_ITEM_LENGTH = 100;
 

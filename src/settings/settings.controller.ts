@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiETag, ApiProblemResponse, IfMatchVersion, RequireIfMatch } from '@app/concurrency';
+import { ApiETag, IfMatchVersion, RequireIfMatch } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -8,24 +8,15 @@ import { ANY_ROLE, Role } from '../auth/role';
 import { AddSettingItemDto } from './dto/add-setting-item.dto';
 import { PutSettingDto } from './dto/put-setting.dto';
 import { SettingDto } from './dto/setting.dto';
-import { SettingItemPipe, SettingKeyPipe } from './setting-key.pipe';
+import { SETTING_KEY, SettingItemPipe, SettingKeyPipe } from './setting-key.pipe';
 import { SettingsService } from './settings.service';
+import { ApiInvalidState, ApiNotFound, ApiValidationFailed } from '../common/swagger/api-problems';
 
 const ADMIN = [Role.Admin];
-const BAD_INPUT = {
-  status: 400,
-  code: 'validation-failed',
-  description: 'Invalid body, query or path (bad setting key, `invalid-key` for `$`/dotted keys); nothing was written.',
-  extensions: { errors: [{ field: 'key', message: 'must match /^[a-z0-9][a-z0-9-]{0,63}$/' }] },
-} as const;
-const NOT_FOUND = { status: 404, code: 'not-found', description: 'No such setting in your tenant.' } as const;
-const NOT_A_LIST = {
-  status: 409,
-  code: 'invalid-state',
-  description: 'The setting holds a single value, not a list.',
-  extensions: { currentState: 'value' },
-} as const;
-const KEY_PARAM = { name: 'key', example: 'document-categories', description: 'Lower-case slug: ^[a-z0-9][a-z0-9-]{0,63}$' } as const;
+const ApiBadSettingInput = (): MethodDecorator =>
+  ApiValidationFailed('Invalid body, query or path (bad setting key, `invalid-key` for `$`/dotted keys); nothing was written.', { field: 'key', message: `must match ${SETTING_KEY}` });
+const ApiNotAList = (): MethodDecorator => ApiInvalidState('The setting holds a single value, not a list.', 'value');
+const KEY_PARAM = { name: 'key', example: 'document-categories', description: `Lower case, digits, \`-\` and \`_\` (e.g. \`dropdown_customers\`): ${SETTING_KEY.source}` } as const;
 
 /** Tenant settings. Everyone reads; admins change them. */
 @ApiTags('settings')
@@ -35,27 +26,30 @@ export class SettingsController {
 
   @Get(':key')
   @Authenticated({ roles: ANY_ROLE })
-  @ApiProblemResponse(BAD_INPUT)
+  @ApiBadSettingInput()
   @ApiOperation({ summary: 'Read a setting (ETag; If-None-Match → 304)' })
   @ApiParam(KEY_PARAM)
   @ApiOkResponse({ type: SettingDto })
   @ApiETag()
-  @ApiProblemResponse(NOT_FOUND)
+  @ApiNotFound('setting')
   get(@CurrentUser() user: AuthUser, @Param('key', SettingKeyPipe) key: string): Promise<SettingDto> {
     return this.settings.get(user, key);
   }
 
   @Put(':key')
   @Authenticated({ roles: ADMIN })
-  @ApiProblemResponse(BAD_INPUT)
-  @RequireIfMatch()
+  @ApiBadSettingInput()
+  @RequireIfMatch({
+    example: '"0"',
+    description: 'The ETag of the version you last read; `"0"` for a key that does not exist yet (creates it once: a second `"0"` is a 412).',
+  })
   @ApiOperation({
     summary: 'Replace a setting under If-Match',
     description: 'A missing setting is version 0: send `If-Match: "0"` to create it. An array of strings makes a list setting.',
   })
   @ApiParam(KEY_PARAM)
   @ApiOkResponse({ type: SettingDto, description: 'The setting at its new version (ETag).' })
-  @ApiProblemResponse(NOT_FOUND)
+  @ApiNotFound('setting')
   put(@CurrentUser() user: AuthUser, @Param('key', SettingKeyPipe) key: string, @IfMatchVersion() version: number, @Body() dto: PutSettingDto): Promise<SettingDto> {
     return this.settings.put(user, key, version, dto.value);
   }
@@ -63,27 +57,28 @@ export class SettingsController {
   @Post(':key/items')
   @HttpCode(200)
   @Authenticated({ roles: ADMIN })
-  @ApiProblemResponse(BAD_INPUT)
+  @ApiBadSettingInput()
   @ApiOperation({
+    operationId: 'addSettingItem',
     summary: 'Add an option to a list setting (created if absent)',
     description: 'Atomic $addToSet: concurrent admins adding different options all keep theirs; adding an existing option is a no-op.',
   })
   @ApiParam(KEY_PARAM)
   @ApiOkResponse({ type: SettingDto })
-  @ApiProblemResponse(NOT_A_LIST)
+  @ApiNotAList()
   addItem(@CurrentUser() user: AuthUser, @Param('key', SettingKeyPipe) key: string, @Body() dto: AddSettingItemDto): Promise<SettingDto> {
     return this.settings.addItem(user, key, dto.value);
   }
 
   @Delete(':key/items/:value')
   @Authenticated({ roles: ADMIN })
-  @ApiProblemResponse(BAD_INPUT)
-  @ApiOperation({ summary: 'Remove an option from a list setting (atomic $pull; idempotent)' })
+  @ApiBadSettingInput()
+  @ApiOperation({ operationId: 'removeSettingItem', summary: 'Remove an option from a list setting (atomic $pull; idempotent)' })
   @ApiParam(KEY_PARAM)
   @ApiParam({ name: 'value', example: 'invoices', description: 'The option, URL-encoded.' })
   @ApiOkResponse({ type: SettingDto })
-  @ApiProblemResponse(NOT_FOUND)
-  @ApiProblemResponse(NOT_A_LIST)
+  @ApiNotFound('setting')
+  @ApiNotAList()
   removeItem(
     @CurrentUser() user: AuthUser,
     @Param('key', SettingKeyPipe) key: string,

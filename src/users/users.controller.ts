@@ -11,8 +11,7 @@ import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserListResponseDto, UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
-
-const NOT_FOUND = { status: 404, code: 'not-found', title: 'Not found', description: 'No such user in your tenant (another tenant’s user looks exactly like this).' };
+import { ApiNotFound } from '../common/swagger/api-problems';
 
 @ApiTags('users')
 @Controller('users')
@@ -43,7 +42,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Read a user (ETag = version)' })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiETag()
-  @ApiProblemResponse(NOT_FOUND)
+  @ApiNotFound('user')
   get(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<UserResponseDto> {
     return this.users.get(user.tenantId, id);
   }
@@ -53,7 +52,7 @@ export class UsersController {
   @RequireIfMatch()
   @ApiOperation({ summary: 'Change a user’s display name and/or roles (admin; If-Match required)' })
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiProblemResponse(NOT_FOUND)
+  @ApiNotFound('user')
   @ApiProblemResponse({ status: 409, code: 'last-admin', title: 'Last admin', description: 'The change would leave the tenant without an admin.' })
   update(
     @CurrentUser() user: AuthUser,

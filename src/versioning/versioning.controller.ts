@@ -13,17 +13,20 @@ import { OWNER_TYPES, OwnerRef, OwnerType } from './owner-type';
 import { ParseOwnerTypePipe } from './parse-owner-type.pipe';
 import { ParseVersionNumberPipe } from './parse-version-number.pipe';
 import { UploadedVersion, VersionUpload } from './version-upload.decorator';
-import { API_PROBLEMS, UPLOAD_REQUEST_BODY } from './versioning.api-docs';
+import { UPLOAD_REQUEST_BODY } from './versioning.api';
+import { ApiInvalidId, ApiNotFound, ApiValidationFailed } from '../common/swagger/api-problems';
 import { VersioningService } from './versioning.service';
+
+const VERSION_PARAM = { name: 'version', type: 'integer', example: 1, description: 'The version number (1, 2, 3…).' } as const;
 
 const ownerOf = (user: AuthUser, ownerType: OwnerType, ownerId: string): OwnerRef => ({ tenantId: user.tenantId, ownerType, ownerId });
 
 @ApiTags('versioning')
-@ApiParam({ name: 'ownerType', enum: OWNER_TYPES, example: 'documents' })
+@ApiParam({ name: 'ownerType', enum: OWNER_TYPES, example: 'documents', description: 'What owns the versions: `documents` or `orders` (sales orders).' })
 @ApiParam({ name: 'ownerId', example: '665f1c2e8b3e4a0012345678', description: 'Id of a document or a sales order of your tenant.' })
-@ApiProblemResponse(API_PROBLEMS.badPath)
-@ApiProblemResponse(API_PROBLEMS.invalidId)
-@ApiProblemResponse(API_PROBLEMS.ownerNotFound)
+@ApiValidationFailed('`ownerType` is not `documents` or `orders`, or `:version` is not a positive integer; see errors[].', { field: 'ownerType', message: 'ownerType must be one of: documents, orders' })
+@ApiInvalidId('`ownerId` is not a 24-character hex id.')
+@ApiNotFound('document, order or version')
 @ApiExtraModels(CreateVersionDto)
 @Controller('versioning/:ownerType/:ownerId/versions')
 export class VersioningController {
@@ -31,7 +34,7 @@ export class VersioningController {
 
   @Post()
   @Authenticated({ roles: CLERK_AND_UP })
-  @ApiOperation({ summary: 'Upload a new version (JSON metadata or multipart file); it gets the next number and becomes current', requestBody: UPLOAD_REQUEST_BODY })
+  @ApiOperation({ operationId: 'uploadVersion', summary: 'Upload a new version (JSON metadata or multipart file); it gets the next number and becomes current', requestBody: UPLOAD_REQUEST_BODY })
   @ApiCreatedResponse({ type: FileVersionDto })
   @ApiProblemResponse({ status: 400, code: 'validation-failed', title: 'Validation failed', description: 'Invalid metadata, or a multipart body without a file part / with a bad file name or type. Nothing was written, no number used.' })
   @ApiProblemResponse({ status: 400, code: 'malformed-body', title: 'Malformed body', description: 'The JSON or multipart body could not be parsed, or the upload broke off.' })
@@ -49,7 +52,7 @@ export class VersioningController {
 
   @Get()
   @Authenticated({ roles: CLERK_AND_UP })
-  @ApiOperation({ summary: 'List the versions, ordered by number (oldest first)' })
+  @ApiOperation({ operationId: 'listVersions', summary: 'List the versions, ordered by number (oldest first)' })
   @ApiOkResponse({ type: FileVersionListDto })
   list(
     @CurrentUser() user: AuthUser,
@@ -62,7 +65,7 @@ export class VersioningController {
 
   @Get('current')
   @Authenticated({ roles: CLERK_AND_UP })
-  @ApiOperation({ summary: 'The current version (the newest); ETag = its number' })
+  @ApiOperation({ operationId: 'getCurrentVersion', summary: 'The current version (the newest); ETag = its number' })
   @ApiOkResponse({ type: FileVersionDto })
   @ApiETag()
   current(
@@ -78,8 +81,8 @@ export class VersioningController {
   // `version` here is the file's number, not a concurrency version: isCurrent can change
   // under the same number, so no ETag / 304 (ask /current for that).
   @NoETag()
-  @ApiOperation({ summary: 'One version by number' })
-  @ApiParam({ name: 'version', example: 1 })
+  @ApiOperation({ operationId: 'getVersion', summary: 'One version by number' })
+  @ApiParam(VERSION_PARAM)
   @ApiOkResponse({ type: FileVersionDto })
   get(
     @CurrentUser() user: AuthUser,
@@ -92,8 +95,8 @@ export class VersioningController {
 
   @Get(':version/content')
   @Authenticated({ roles: CLERK_AND_UP })
-  @ApiOperation({ summary: 'Download the stored file of a version (multipart uploads only), with its content type' })
-  @ApiParam({ name: 'version', example: 1 })
+  @ApiOperation({ operationId: 'downloadVersionContent', summary: 'Download the stored file of a version (multipart uploads only), with its content type' })
+  @ApiParam(VERSION_PARAM)
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ description: 'The bytes, with the stored Content-Type and Content-Disposition: attachment.', schema: { type: 'string', format: 'binary' } })
   @ApiProblemResponse({ status: 404, code: 'no-content', title: 'No stored content', description: 'The version is metadata-only: its file is not stored here.' })
@@ -108,8 +111,8 @@ export class VersioningController {
 
   @Post(':version/restore')
   @Authenticated({ roles: CLERK_AND_UP })
-  @ApiOperation({ summary: 'Restore a version: appends a new version (next number) copying its file, and makes it current' })
-  @ApiParam({ name: 'version', example: 1 })
+  @ApiOperation({ operationId: 'restoreVersion', summary: 'Restore a version: appends a new version (next number) copying its file, and makes it current' })
+  @ApiParam(VERSION_PARAM)
   @ApiCreatedResponse({ type: FileVersionDto })
   @ApiProblemResponse({ status: 409, code: 'contention', title: 'Contention', description: 'Too many simultaneous uploads to this owner for the retry budget; retry after `Retry-After` seconds.' })
   restore(

@@ -79,6 +79,20 @@ describe('finance', () => {
       await assertReconciled(acme);
     });
 
+    it('every active ISO 4217 currency books in its own minor units: SAR 2, JPY 0, KWD 3; EUT is refused', async () => {
+      for (const [currency, minorUnits] of [['SAR', 2], ['JPY', 0], ['KWD', 3]] as const) {
+        const res = await accountant.http.post(`${FINANCE}/accounts`, { name: `${currency} account`, currency, openingBalance: 1_234 });
+        assert.equal(res.status, 201, `${currency}: ${res.text}`);
+        assert.deepEqual({ currency: res.body.currency, minorUnits: res.body.minorUnits, balance: res.body.balance }, { currency, minorUnits, balance: 1_234 });
+        const retainer = await accountant.http.post(`${FINANCE}/retainers`, { clientName: 'Client', currency, initialAmount: 500 });
+        assert.equal(retainer.status, 201, retainer.text);
+        assert.equal(retainer.body.minorUnits, minorUnits);
+      }
+      const eut = await accountant.http.post(`${FINANCE}/accounts`, { name: 'Typo', currency: 'EUT', openingBalance: 1 });
+      assert.equal(eut.status, 400, eut.text);
+      assert.deepEqual(eut.body.errors.map((e: { field: string }) => e.field), ['currency']);
+    });
+
     it('an account without opening balance has no entry', async () => {
       const account = await newAccount(acme);
       assert.equal(account.balance, 0);
@@ -366,7 +380,7 @@ describe('finance', () => {
           cases.push([`${FINANCE}/retainers`, { clientName: 'x', currency: 'EUR', initialAmount: amount }, 'initialAmount']);
         }
       }
-      for (const currency of ['XXX', 'eur', 'EURO', null, 978]) {
+      for (const currency of ['XXX', 'XAU', 'EUT', 'eur', 'EURO', null, 978]) {
         cases.push([`${FINANCE}/accounts`, { name: 'x', currency, openingBalance: 1 }, 'currency']);
         cases.push([`${FINANCE}/retainers`, { clientName: 'x', currency, initialAmount: 1 }, 'currency']);
         cases.push([`${FINANCE}/invoices`, { ...invoiceBody(), currency }, 'currency']);

@@ -111,7 +111,15 @@ describe('Settings: mergeable list options, versioned values', () => {
     }
     const after = await admin.get(`${S}/${k}`);
     assert.deepEqual(after.body, { key: k, value: ['a'], version: 1 });
-    assert.equal((await admin.get(`${S}/bad_key`)).status, 400);
+    assert.equal((await admin.get(`${S}/_key`)).status, 400);
+  });
+
+  it('snake_case keys are settings like any other (dropdown_customers)', async () => {
+    const put = await admin.put(`${S}/dropdown_customers`, { value: ['acme', 'globex'] }, { headers: ifMatch(0) });
+    assert.equal(put.status, 200, put.text);
+    assert.equal((await admin.post(`${S}/dropdown_customers/items`, { value: 'initech' })).status, 200);
+    const got = await clerk.get(`${S}/dropdown_customers`);
+    assert.deepEqual(got.body, { key: 'dropdown_customers', value: ['acme', 'globex', 'initech'], version: 2 });
   });
 
   it("another tenant's setting is a 404 on every route (same answer as a missing key), and its own adds never touch ours", async () => {

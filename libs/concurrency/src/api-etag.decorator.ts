@@ -21,8 +21,10 @@ export function ApiETag(): MethodDecorator {
     ApiHeader({
       name: 'If-None-Match',
       required: false,
-      description: 'ETag(s) you hold; when the resource is still at that version the answer is 304 with no body.',
-      example: '"1"',
+      // No example: Swagger UI would pre-fill it, and a fresh resource at that version would
+      // answer 304 with nothing to show.
+      description: 'Optional. The ETag you hold (e.g. "3"); when the resource is still at that version the answer is 304 with no body.',
+      schema: { type: 'string' },
     }),
     documentETagOn200,
     ApiResponse({ status: 304, description: 'Not modified: your If-None-Match matches the current version.', headers: { ETag: ETAG_HEADER } }),

@@ -1,4 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import { Observable, map } from 'rxjs';
 import { getHeader, HttpRequestLike, setResponseHeader } from './http-context';
@@ -38,9 +39,10 @@ export const NO_ETAG = 'concurrency:no-etag';
 /**
  * Opts a route out of the automatic ETag: for bodies whose integer `version` is not the
  * representation's concurrency version (e.g. a file version's number, whose `isCurrent`
- * flag changes without the number changing — a 304 there would serve a stale flag).
+ * flag changes without the number changing — a 304 there would serve a stale flag). Marks the
+ * operation `x-etag: false` so the OpenAPI document does not promise the header either.
  */
-export const NoETag = (): MethodDecorator & ClassDecorator => SetMetadata(NO_ETAG, true);
+export const NoETag = (): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(NO_ETAG, true), ApiExtension('x-etag', false));
 
 /**
  * Global: every response whose body is a resource with an integer `version` carries

@@ -20,9 +20,10 @@ export function Idempotent(): MethodDecorator & ClassDecorator {
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
+      // No example: Swagger UI would pre-fill the same key into every form, so the second use
+      // anywhere in a tenant would be a 422 (or a silent replay).
       description:
-        'A unique key (e.g. a UUID) per logical operation. Retrying with the same key and body returns the first response (header `Idempotent-Replayed: true`) without repeating the effect. Remembered for 24 h.',
-      example: '7f9c2e4b-3b1e-4c8e-9a53-2f0d8f1c6a11',
+        'Optional; set it to retry safely. A new unique key (e.g. a UUID) per logical operation: retrying with the same key and body returns the first response (header `Idempotent-Replayed: true`) without repeating the effect.',
       schema: { type: 'string', maxLength: 255 },
     }),
     ApiProblemResponse({

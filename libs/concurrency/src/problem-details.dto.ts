@@ -31,7 +31,7 @@ export class ProblemDetailsDto {
   @ApiProperty({ example: 'Version mismatch' })
   title!: string;
 
-  @ApiProperty({ example: 412 })
+  @ApiProperty({ type: 'integer', example: 412 })
   status!: number;
 
   @ApiPropertyOptional({ example: 'The resource is at version 4, not 3. Reload it and retry.' })
@@ -46,11 +46,11 @@ export class ProblemDetailsDto {
   @ApiPropertyOptional({ type: [ProblemFieldErrorDto], description: 'Field-level problems (validation).' })
   errors?: ProblemFieldErrorDto[];
 
-  @ApiPropertyOptional({ example: 4, description: 'With `version-mismatch`: the version the resource is at now.' })
+  @ApiPropertyOptional({ type: 'integer', example: 4, description: 'With `version-mismatch`: the version the resource is at now.' })
   currentVersion?: number;
 
-  @ApiPropertyOptional({ example: 'approved', description: 'With `invalid-state`: the state the resource is in now.' })
-  currentState?: unknown;
+  @ApiPropertyOptional({ type: 'string', example: 'approved', description: 'With `invalid-state`: the state the resource is in now.' })
+  currentState?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['sku'], description: 'With `duplicate`: the conflicting field(s).' })
   fields?: string[];

@@ -8,14 +8,15 @@ import { IfMatchInterceptor } from './if-match.interceptor';
  * request is refused with 428 `precondition-required`; a stale version ends in 412
  * `version-mismatch` (from updateVersioned / transition). Documents both in Swagger.
  */
-export function RequireIfMatch(): MethodDecorator & ClassDecorator {
+export function RequireIfMatch(options: { example?: string; description?: string } = {}): MethodDecorator & ClassDecorator {
   return applyDecorators(
     UseInterceptors(IfMatchInterceptor),
     ApiHeader({
       name: 'If-Match',
       required: true,
-      description: 'The ETag of the version you last read (strong, quoted). The change applies only if the resource is still at that version.',
-      example: '"1"',
+      description:
+        options.description ?? 'The ETag of the version you last read (strong, quoted). The change applies only if the resource is still at that version.',
+      example: options.example ?? '"1"',
       schema: { type: 'string', pattern: '^"\\d+"$' },
     }),
     ApiProblemResponse({

@@ -1,21 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsMongoId,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsMongoId, IsObject, IsOptional, Min, ValidateNested } from 'class-validator';
+import { UpdateDocumentDto } from './update-document.dto';
 
 /** Upper bound of one bulk request (one transaction must stay short). */
 export const MAX_BULK_ITEMS = 500;
@@ -29,48 +15,18 @@ export class BulkItemDto {
   @IsMongoId()
   id: string;
 
-  @ApiProperty({ example: 3, description: 'The version (ETag) the client last read.' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'The version (ETag) the client last read.' })
   @IsInt()
   @Min(1)
   version: number;
 }
 
-const present = (_: object, value: unknown): boolean => value !== undefined;
-const presentAndNotNull = (_: object, value: unknown): boolean => value !== undefined && value !== null;
-
 /**
- * The fields a bulk update may change: the same partial-update rules as PATCH. `status` is not
- * here on purpose: a state change must go through the approval workflow, which writes the
+ * The fields a bulk update may change, with the same partial-update rules as PATCH. `status` is
+ * not here on purpose: a state change must go through the approval workflow, which writes the
  * history entry and the notification event.
  */
-export class BulkSetDto {
-  @ApiPropertyOptional({ example: 'archive' })
-  @ValidateIf(present)
-  @IsString()
-  @Length(1, 100)
-  category?: string;
-
-  @ApiPropertyOptional({ example: 'msa' })
-  @ValidateIf(present)
-  @IsString()
-  @Length(1, 100)
-  type?: string;
-
-  @ApiPropertyOptional({ type: [String], example: ['archived'] })
-  @ValidateIf(present)
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
-  tags?: string[];
-
-  @ApiPropertyOptional({ example: 'CUST-1042', nullable: true, description: '`null` clears it.' })
-  @ValidateIf(presentAndNotNull)
-  @IsString()
-  @Length(1, 100)
-  customerRef?: string | null;
-}
+export class BulkSetDto extends PickType(UpdateDocumentDto, ['category', 'type', 'tags', 'customerRef'] as const) {}
 
 /** Body of `PATCH /documents/bulk`. */
 export class BulkUpdateDocumentsDto {

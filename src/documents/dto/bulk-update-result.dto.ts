@@ -12,7 +12,7 @@ export class BulkItemResultDto {
   @ApiProperty({ enum: BULK_OUTCOMES, example: 'updated' })
   outcome: BulkOutcome;
 
-  @ApiPropertyOptional({ example: 4, description: 'updated: the new version; version-mismatch: the current one.' })
+  @ApiPropertyOptional({ type: 'integer', example: 4, description: 'updated: the new version; version-mismatch: the current one.' })
   version?: number;
 
   @ApiPropertyOptional({ example: 'approved', description: 'invalid-state: the state that forbids the edit.' })
@@ -24,7 +24,7 @@ export class BulkUpdateResultDto {
   @ApiProperty({ enum: BULK_MODES, example: 'atomic' })
   mode: BulkMode;
 
-  @ApiProperty({ example: 2, description: 'How many documents were changed.' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'How many documents were changed.' })
   updated: number;
 
   @ApiProperty({ type: [BulkItemResultDto] })

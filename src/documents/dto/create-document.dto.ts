@@ -1,39 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, Length } from 'class-validator';
+import { ApiPropertyOptional, IntersectionType, PartialType, PickType } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { DocumentFieldsDto } from './document-fields.dto';
 import { IsFieldMap } from './field-map.validator';
 
 /** Body of `POST /documents`. New documents start in `draft`. */
-export class CreateDocumentDto {
-  @ApiProperty({ example: 'Master services agreement — ACME', minLength: 1, maxLength: 200 })
-  @IsString()
-  @Length(1, 200)
-  title: string;
-
-  @ApiProperty({ example: 'contracts', minLength: 1, maxLength: 100 })
-  @IsString()
-  @Length(1, 100)
-  category: string;
-
-  @ApiProperty({ example: 'msa', minLength: 1, maxLength: 100 })
-  @IsString()
-  @Length(1, 100)
-  type: string;
-
-  @ApiPropertyOptional({ example: 'CUST-1042', minLength: 1, maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  customerRef?: string;
-
-  @ApiPropertyOptional({ type: [String], example: ['priority', 'legal'], maxItems: 50 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
-  tags?: string[];
-
+export class CreateDocumentDto extends IntersectionType(
+  PickType(DocumentFieldsDto, ['title', 'category', 'type'] as const),
+  PartialType(PickType(DocumentFieldsDto, ['customerRef', 'tags'] as const)),
+) {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,

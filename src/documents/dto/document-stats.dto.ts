@@ -2,22 +2,22 @@ import { ApiProperty } from '@nestjs/swagger';
 
 /** Count per workflow state; their sum is always `total`. */
 export class StatusCountsDto {
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   draft: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   pending: number;
 
-  @ApiProperty({ example: 5 })
+  @ApiProperty({ type: 'integer', example: 5 })
   approved: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   rejected: number;
 }
 
 /** `GET /documents/stats`: every number comes from one read of one point in time. */
 export class DocumentStatsDto {
-  @ApiProperty({ example: 10 })
+  @ApiProperty({ type: 'integer', example: 10 })
   total: number;
 
   @ApiProperty({ type: StatusCountsDto })

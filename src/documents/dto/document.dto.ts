@@ -40,7 +40,7 @@ export class DocumentDto {
   @ApiProperty({ example: '2025-01-15T10:05:00.000Z' })
   updatedAt: string;
 
-  @ApiProperty({ example: 1, description: 'Also sent as the ETag; send it back as If-Match.' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Also sent as the ETag; send it back as If-Match.' })
   version: number;
 
   /** The wire shape: `id` string, never `_id`; no history. */

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ACCOUNT_TYPES, AccountRecord, AccountType } from '../account.schema';
-import { CURRENCIES } from '../money';
+import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
 import { PageDto } from '../../common/http/page.dto';
 
 /** An account as the API shows it. */
@@ -11,8 +11,11 @@ export class AccountDto {
   @ApiProperty({ example: 'Operating account' })
   name: string;
 
-  @ApiProperty({ enum: CURRENCIES, example: 'EUR' })
+  @ApiProperty(CURRENCY_SCHEMA)
   currency: string;
+
+  @ApiMinorUnits()
+  minorUnits: number;
 
   @ApiProperty({ enum: ACCOUNT_TYPES, example: 'asset', description: 'Accounts you create are assets; the module keeps equity, cash, retainer-liability and revenue accounts itself.' })
   type: AccountType;
@@ -23,7 +26,11 @@ export class AccountDto {
   @ApiProperty({ type: 'integer', example: 100_000, description: 'Minor units, on the account’s normal side (never negative).' })
   balance: number;
 
-  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag.' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: 'Also the ETag. Counts changes: an account opened with a balance is at 2 (the insert, then the opening-balance posting, in one transaction).',
+  })
   version: number;
 
   @ApiProperty({ example: '2025-01-31T12:00:00.000Z' })
@@ -34,6 +41,7 @@ export class AccountDto {
       id: a._id.toHexString(),
       name: a.name,
       currency: a.currency,
+      minorUnits: minorUnitsOf(a.currency),
       type: a.type,
       system: a.systemKey !== undefined,
       balance: a.balance,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { INVOICE_STATUSES, InvoiceRecord, InvoiceStatus } from '../invoice.schema';
-import { CURRENCIES } from '../money';
+import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
 import { PageDto } from '../../common/http/page.dto';
 
 export class InvoiceLineDto {
@@ -31,8 +31,11 @@ export class InvoiceDto {
   @ApiProperty({ example: 'Acme Ltd' })
   customerName: string;
 
-  @ApiProperty({ enum: CURRENCIES, example: 'EUR' })
+  @ApiProperty(CURRENCY_SCHEMA)
   currency: string;
+
+  @ApiMinorUnits()
+  minorUnits: number;
 
   @ApiProperty({ type: [InvoiceLineDto] })
   lines: InvoiceLineDto[];
@@ -59,6 +62,7 @@ export class InvoiceDto {
       ...(i.orderId ? { orderId: i.orderId.toHexString() } : {}),
       customerName: i.customerName,
       currency: i.currency,
+      minorUnits: minorUnitsOf(i.currency),
       lines: i.lines.map((l) => ({ description: l.description, quantity: l.quantity, unitPrice: l.unitPrice, amount: l.amount })),
       total: i.total,
       amountPaid: i.amountPaid,

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ENTRY_KINDS, EntryKind, JournalEntryRecord } from '../journal-entry.schema';
 import { PageDto } from '../../common/http/page.dto';
+import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
 
 export class JournalLineDto {
   @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
@@ -32,8 +33,11 @@ export class JournalEntryDto {
   @ApiProperty({ enum: ENTRY_KINDS, example: 'transfer' })
   kind: EntryKind;
 
-  @ApiProperty({ example: 'EUR' })
+  @ApiProperty(CURRENCY_SCHEMA)
   currency: string;
+
+  @ApiMinorUnits()
+  minorUnits: number;
 
   @ApiProperty({ example: 'Rent for January' })
   description: string;
@@ -58,6 +62,7 @@ export class JournalEntryDto {
       id: e._id.toHexString(),
       kind: e.kind,
       currency: e.currency,
+      minorUnits: minorUnitsOf(e.currency),
       description: e.description,
       lines: e.lines.map((l) => ({
         accountId: l.accountId.toHexString(),

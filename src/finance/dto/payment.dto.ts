@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CURRENCIES } from '../money';
+import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
 import { PAYMENT_METHODS, PAYMENT_STATUSES, PaymentMethod, PaymentRecord, PaymentStatus } from '../payment.schema';
 
 /** A payment as the API shows it. */
@@ -19,8 +19,11 @@ export class PaymentDto {
   @ApiProperty({ type: 'integer', example: 12_500 })
   amount: number;
 
-  @ApiProperty({ enum: CURRENCIES, example: 'EUR' })
+  @ApiProperty(CURRENCY_SCHEMA)
   currency: string;
+
+  @ApiMinorUnits()
+  minorUnits: number;
 
   @ApiProperty({ enum: PAYMENT_METHODS, example: 'bank_transfer' })
   method: PaymentMethod;
@@ -45,6 +48,7 @@ export class PaymentDto {
       customerName: p.customerName,
       amount: p.amount,
       currency: p.currency,
+      minorUnits: minorUnitsOf(p.currency),
       method: p.method,
       ...(p.entryId ? { entryId: p.entryId.toHexString() } : {}),
       ...(p.completedAt ? { completedAt: p.completedAt } : {}),

@@ -33,13 +33,13 @@ export class ViolationDto {
 
 /** Counts of what was checked. */
 export class ReconciliationCountsDto {
-  @ApiProperty({ example: 7 })
+  @ApiProperty({ type: 'integer', example: 7 })
   accounts: number;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   retainers: number;
 
-  @ApiProperty({ example: 5, description: 'Completed payments.' })
+  @ApiProperty({ type: 'integer', example: 5, description: 'Completed payments.' })
   payments: number;
 
   @ApiProperty({ type: 'integer', example: 1_250_000, description: 'Σ debits over the whole ledger (= Σ credits when ok).' })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CURRENCIES } from '../money';
+import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
 import { RetainerRecord } from '../retainer.schema';
 
 /** A retainer (client prepayment) as the API shows it. */
@@ -10,8 +10,11 @@ export class RetainerDto {
   @ApiProperty({ example: 'Acme Ltd' })
   clientName: string;
 
-  @ApiProperty({ enum: CURRENCIES, example: 'EUR' })
+  @ApiProperty(CURRENCY_SCHEMA)
   currency: string;
+
+  @ApiMinorUnits()
+  minorUnits: number;
 
   @ApiProperty({ type: 'integer', example: 20_000, description: 'Minor units still held for the client (never negative).' })
   balance: number;
@@ -30,6 +33,7 @@ export class RetainerDto {
       id: r._id.toHexString(),
       clientName: r.clientName,
       currency: r.currency,
+      minorUnits: minorUnitsOf(r.currency),
       balance: r.balance,
       version: r.version,
       ...(entryId ? { entryId: entryId.toHexString() } : {}),

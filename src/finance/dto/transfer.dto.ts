@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TransferRecord } from '../transfer.schema';
+import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
 
 /** A posted transfer. */
 export class TransferDto {
@@ -18,8 +19,11 @@ export class TransferDto {
   @ApiProperty({ type: 'integer', example: 80_000 })
   amount: number;
 
-  @ApiProperty({ example: 'EUR' })
+  @ApiProperty(CURRENCY_SCHEMA)
   currency: string;
+
+  @ApiMinorUnits()
+  minorUnits: number;
 
   @ApiProperty({ example: 'Move funds to the escrow account' })
   description: string;
@@ -38,6 +42,7 @@ export class TransferDto {
       toAccountId: t.toAccountId.toHexString(),
       amount: t.amount,
       currency: t.currency,
+      minorUnits: minorUnitsOf(t.currency),
       description: t.description,
       entryId: t.entryId.toHexString(),
       createdAt: t.createdAt,

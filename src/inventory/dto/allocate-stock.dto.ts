@@ -3,7 +3,7 @@ import { IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator
 
 /** Body of `POST /inventory/items/:id/allocate`. */
 export class AllocateStockDto {
-  @ApiProperty({ example: 10, minimum: 1, maximum: 1_000_000_000 })
+  @ApiProperty({ type: 'integer', example: 10, minimum: 1, maximum: 1_000_000_000 })
   @IsInt()
   @Min(1)
   @Max(1_000_000_000)

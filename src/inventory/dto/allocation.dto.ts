@@ -9,7 +9,7 @@ export class AllocationDto {
   @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
   itemId: string;
 
-  @ApiProperty({ example: 10 })
+  @ApiProperty({ type: 'integer', example: 10 })
   quantity: number;
 
   @ApiProperty({ example: 'JOB-4711' })
@@ -21,7 +21,7 @@ export class AllocationDto {
   @ApiProperty({ enum: ALLOCATION_STATUSES, example: 'open' })
   status: AllocationStatus;
 
-  @ApiProperty({ example: 90, description: "The item's quantityAvailable right after this change." })
+  @ApiProperty({ type: 'integer', example: 90, description: "The item's quantityAvailable right after this change." })
   remaining: number;
 
   static from(a: AllocationRecord, remaining: number): AllocationDto {

@@ -20,10 +20,10 @@ export class ConsistencyViolationDto {
   })
   rule: string;
 
-  @ApiProperty({ example: 20, description: 'What the ledger (or the allocations) say.' })
+  @ApiProperty({ type: 'integer', example: 20, description: 'What the ledger (or the allocations) say.' })
   expected: number;
 
-  @ApiProperty({ example: -60, description: 'What the item says.' })
+  @ApiProperty({ type: 'integer', example: -60, description: 'What the item says.' })
   actual: number;
 }
 
@@ -32,7 +32,7 @@ export class ConsistencyReportDto {
   @ApiProperty({ example: true })
   ok: boolean;
 
-  @ApiProperty({ example: 12, description: 'Items checked.' })
+  @ApiProperty({ type: 'integer', example: 12, description: 'Items checked.' })
   itemsChecked: number;
 
   @ApiProperty({ type: [ConsistencyViolationDto], example: [] })

@@ -16,7 +16,7 @@ export class CreateItemDto {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ example: 100, minimum: 0, maximum: 1_000_000_000, description: 'Opening stock, recorded as the first movement.' })
+  @ApiProperty({ type: 'integer', example: 100, minimum: 0, maximum: 1_000_000_000, description: 'Opening stock, recorded as the first movement.' })
   @IsInt()
   @Min(0)
   @Max(1_000_000_000)

@@ -25,7 +25,7 @@ export class OrderLineInputDto {
   @IsMongoId()
   itemId: string;
 
-  @ApiProperty({ example: 5, minimum: 1, maximum: 1_000_000_000 })
+  @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 1_000_000_000 })
   @IsInt()
   @Min(1)
   @Max(1_000_000_000)

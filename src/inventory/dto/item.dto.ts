@@ -16,16 +16,16 @@ export class ItemDto {
   @ApiProperty({ example: 'roll' })
   unit: string;
 
-  @ApiProperty({ example: 100, description: 'Physical stock: quantityAllocated + quantityAvailable.' })
+  @ApiProperty({ type: 'integer', example: 100, description: 'Physical stock: quantityAllocated + quantityAvailable.' })
   quantityOnHand: number;
 
-  @ApiProperty({ example: 20, description: 'Reserved by open allocations (still on hand, no longer available).' })
+  @ApiProperty({ type: 'integer', example: 20, description: 'Reserved by open allocations (still on hand, no longer available).' })
   quantityAllocated: number;
 
-  @ApiProperty({ example: 80, description: 'What can still be allocated: quantityOnHand − quantityAllocated (never negative).' })
+  @ApiProperty({ type: 'integer', example: 80, description: 'What can still be allocated: quantityOnHand − quantityAllocated (never negative).' })
   quantityAvailable: number;
 
-  @ApiProperty({ example: 3, description: 'Also the ETag; send it back in If-Match to PATCH.' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'Also the ETag; send it back in If-Match to PATCH.' })
   version: number;
 
   @ApiProperty({ example: '2024-06-04T10:15:00.000Z' })

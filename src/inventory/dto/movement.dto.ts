@@ -13,7 +13,7 @@ export class MovementDto {
   @ApiProperty({ enum: MOVEMENT_TYPES, example: 'allocation' })
   type: MovementType;
 
-  @ApiProperty({ example: -10, description: 'Signed change of quantityAvailable.' })
+  @ApiProperty({ type: 'integer', example: -10, description: 'Signed change of quantityAvailable.' })
   quantity: number;
 
   @ApiProperty({ example: 'JOB-4711' })

@@ -10,7 +10,7 @@ export class OrderLineDto {
   @ApiProperty({ example: 'FILM-500-CLR' })
   sku: string;
 
-  @ApiProperty({ example: 5 })
+  @ApiProperty({ type: 'integer', example: 5 })
   quantity: number;
 
   @ApiProperty({ example: '665f1c2e8b3e4a001234567a', description: 'The allocation holding this line’s stock.' })
@@ -40,7 +40,7 @@ export class OrderDto {
   @ApiProperty({ type: [OrderLineDto] })
   lines: OrderLineDto[];
 
-  @ApiProperty({ example: 1, description: 'Also the ETag; send it back in If-Match to PATCH.' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag; send it back in If-Match to PATCH.' })
   version: number;
 
   @ApiProperty({ example: '2024-06-04T10:15:00.000Z' })

@@ -45,6 +45,6 @@ export class NotificationDto {
 
 /** `GET /notifications`: one page, the total and the unread count from one snapshot. */
 export class NotificationPageDto extends PageDto(NotificationDto) {
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   unreadCount: number;
 }

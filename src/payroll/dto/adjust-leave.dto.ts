@@ -8,7 +8,7 @@ export class AdjustLeaveDto {
   @IsIn(LEAVE_TYPES)
   type: LeaveType;
 
-  @ApiProperty({ example: 2, description: 'Whole days to add (negative to remove; never below the available days).', minimum: -366, maximum: 366 })
+  @ApiProperty({ type: 'integer', example: 2, description: 'Whole days to add (negative to remove; never below the available days).', minimum: -366, maximum: 366 })
   @IsInt()
   @NotEquals(0)
   @Min(-366)

@@ -5,13 +5,13 @@ import { NormalizeEmail, Trim } from '../../common/http/normalize';
 
 /** Opening leave entitlements, in whole working days. */
 export class LeaveBalancesInputDto {
-  @ApiProperty({ example: 25, minimum: 0, maximum: 366 })
+  @ApiProperty({ type: 'integer', example: 25, minimum: 0, maximum: 366 })
   @IsInt()
   @Min(0)
   @Max(366)
   annual: number;
 
-  @ApiProperty({ example: 10, minimum: 0, maximum: 366 })
+  @ApiProperty({ type: 'integer', example: 10, minimum: 0, maximum: 366 })
   @IsInt()
   @Min(0)
   @Max(366)

@@ -20,7 +20,7 @@ export class CreateLeaveRequestDto {
   @IsIsoDate()
   to: string;
 
-  @ApiPropertyOptional({ example: 5, description: 'Working days (Mon–Fri) in [from, to]; when given it must match, else 400.' })
+  @ApiPropertyOptional({ type: 'integer', example: 5, description: 'Working days (Mon–Fri) in [from, to]; when given it must match, else 400.' })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -7,7 +7,7 @@ export class TeamSummaryDto {
   @ApiProperty({ example: 'Grace Hopper', nullable: true, type: String })
   managerName: string | null;
 
-  @ApiProperty({ example: 4, description: 'Employees whose managerId is this manager.' })
+  @ApiProperty({ type: 'integer', example: 4, description: 'Employees whose managerId is this manager.' })
   teamSize: number;
 
   @ApiProperty({ example: 38.5, description: 'Hours dated in the period on timesheets awaiting approval.' })
@@ -16,16 +16,16 @@ export class TeamSummaryDto {
   @ApiProperty({ example: 160, description: 'Hours dated in the period on approved timesheets.' })
   approvedHours: number;
 
-  @ApiProperty({ example: 3, description: 'pendingTimesheets + pendingLeaveRequests.' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'pendingTimesheets + pendingLeaveRequests.' })
   pendingApprovals: number;
 
-  @ApiProperty({ example: 2, description: 'Submitted timesheets whose week touches the period.' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'Submitted timesheets whose week touches the period.' })
   pendingTimesheets: number;
 
-  @ApiProperty({ example: 1, description: 'Pending leave requests with working days in the period.' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Pending leave requests with working days in the period.' })
   pendingLeaveRequests: number;
 
-  @ApiProperty({ example: 5, description: 'Working days of approved leave falling in the period.' })
+  @ApiProperty({ type: 'integer', example: 5, description: 'Working days of approved leave falling in the period.' })
   leaveDaysTaken: number;
 }
 

@@ -5,25 +5,25 @@ import { PageDto } from '../../common/http/page.dto';
 
 /** Available days per leave type. */
 export class LeaveBalancesDto {
-  @ApiProperty({ example: 20 })
+  @ApiProperty({ type: 'integer', example: 20 })
   annual: number;
 
-  @ApiProperty({ example: 10 })
+  @ApiProperty({ type: 'integer', example: 10 })
   sick: number;
 }
 
 /** One balance in full: available = entitlement − reserved − consumed. */
 export class LeaveBalanceDetailDto {
-  @ApiProperty({ example: 25 })
+  @ApiProperty({ type: 'integer', example: 25 })
   entitlement: number;
 
-  @ApiProperty({ example: 5, description: 'Held by pending requests.' })
+  @ApiProperty({ type: 'integer', example: 5, description: 'Held by pending requests.' })
   reserved: number;
 
-  @ApiProperty({ example: 0, description: 'Taken by approved requests.' })
+  @ApiProperty({ type: 'integer', example: 0, description: 'Taken by approved requests.' })
   consumed: number;
 
-  @ApiProperty({ example: 20 })
+  @ApiProperty({ type: 'integer', example: 20 })
   available: number;
 }
 
@@ -70,7 +70,7 @@ export class EmployeeResponseDto {
   @ApiProperty({ type: LeaveDetailsDto })
   leave: LeaveDetailsDto;
 
-  @ApiProperty({ example: 1, description: 'Also the ETag.' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag.' })
   version: number;
 
   @ApiProperty({ example: '2025-01-06T09:00:00.000Z' })
@@ -106,7 +106,7 @@ export class LeaveAdjustmentResponseDto {
   @ApiProperty({ example: 'annual' })
   type: string;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   delta: number;
 
   @ApiProperty({ example: 'Carry-over from last year' })
@@ -115,10 +115,10 @@ export class LeaveAdjustmentResponseDto {
   @ApiProperty({ example: '665f1c2e8b3e4a0012340000', description: 'The user who made the change.' })
   by: string;
 
-  @ApiProperty({ example: 27 })
+  @ApiProperty({ type: 'integer', example: 27 })
   entitlementAfter: number;
 
-  @ApiProperty({ example: 22 })
+  @ApiProperty({ type: 'integer', example: 22 })
   availableAfter: number;
 
   @ApiProperty({ example: '2025-01-06T09:00:00.000Z' })

@@ -38,7 +38,7 @@ export class LeaveRequestResponseDto {
   @ApiProperty({ example: '2025-07-11' })
   to: string;
 
-  @ApiProperty({ example: 5 })
+  @ApiProperty({ type: 'integer', example: 5 })
   days: number;
 
   @ApiProperty({ enum: LEAVE_STATUSES, example: 'pending' })
@@ -56,7 +56,7 @@ export class LeaveRequestResponseDto {
   @ApiPropertyOptional({ example: 'Team is short-staffed that week' })
   reason?: string;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   version: number;
 
   @ApiProperty({ example: '2025-06-30T09:00:00.000Z' })

@@ -61,7 +61,7 @@ export class TimesheetResponseDto {
   @ApiPropertyOptional({ example: 'Missing Friday' })
   reason?: string;
 
-  @ApiProperty({ example: 1, description: 'Also the ETag; approve/reject need it as If-Match.' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag; approve/reject need it as If-Match.' })
   version: number;
 
   @ApiProperty({ example: '2025-07-11T16:00:00.000Z' })

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, registerDecorator, ValidationOptions } from 'class-validator';
 import { MAX_ITEM_LENGTH } from '../setting-key.pipe';
+import { SETTING_VALUE_SCHEMA } from './setting.dto';
 
 /** At most this many options in a list setting. */
 export const MAX_LIST_ITEMS = 500;
@@ -32,7 +33,7 @@ export class PutSettingDto {
   @ApiProperty({
     description: 'Any JSON value. An array of strings makes a list setting (dropdown options) that also accepts item adds and removes.',
     example: ['contracts', 'invoices', 'reports'],
-    oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }],
+    ...SETTING_VALUE_SCHEMA,
   })
   @IsDefined()
   @IsSettingValue()

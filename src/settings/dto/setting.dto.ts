@@ -1,15 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { StoredSetting } from '../setting.repository';
 
+/** Any JSON value but null: an array of strings makes a list setting. */
+export const SETTING_VALUE_SCHEMA = {
+  oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }],
+};
+
 /** A setting as the API returns it; `version` is also the ETag. */
 export class SettingDto {
   @ApiProperty({ example: 'document-categories' })
   key: string;
 
-  @ApiProperty({ example: ['contracts', 'invoices'], description: 'Any JSON value; list settings hold an array of strings.' })
+  @ApiProperty({ ...SETTING_VALUE_SCHEMA, example: ['contracts', 'invoices'], description: 'Any JSON value; list settings hold an array of strings.' })
   value: unknown;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   version: number;
 
   static from(setting: StoredSetting): SettingDto {

@@ -20,7 +20,7 @@ export class UserResponseDto {
   @ApiProperty({ enum: Role, isArray: true, example: [Role.Clerk] })
   roles: Role[];
 
-  @ApiProperty({ example: 1, description: 'Also the ETag ("1"); send it as If-Match to change the user.' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag ("1"); send it as If-Match to change the user.' })
   version: number;
 
   @ApiProperty({ example: '2025-01-31T09:30:00.000Z' })

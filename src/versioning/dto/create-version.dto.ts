@@ -33,7 +33,7 @@ export class FileDescriptionDto {
 
 /** Body of a metadata-only upload (`application/json`): the file lives elsewhere, the history is kept here. */
 export class CreateVersionDto extends FileDescriptionDto {
-  @ApiProperty({ example: 48213, minimum: 0, description: 'Size of the file in bytes (an integer; "5" is not 5).' })
+  @ApiProperty({ type: 'integer', example: 48213, minimum: 0, description: 'Size of the file in bytes (an integer; "5" is not 5).' })
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)

@@ -33,7 +33,7 @@ export class FileVersionDto {
   @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
   ownerId: string;
 
-  @ApiProperty({ example: 2, minimum: 1, description: '1, 2, 3, … per owner: no duplicates, no gaps. Also sent as the ETag.' })
+  @ApiProperty({ type: 'integer', example: 2, minimum: 1, description: '1, 2, 3, … per owner: no duplicates, no gaps. Also sent as the ETag.' })
   version: number;
 
   @ApiProperty({ example: 'v2', description: '`v<version>`.' })
@@ -48,7 +48,7 @@ export class FileVersionDto {
   @ApiProperty({ example: 'application/pdf' })
   contentType: string;
 
-  @ApiProperty({ example: 48213 })
+  @ApiProperty({ type: 'integer', example: 48213 })
   sizeBytes: number;
 
   @ApiProperty({ example: 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
@@ -57,7 +57,7 @@ export class FileVersionDto {
   @ApiProperty({ example: false, description: 'True when the bytes are stored here (multipart upload): GET …/content downloads them.' })
   hasContent: boolean;
 
-  @ApiPropertyOptional({ example: 1, description: 'The version this one was restored from.' })
+  @ApiPropertyOptional({ type: 'integer', example: 1, description: 'The version this one was restored from.' })
   restoredFrom?: number;
 
   @ApiProperty({ example: '665f1c2e8b3e4a0012340000', description: 'The user who uploaded (or restored) it.' })

@@ -1,23 +1,5 @@
-import type { ApiProblemResponseOptions } from '@app/concurrency';
 import { getSchemaPath } from '@nestjs/swagger';
 import { CreateVersionDto } from './dto/create-version.dto';
-
-/** Problem Details documented on the versioning routes (Swagger only). */
-export const API_PROBLEMS = {
-  badPath: {
-    status: 400,
-    code: 'validation-failed',
-    title: 'Validation failed',
-    description: '`ownerType` is not `documents` or `orders`, or `:version` is not a positive integer; see errors[].',
-  },
-  invalidId: { status: 400, code: 'invalid-id', title: 'Invalid id', description: '`ownerId` is not a 24-character hex id.' },
-  ownerNotFound: {
-    status: 404,
-    code: 'not-found',
-    title: 'Not found',
-    description: 'No such document/order in your tenant (another tenant’s looks exactly like this), or no such version.',
-  },
-} satisfies Record<string, ApiProblemResponseOptions>;
 
 /** The two bodies POST …/versions accepts, for Swagger's "Try it out". */
 export const UPLOAD_REQUEST_BODY = {
