@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
-import { ConcurrencyModule, EtagInterceptor, ProblemDetailsFilter } from '@app/concurrency';
+import { ConcurrencyModule, ETagInterceptor, ProblemDetailsFilter } from '@app/concurrency';
 import { EventsModule } from './events/events.module';
 import { AppConfigModule } from './common/config/config.module';
 import { AppConfigService } from './common/config/app-config.service';
@@ -56,7 +56,7 @@ export class AppModule {
       providers: [
         // Order matters: operator-injection keys are rejected before validation sees the body.
         { provide: APP_INTERCEPTOR, useClass: ForbiddenKeysInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

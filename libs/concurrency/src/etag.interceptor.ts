@@ -73,6 +73,3 @@ export class ETagInterceptor implements NestInterceptor {
     );
   }
 }
-
-/** Alias of {@link ETagInterceptor} (same class). */
-export const EtagInterceptor = ETagInterceptor;

@@ -23,7 +23,7 @@ export interface HttpRequestLike {
   originalUrl?: string;
 }
 
-/** Reads one request header as a single string (first value if repeated). */
+/** Reads one request header as a single string (repeated values joined with ', ', as HTTP folds them). */
 export function getHeader(request: HttpRequestLike, name: string): string | undefined {
   const value = request.headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(', ') : value;

@@ -30,7 +30,7 @@ export { Propagation } from './propagation';
 // 2. Version checks (ETag / If-Match / If-None-Match)
 export { versionedPlugin, VersionedPluginOptions, isVersioned, VERSION_FIELD } from './versioned.plugin';
 export { updateVersioned, UpdateVersionedOptions, deleteVersioned, DeleteVersionedOptions, VersionedDoc, withVersionBump, withPipelineVersionBump } from './update-versioned';
-export { ETagInterceptor, EtagInterceptor, NoETag, NO_ETAG, NotModifiedSignal, etagOf, versionOf, ifNoneMatchMatches } from './etag.interceptor';
+export { ETagInterceptor, NoETag, NO_ETAG, NotModifiedSignal, etagOf, versionOf, ifNoneMatchMatches } from './etag.interceptor';
 export { IfMatchInterceptor } from './if-match.interceptor';
 export { RequireIfMatch } from './require-if-match.decorator';
 export { IfMatchVersion } from './if-match-version.decorator';
