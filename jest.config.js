@@ -75,7 +75,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      roots: ['<rootDir>/libs', '<rootDir>/src', '<rootDir>/test/conformance'],
+      roots: ['<rootDir>/libs', '<rootDir>/src', '<rootDir>/test/conformance', '<rootDir>/test/lint'],
       testMatch: ['**/*.spec.ts'],
     },
     {
