@@ -19,12 +19,12 @@ describe('module boundaries (ESLint)', () => {
   };
 
   it("refuses another module's repository or schema", async () => {
-    assert.equal((await lint('src/auth/x.ts', "import { UsersRepository } from '../users/users.repository';\nexport const x = UsersRepository;\n")).length, 1);
-    assert.equal((await lint('src/auth/dto/x.ts', "import { User } from '../../users/user.schema';\nexport const x = User;\n")).length, 1);
+    const code = "import { UsersRepository } from '../../users/users.repository';\nimport { User } from '../../users/user.schema';\nexport const x = [UsersRepository, User];\n";
+    assert.equal((await lint('src/auth/dto/x.ts', code)).length, 2);
   });
 
   it("allows the module's own files and other modules' services", async () => {
-    assert.deepEqual(await lint('src/auth/x.ts', "import { SessionsRepository } from './sessions.repository';\nexport const x = SessionsRepository;\n"), []);
-    assert.deepEqual(await lint('src/auth/x.ts', "import { UserAccountsService } from '../users/user-accounts.service';\nexport const x = UserAccountsService;\n"), []);
+    const code = "import { SessionsRepository } from './sessions.repository';\nimport { UserAccountsService } from '../users/user-accounts.service';\nexport const x = [SessionsRepository, UserAccountsService];\n";
+    assert.deepEqual(await lint('src/auth/x.ts', code), []);
   });
 });
