@@ -49,6 +49,8 @@ export class EmulatorServer {
   readonly failPoints = new FailPoints();
   readonly startedAt = new Date();
   readonly electionId: Doc;
+  /** Set when the data lives in a dbpath: resolves once every commit so far is on disk. */
+  durability?: { durable(): Promise<void> };
   private timers: NodeJS.Timeout[] = [];
   private blockTimers = new Set<NodeJS.Timeout>();
 
@@ -194,6 +196,7 @@ export class EmulatorServer {
           }
         }
         const payload = await spec.run(ctx);
+        if (this.durability && this.mustJournal(ctx, spec)) await this.durability.durable();
         const reply: Doc = { ...payload };
         const wce = fpWriteConcernError ?? this.writeConcernError(ctx, spec);
         if (wce) {
@@ -232,6 +235,19 @@ export class EmulatorServer {
     const reply: Doc = { ok: 0, errmsg: ce.message, code: ce.code, codeName: ce.codeName, ...ce.extra };
     if (labels.length) reply.errorLabels = labels;
     return { ...reply, ...this.clusterTimeFields() };
+  }
+
+  /**
+   * Whether the reply waits for the journal: writes and commits acknowledged with `j: true`
+   * or `w: 'majority'` (also the default write concern), as on mongod with journaling.
+   * Writes inside a transaction are made durable by its commit.
+   */
+  private mustJournal(ctx: CommandContext, spec: CommandSpec): boolean {
+    if (ctx.name !== 'commitTransaction' && (!spec.write || ctx.txn)) return false;
+    const wc = ctx.body.writeConcern;
+    if (!isPlainObject(wc)) return true;
+    if (wc.j === true || wc.w === 'majority') return true;
+    return wc.w === undefined && wc.j !== false;
   }
 
   /** writeConcernError for write concerns a single-member replica set cannot satisfy. */
