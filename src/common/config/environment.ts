@@ -34,6 +34,15 @@ export class Environment {
   @IsString()
   MONGODB_URI?: string;
 
+  /**
+   * Data directory of the embedded emulator, or `memory`. Unset: `.data/mongo-emulator` in
+   * development, memory in test and production.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  MONGODB_EMULATOR_DBPATH?: string;
+
   @IsString()
   @MinLength(16)
   JWT_SECRET: string = DEFAULT_JWT_SECRET;
