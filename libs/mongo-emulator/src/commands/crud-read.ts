@@ -14,6 +14,7 @@ import { compileSort } from '../query/sort';
 import { pathCandidates } from '../query/paths';
 import { CommandContext, CommandSpec, collectionName, optBool, optDoc, optNumber } from './context';
 import { checkCollation, checkHint } from './options';
+import { changeStreamGetMore, isChangeStream, openChangeStream } from './change-streams';
 
 const DEFAULT_BATCH = 101;
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
@@ -100,7 +101,7 @@ async function find(ctx: CommandContext): Promise<Doc> {
   return cursorReply(ctx, `${ctx.db}.${name}`, docs, batchSize, singleBatch);
 }
 
-function getMore(ctx: CommandContext): Doc {
+function getMore(ctx: CommandContext): Doc | Promise<Doc> {
   const raw = ctx.body.getMore;
   if (bsonTypeOf(raw) !== 'Long' && !isNumeric(raw)) throw new CommandError(14, "BSON field 'getMore.getMore' is the wrong type, expected type 'long'");
   const id = bsonTypeOf(raw) === 'Long' ? (raw as Long).toBigInt() : BigInt(toNumber(raw));
@@ -119,6 +120,7 @@ function getMore(ctx: CommandContext): Doc {
   }
   const batchSize = optNumber(ctx.body, 'batchSize');
   checkBatchSize(batchSize);
+  if (cursor.changeStream) return changeStreamGetMore(ctx, cursor, batchSize);
   const batch = takeBatch(cursor.docs, cursor.pos, batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER);
   cursor.pos += batch.length;
   cursor.lastUse = Date.now();
@@ -202,6 +204,7 @@ function aggregate(ctx: CommandContext): Doc {
   const batchSize = optNumber(cursorOpt, 'batchSize');
   checkBatchSize(batchSize);
   checkCollation(body.collation);
+  if (isChangeStream(pipeline)) return openChangeStream(ctx, pipeline, batchSize);
   if (typeof target === 'string') checkHint(ctx.engine.collection(ctx.db, target), body.hint);
   let input: Doc[] = [];
   let ns: string;
