@@ -92,6 +92,8 @@ export class Durability {
       }
     }
     server.engine.clock.advanceTo(maxTs);
+    // change streams cannot resume across a restart: the events before it are not kept
+    server.engine.log.reset(server.engine.clock.now());
     const fd = openSync(journalPath, 'a+');
     const ref: { self?: Durability } = {};
     const compactBytes = options.compactBytes ?? 64 * 1024 * 1024;

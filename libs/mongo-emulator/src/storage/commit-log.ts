@@ -64,6 +64,13 @@ export class CommitLog {
     this.trim(entry.wallTime.getTime());
   }
 
+  /** Forgets every entry: nothing at or before `floorTs` can be read any more (a restart). */
+  reset(floorTs: number): void {
+    this.entries.length = 0;
+    this.head = 0;
+    this.floorTs = floorTs;
+  }
+
   subscribe(listener: CommitListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

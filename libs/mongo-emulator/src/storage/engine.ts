@@ -66,6 +66,8 @@ export class StorageEngine {
 
   constructor(readonly options: EngineOptions) {
     this.log = new CommitLog(options.commitLogMaxEntries ?? 10_000, options.historyWindowMs);
+    // a resume point from before this engine existed cannot be served
+    this.log.floorTs = this.clock.now();
   }
 
   /** Records a successful catalog command in the commit log at a new commit time. */
