@@ -118,6 +118,7 @@ export function openChangeStream(ctx: CommandContext, pipeline: unknown[], batch
   const starts = ['resumeAfter', 'startAfter', 'startAtOperationTime'].filter((k) => spec[k] !== undefined);
   if (starts.length > 1) throw new CommandError(40674, `Only one type of resume option is allowed, but multiple were found: ${starts.join(', ')}`);
   const log = ctx.engine.log;
+  log.retain();
   let pos: Position = { ts: ctx.engine.clock.now(), idx: MAX_IDX };
   if (spec.resumeAfter !== undefined || spec.startAfter !== undefined) {
     const { pos: p, invalidate } = decodeToken(spec.resumeAfter ?? spec.startAfter);
@@ -250,6 +251,7 @@ function inScope(state: ChangeStreamState, db: string, coll?: string): boolean {
 function entryEvents(ctx: CommandContext, entry: CommitEntry, state: ChangeStreamState): Event[] {
   const out: Event[] = [];
   const clusterTime = Clock.toTimestamp(entry.ts);
+  const wallTime = new Date(entry.wallMs);
   const txnFields: Doc = {};
   if (entry.txn) {
     const session = ctx.server.sessions.sessions.get(entry.txn.sessionKey);
@@ -260,7 +262,7 @@ function entryEvents(ctx: CommandContext, entry: CommitEntry, state: ChangeStrea
     _id: encodeToken({ ts: entry.ts, idx }),
     operationType,
     clusterTime,
-    wallTime: entry.wallTime,
+    wallTime,
     ...txnFields,
   });
   let idx = 0;
@@ -292,7 +294,7 @@ function entryEvents(ctx: CommandContext, entry: CommitEntry, state: ChangeStrea
     }
     const name = Object.keys(ch.command)[0];
     // an invalidate sorts right after the event that caused it (events use even indexes)
-    const invalidateAt = (i: number) => out.push({ pos: { ts: entry.ts, idx: i + 1 }, doc: { _id: encodeToken({ ts: entry.ts, idx: i + 1 }, true), operationType: 'invalidate', clusterTime, wallTime: entry.wallTime }, invalidate: true });
+    const invalidateAt = (i: number) => out.push({ pos: { ts: entry.ts, idx: i + 1 }, doc: { _id: encodeToken({ ts: entry.ts, idx: i + 1 }, true), operationType: 'invalidate', clusterTime, wallTime }, invalidate: true });
     if (name === 'drop' || name === 'dropDatabase') {
       for (const full of ch.dropped) {
         const i = (idx += 2) - 2;

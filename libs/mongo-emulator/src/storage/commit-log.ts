@@ -36,7 +36,8 @@ export type Change = DocChange | CatalogChange;
 export interface CommitEntry {
   /** Commit time (the engine clock). */
   ts: number;
-  wallTime: Date;
+  /** Wall-clock time of the commit (epoch ms). */
+  wallMs: number;
   changes: Change[];
   /** Set when the entry is a multi-document transaction's commit. */
   txn?: { sessionKey: string; txnNumber: number };
@@ -44,10 +45,16 @@ export interface CommitEntry {
 
 export type CommitListener = (entry: CommitEntry) => void;
 
+/**
+ * History is kept only once someone reads it (the first change stream), so a server nobody
+ * watches pays nothing per write beyond telling its listeners; a resume point from before
+ * that is refused as lost history, never served incompletely.
+ */
 export class CommitLog {
   private readonly entries: CommitEntry[] = [];
   private head = 0;
   private readonly listeners = new Set<CommitListener>();
+  private retaining = false;
   /** Entries at or before this time were dropped: a reader that needs them has lost history. */
   floorTs = 0;
 
@@ -57,11 +64,30 @@ export class CommitLog {
     private readonly maxAgeMs: number,
   ) {}
 
+  /** Whether a commit must build its entry: someone listens or history is kept. */
+  get active(): boolean {
+    return this.retaining || this.listeners.size > 0;
+  }
+
   /** Appends an entry and tells every listener synchronously (before the commit returns). */
   append(entry: CommitEntry): void {
-    this.entries.push(entry);
     for (const l of this.listeners) l(entry);
-    this.trim(entry.wallTime.getTime());
+    if (!this.retaining) {
+      this.floorTs = entry.ts;
+      return;
+    }
+    this.entries.push(entry);
+    this.trim(entry.wallMs);
+  }
+
+  /** A commit nobody needs the entry of (see {@link active}). */
+  skip(ts: number): void {
+    this.floorTs = ts;
+  }
+
+  /** Keeps history from now on (called when the first reader appears). */
+  retain(): void {
+    this.retaining = true;
   }
 
   /** Forgets every entry: nothing at or before `floorTs` can be read any more (a restart). */
@@ -96,7 +122,7 @@ export class CommitLog {
 
   private trim(nowMs: number): void {
     const limit = nowMs - this.maxAgeMs;
-    while (this.entries.length - this.head > this.maxEntries || (this.head < this.entries.length && this.entries[this.head].wallTime.getTime() < limit)) {
+    while (this.entries.length - this.head > this.maxEntries || (this.head < this.entries.length && this.entries[this.head].wallMs < limit)) {
       this.floorTs = this.entries[this.head].ts;
       this.head++;
     }

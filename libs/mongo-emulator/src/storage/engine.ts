@@ -72,7 +72,9 @@ export class StorageEngine {
 
   /** Records a successful catalog command in the commit log at a new commit time. */
   logCatalog(db: string, command: Doc, dropped: string[]): void {
-    this.log.append({ ts: this.clock.tick(), wallTime: new Date(), changes: [{ kind: 'catalog', db, command, dropped }] });
+    const ts = this.clock.tick();
+    if (this.log.active) this.log.append({ ts, wallMs: Date.now(), changes: [{ kind: 'catalog', db, command, dropped }] });
+    else this.log.skip(ts);
   }
 
   // ---------------------------------------------------------------- catalog
@@ -329,7 +331,8 @@ export class StorageEngine {
     }
     const ts = this.clock.tick();
     rec.versions.push({ ts, doc: next });
-    this.log.append({ ts, wallTime: new Date(), changes: [{ kind: 'doc', coll, id: rec.id, prev, doc: next, replace: view.replace }] });
+    if (this.log.active) this.log.append({ ts, wallMs: Date.now(), changes: [{ kind: 'doc', coll, id: rec.id, prev, doc: next, replace: view.replace }] });
+    else this.log.skip(ts);
     for (const { ix, added, removed } of changes) {
       for (const k of removed) {
         const e = ix.entries.get(k.str);
@@ -369,7 +372,10 @@ export class StorageEngine {
     }
     this.release(txn);
     this.openTxns.delete(txn);
-    if (ts !== undefined) this.log.append({ ts, wallTime: new Date(), changes: txn.ops, txn: { sessionKey: txn.sessionKey, txnNumber: txn.txnNumber } });
+    if (ts !== undefined) {
+      if (this.log.active) this.log.append({ ts, wallMs: Date.now(), changes: txn.ops, txn: { sessionKey: txn.sessionKey, txnNumber: txn.txnNumber } });
+      else this.log.skip(ts);
+    }
     txn.finish('committed');
     if (ts !== undefined) {
       for (const [coll, writes] of txn.writes) {
