@@ -28,7 +28,7 @@ export class Environment {
   @IsString()
   HOST?: string;
 
-  /** A real MongoDB replica set. Absent: an in-memory emulator is started inside the process. */
+  /** A real MongoDB replica set. Absent: the emulator is started inside the process (see MONGODB_EMULATOR_DBPATH). */
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
