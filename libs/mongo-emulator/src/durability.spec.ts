@@ -204,6 +204,15 @@ describe('Durability', () => {
     }
   });
 
+  it('refuses a dbpath another emulator of this process holds, until it stops', async () => {
+    const dir = tempDir();
+    const first = await MongoEmulator.start({ dbPath: dir });
+    await assert.rejects(MongoEmulator.start({ dbPath: dir }), /another emulator in this process/);
+    await first.stop();
+    const second = await MongoEmulator.start({ dbPath: dir });
+    await second.stop();
+  });
+
   it('refuses a dbpath that a live process holds', async () => {
     const dir = tempDir();
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);

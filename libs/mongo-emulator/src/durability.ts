@@ -14,7 +14,7 @@
  * written, but not a power cut).
  */
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Socket } from 'node:net';
 import { Doc, canonicalKey, isNumeric, isPlainObject, toNumber } from './bson/values';
 import { CommandError } from './errors';
@@ -25,6 +25,8 @@ import { CommitEntry } from './storage/commit-log';
 import { encodeRecord, JournalWriter, readRecords } from './storage/journal';
 
 const FORMAT = 1;
+/** Directories open in this process: the pid lock cannot tell two emulators of one process apart. */
+const openHere = new Set<string>();
 const DOCS_PER_RECORD = 1000;
 
 export interface DurabilityOptions {
@@ -54,9 +56,20 @@ export class Durability {
   /** Locks the directory, recovers its data into `server`'s engine and starts journaling. */
   static async open(server: EmulatorServer, options: DurabilityOptions): Promise<Durability> {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-    const dir = options.dir;
+    const dir = resolve(options.dir);
+    if (openHere.has(dir)) throw new CommandError(98, `Unable to lock ${dir}: another emulator in this process uses it.`);
     mkdirSync(dir, { recursive: true });
     await lock(dir);
+    openHere.add(dir);
+    try {
+      return await Durability.recover(server, dir, options, log);
+    } catch (e) {
+      openHere.delete(dir);
+      throw e;
+    }
+  }
+
+  private static async recover(server: EmulatorServer, dir: string, options: DurabilityOptions, log: (line: string) => void): Promise<Durability> {
     const report: RecoveryReport = { snapshotDocs: 0, journalRecords: 0, truncatedBytes: 0 };
     const snapPath = join(dir, 'snapshot.bson');
     const journalPath = join(dir, 'journal.bin');
@@ -146,6 +159,7 @@ export class Durability {
     this.compact();
     await this.writer.close();
     writeFileSync(join(this.dir, 'mongod.lock'), '');
+    openHere.delete(this.dir);
   }
 }
 
