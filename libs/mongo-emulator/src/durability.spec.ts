@@ -98,8 +98,10 @@ describe('Durability', () => {
         }
       }
     };
-    const workers = Array.from({ length: 8 }, (_, w) => worker(w));
-    while (acked.size + ackedTxns.size < 300) await new Promise((r) => setTimeout(r, 20));
+    let failure: unknown;
+    const workers = Array.from({ length: 8 }, (_, w) => worker(w).catch((e) => (failure ??= e)));
+    while (acked.size + ackedTxns.size < 300 && failure === undefined) await new Promise((r) => setTimeout(r, 20));
+    if (failure !== undefined) throw failure;
     stop = true;
     inFlightAtKill = inFlight;
     first.child.kill('SIGKILL');
