@@ -9,9 +9,11 @@ import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { MongoEmulator } from './mongo-emulator';
+import { readRecords } from './storage/journal';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const dirs: string[] = [];
@@ -203,6 +205,22 @@ describe('Durability', () => {
     } finally {
       await c2.close();
       await reopened.stop();
+    }
+  });
+
+  it('answers a majority read only once what it saw is on disk', async () => {
+    const dir = tempDir();
+    const emu = await MongoEmulator.start({ dbPath: dir });
+    try {
+      const conn = { id: 0, socket: new Socket(), closed: false };
+      // w:1 replies before its record is written; the next read must not outrun the disk
+      await emu.server.execute({ insert: 'c', documents: [{ _id: 1 }], writeConcern: { w: 1 } }, 'r', conn);
+      const reply = await emu.server.execute({ find: 'c', filter: {}, readConcern: { level: 'majority' } }, 'r', conn);
+      assert.equal(((reply as { cursor: { firstBatch: unknown[] } }).cursor.firstBatch).length, 1);
+      const journal = readRecords(join(dir, 'journal.bin')).records;
+      assert.equal(journal.length, 1, 'the insert it returned is in the journal');
+    } finally {
+      await emu.stop();
     }
   });
 

@@ -239,11 +239,17 @@ export class EmulatorServer {
 
   /**
    * Whether the reply waits for the journal: writes and commits acknowledged with `j: true`
-   * or `w: 'majority'` (also the default write concern), as on mongod with journaling.
+   * or `w: 'majority'` (also the default write concern), as on mongod with journaling; and
+   * reads at readConcern majority/snapshot/linearizable, which on a single-node mongod only
+   * return journaled data (waiting after the read covers everything it could have seen).
    * Writes inside a transaction are made durable by its commit.
    */
   private mustJournal(ctx: CommandContext, spec: CommandSpec): boolean {
-    if (ctx.name !== 'commitTransaction' && (!spec.write || ctx.txn)) return false;
+    if (!spec.write && ctx.name !== 'commitTransaction') {
+      const rc = ctx.body.readConcern;
+      return isPlainObject(rc) && (rc.level === 'majority' || rc.level === 'snapshot' || rc.level === 'linearizable');
+    }
+    if (ctx.name !== 'commitTransaction' && ctx.txn) return false;
     const wc = ctx.body.writeConcern;
     if (!isPlainObject(wc)) return true;
     if (wc.j === true || wc.w === 'majority') return true;
