@@ -77,7 +77,7 @@ export function isChangeStream(pipeline: unknown[]): boolean {
   return isPlainObject(pipeline[0]) && '$changeStream' in pipeline[0];
 }
 
-export function openChangeStream(ctx: CommandContext, pipeline: unknown[], batchSize: number | undefined): Doc {
+export async function openChangeStream(ctx: CommandContext, pipeline: unknown[], batchSize: number | undefined): Promise<Doc> {
   if (ctx.txn) throw new CommandError(263, 'Operation not permitted in transaction :: caused by :: $changeStream cannot run in a multi-document transaction');
   const spec = (pipeline[0] as Doc).$changeStream;
   if (!isPlainObject(spec)) throw new CommandError(50808, '$changeStream stage expects a document as argument');
@@ -150,6 +150,8 @@ export function openChangeStream(ctx: CommandContext, pipeline: unknown[], batch
     id = ctx.server.cursors.open(ns, [], 0, ctx.session?.key);
     ctx.server.cursors.get(id)!.changeStream = state;
   }
+  // events are majority-committed: with a dbpath, on disk before a client sees them
+  await ctx.server.durability?.durable();
   return { cursor: { firstBatch: batch, postBatchResumeToken: pbrt, id: toLong(id), ns } };
 }
 
@@ -170,6 +172,7 @@ export async function changeStreamGetMore(ctx: CommandContext, cursor: Cursor, b
     ctx.server.cursors.kill(cursor.id);
     id = 0n;
   }
+  await ctx.server.durability?.durable();
   return { cursor: { nextBatch: batch, postBatchResumeToken: pbrt, id: toLong(id), ns: cursor.ns } };
 }
 

@@ -191,7 +191,7 @@ function distinct(ctx: CommandContext): Doc {
   return reply;
 }
 
-function aggregate(ctx: CommandContext): Doc {
+function aggregate(ctx: CommandContext): Doc | Promise<Doc> {
   const body = ctx.body;
   const target = body.aggregate;
   const pipeline = body.pipeline;
