@@ -224,6 +224,39 @@ describe('Durability', () => {
     }
   });
 
+  it('compacts the journal into snapshots under concurrent writes without losing any', async () => {
+    const dir = tempDir();
+    const emu = await MongoEmulator.start({ dbPath: dir, journalCompactBytes: 4096 });
+    const client = await MongoClient.connect(emu.uri);
+    const crash = tempDir();
+    try {
+      const coll = client.db('c').collection('docs');
+      await coll.createIndex({ k: 1 }, { unique: true });
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, w) => {
+          for (let i = 0; i < 25; i++) await coll.insertOne({ _id: `${w}-${i}` as never, k: w * 100 + i, pad: 'p'.repeat(100) });
+        }),
+      );
+      await coll.updateMany({}, { $inc: { n: 1 } });
+      cpSync(dir, crash, { recursive: true });
+      assert.ok(statSync(join(crash, 'snapshot.bson')).size > 0, 'a snapshot was written while running');
+      assert.ok(statSync(join(crash, 'journal.bin')).size < 4096 + 2048, 'the journal was compacted');
+    } finally {
+      await client.close();
+      await emu.stop();
+    }
+    const reopened = await MongoEmulator.start({ dbPath: crash });
+    const c2 = await MongoClient.connect(reopened.uri);
+    try {
+      const docs = c2.db('c').collection('docs');
+      assert.equal(await docs.countDocuments({ n: 1 }), 500);
+      await assert.rejects(docs.insertOne({ k: 0 }), { code: 11000 });
+    } finally {
+      await c2.close();
+      await reopened.stop();
+    }
+  });
+
   it('refuses a dbpath another emulator of this process holds, until it stops', async () => {
     const dir = tempDir();
     const first = await MongoEmulator.start({ dbPath: dir });
