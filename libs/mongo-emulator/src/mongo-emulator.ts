@@ -49,6 +49,8 @@ export interface MongoEmulatorOptions {
    * snapshots. Unset (default): everything lives in memory and is lost on stop.
    */
   dbPath?: string;
+  /** Commits kept for change-stream resumption, like an oplog size (default 10 000). */
+  changeStreamHistoryEntries?: number;
   /** Journal size at which it is compacted into a new snapshot (default 64 MiB). */
   journalCompactBytes?: number;
   /** Where start-up recovery reports (e.g. a truncated torn journal tail); default stderr. */
@@ -83,6 +85,7 @@ export class MongoEmulator {
       maxVersionsPerDoc: options.maxVersionsPerDoc ?? 1000,
       cursorTimeoutMS: options.cursorTimeoutMS ?? 600_000,
       logicalSessionTimeoutMinutes: 30,
+      changeStreamHistoryEntries: options.changeStreamHistoryEntries,
     };
     const server = new EmulatorServer(resolved);
     const net = createServer();

@@ -31,6 +31,8 @@ export interface ServerOptions {
   maxVersionsPerDoc: number;
   cursorTimeoutMS: number;
   logicalSessionTimeoutMinutes: number;
+  /** Commits kept for change streams (the emulator's oplog size). */
+  changeStreamHistoryEntries?: number;
 }
 
 /** Marker reply: close the connection without answering (fail point closeConnection). */
@@ -55,7 +57,11 @@ export class EmulatorServer {
   private blockTimers = new Set<NodeJS.Timeout>();
 
   constructor(readonly options: ServerOptions) {
-    this.engine = new StorageEngine({ historyWindowMs: options.historyWindowMS, maxVersionsPerDoc: options.maxVersionsPerDoc });
+    this.engine = new StorageEngine({
+      historyWindowMs: options.historyWindowMS,
+      maxVersionsPerDoc: options.maxVersionsPerDoc,
+      commitLogMaxEntries: options.changeStreamHistoryEntries,
+    });
     this.engine.onAbort = (txn) => this.cursors.killForTxn(txn.id);
     this.electionId = { id: Buffer.from('7fffffff0000000000000001', 'hex') };
   }

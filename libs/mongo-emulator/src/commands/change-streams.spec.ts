@@ -188,6 +188,21 @@ describe('change streams', () => {
   });
 });
 
+describe('change streams with a short history', () => {
+  it('fail with ChangeStreamHistoryLost when the reader falls behind the kept commits, never skipping silently', async () => {
+    const h = await startHarness({ changeStreamHistoryEntries: 5 });
+    try {
+      const c = h.client.db(h.dbName()).collection('docs');
+      const stream = await opened(c.watch());
+      for (let i = 0; i < 10; i++) await c.insertOne({ _id: i as never });
+      await assert.rejects(stream.next(), { code: 286 });
+      await stream.close();
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe(updateDescription.name, () => {
   it('gives dotted paths into sub-documents and array elements, removals and truncations', () => {
     assert.deepEqual(updateDescription({ _id: 1, a: { b: 1, c: [1, { d: 1 }] }, e: 1 }, { _id: 1, a: { b: 2, c: [1, { d: 2 }, 3] } }, false), {

@@ -130,9 +130,7 @@ export async function openChangeStream(ctx: CommandContext, pipeline: unknown[],
     if (bsonTypeOf(spec.startAtOperationTime) !== 'Timestamp') throw new CommandError(14, "BSON field '$changeStream.startAtOperationTime' is the wrong type, expected type 'timestamp'");
     pos = { ts: Clock.fromTimestamp(spec.startAtOperationTime as Timestamp), idx: -1 };
   }
-  if (pos.ts < log.floorTs || (pos.ts === log.floorTs && pos.idx < MAX_IDX)) {
-    throw new CommandError(286, 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.');
-  }
+  checkHistory(ctx, pos);
   const state: ChangeStreamState = {
     db,
     coll,
@@ -153,6 +151,13 @@ export async function openChangeStream(ctx: CommandContext, pipeline: unknown[],
   // events are majority-committed: with a dbpath, on disk before a client sees them
   await ctx.server.durability?.durable();
   return { cursor: { firstBatch: batch, postBatchResumeToken: pbrt, id: toLong(id), ns } };
+}
+
+function checkHistory(ctx: CommandContext, pos: Position): void {
+  const floor = ctx.engine.log.floorTs;
+  if (pos.ts < floor || (pos.ts === floor && pos.idx < MAX_IDX)) {
+    throw new CommandError(286, 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.');
+  }
 }
 
 // ------------------------------------------------------------------ getMore
@@ -198,6 +203,8 @@ function nextCommit(ctx: CommandContext, ms: number): Promise<void> {
 /** Events after the stream's position, up to `limit`; advances the position past what it scanned. */
 function collect(ctx: CommandContext, state: ChangeStreamState, limit: number): { batch: Doc[]; pbrt: Doc } {
   const batch: Doc[] = [];
+  // a stream that fell behind the kept history fails rather than silently skipping events
+  checkHistory(ctx, state.pos);
   if (limit === 0) return { batch, pbrt: encodeToken(state.pos) };
   const entries = ctx.engine.log.since(state.pos.ts - 1);
   outer: for (const entry of entries) {

@@ -65,7 +65,7 @@ export class StorageEngine {
   readonly log: CommitLog;
 
   constructor(readonly options: EngineOptions) {
-    this.log = new CommitLog(options.commitLogMaxEntries ?? 10_000, options.historyWindowMs);
+    this.log = new CommitLog(options.commitLogMaxEntries ?? 10_000, Math.max(options.historyWindowMs, 60_000));
     // a resume point from before this engine existed cannot be served
     this.log.floorTs = this.clock.now();
   }
