@@ -10,6 +10,7 @@
  * ```
  */
 import { createServer, Server, Socket } from 'node:net';
+import { Durability } from './durability';
 import { EmulatorServer, ServerOptions } from './server';
 import { Connection } from './wire/connection';
 
@@ -43,12 +44,25 @@ export interface MongoEmulatorOptions {
   maxVersionsPerDoc?: number;
   /** Idle cursors are killed after this long (default 600 000 ms, mongod's default). */
   cursorTimeoutMS?: number;
+  /**
+   * Directory for durable data (mongod's --dbpath): a journal of committed writes plus
+   * snapshots. Unset (default): everything lives in memory and is lost on stop.
+   */
+  dbPath?: string;
+  /** Commits kept for change-stream resumption, like an oplog size (default 10 000). */
+  changeStreamHistoryEntries?: number;
+  /** Journal size at which it is compacted into a new snapshot (default 64 MiB). */
+  journalCompactBytes?: number;
+  /** Where start-up recovery reports (e.g. a truncated torn journal tail); default stderr. */
+  log?: (line: string) => void;
 }
 
 export class MongoEmulator {
   private readonly connections = new Set<Socket>();
   private nextConnectionId = 1;
   private stopped = false;
+
+  private durability?: Durability;
 
   private constructor(
     private readonly net: Server,
@@ -71,18 +85,28 @@ export class MongoEmulator {
       maxVersionsPerDoc: options.maxVersionsPerDoc ?? 1000,
       cursorTimeoutMS: options.cursorTimeoutMS ?? 600_000,
       logicalSessionTimeoutMinutes: 30,
+      changeStreamHistoryEntries: options.changeStreamHistoryEntries,
     };
     const server = new EmulatorServer(resolved);
     const net = createServer();
     const emu = new MongoEmulator(net, server);
+    if (options.dbPath) {
+      emu.durability = await Durability.open(server, { dir: options.dbPath, compactBytes: options.journalCompactBytes, log: options.log });
+      server.durability = emu.durability;
+    }
     net.on('connection', (socket) => emu.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      net.once('error', reject);
-      net.listen(resolved.port, resolved.host, () => {
-        net.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        net.once('error', reject);
+        net.listen(resolved.port, resolved.host, () => {
+          net.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (e) {
+      await emu.durability?.close();
+      throw e;
+    }
     const addr = net.address();
     if (addr && typeof addr === 'object') resolved.port = addr.port;
     server.startTimers();
@@ -122,7 +146,17 @@ export class MongoEmulator {
   /** Drops every database. */
   reset(): void {
     this.abortAllTransactions();
-    for (const db of [...this.server.engine.dbs.keys()]) this.server.engine.dropDatabase(db);
+    const engine = this.server.engine;
+    for (const db of [...engine.dbs.keys()]) {
+      const dropped = [...(engine.dbs.get(db)?.keys() ?? [])].map((c) => `${db}.${c}`);
+      engine.dropDatabase(db);
+      engine.logCatalog(db, { dropDatabase: 1 }, dropped);
+    }
+  }
+
+  /** What start-up recovery found in the dbpath (undefined without one). */
+  get recovery(): Durability['recovery'] | undefined {
+    return this.durability?.recovery;
   }
 
   /** Closes all connections, stops timers and the listener, so the process can exit. */
@@ -134,5 +168,6 @@ export class MongoEmulator {
     for (const s of this.connections) s.destroy();
     this.connections.clear();
     await new Promise<void>((resolve) => this.net.close(() => resolve()));
+    await this.durability?.close();
   }
 }

@@ -31,6 +31,8 @@ export interface ServerOptions {
   maxVersionsPerDoc: number;
   cursorTimeoutMS: number;
   logicalSessionTimeoutMinutes: number;
+  /** Commits kept for change streams (the emulator's oplog size). */
+  changeStreamHistoryEntries?: number;
 }
 
 /** Marker reply: close the connection without answering (fail point closeConnection). */
@@ -49,11 +51,17 @@ export class EmulatorServer {
   readonly failPoints = new FailPoints();
   readonly startedAt = new Date();
   readonly electionId: Doc;
+  /** Set when the data lives in a dbpath: resolves once every commit so far is on disk. */
+  durability?: { durable(): Promise<void> };
   private timers: NodeJS.Timeout[] = [];
   private blockTimers = new Set<NodeJS.Timeout>();
 
   constructor(readonly options: ServerOptions) {
-    this.engine = new StorageEngine({ historyWindowMs: options.historyWindowMS, maxVersionsPerDoc: options.maxVersionsPerDoc });
+    this.engine = new StorageEngine({
+      historyWindowMs: options.historyWindowMS,
+      maxVersionsPerDoc: options.maxVersionsPerDoc,
+      commitLogMaxEntries: options.changeStreamHistoryEntries,
+    });
     this.engine.onAbort = (txn) => this.cursors.killForTxn(txn.id);
     this.electionId = { id: Buffer.from('7fffffff0000000000000001', 'hex') };
   }
@@ -194,6 +202,7 @@ export class EmulatorServer {
           }
         }
         const payload = await spec.run(ctx);
+        if (this.durability && this.mustJournal(ctx, spec)) await this.durability.durable();
         const reply: Doc = { ...payload };
         const wce = fpWriteConcernError ?? this.writeConcernError(ctx, spec);
         if (wce) {
@@ -232,6 +241,25 @@ export class EmulatorServer {
     const reply: Doc = { ok: 0, errmsg: ce.message, code: ce.code, codeName: ce.codeName, ...ce.extra };
     if (labels.length) reply.errorLabels = labels;
     return { ...reply, ...this.clusterTimeFields() };
+  }
+
+  /**
+   * Whether the reply waits for the journal: writes and commits acknowledged with `j: true`
+   * or `w: 'majority'` (also the default write concern), as on mongod with journaling; and
+   * reads at readConcern majority/snapshot/linearizable, which on a single-node mongod only
+   * return journaled data (waiting after the read covers everything it could have seen).
+   * Writes inside a transaction are made durable by its commit.
+   */
+  private mustJournal(ctx: CommandContext, spec: CommandSpec): boolean {
+    if (!spec.write && ctx.name !== 'commitTransaction') {
+      const rc = ctx.body.readConcern;
+      return isPlainObject(rc) && (rc.level === 'majority' || rc.level === 'snapshot' || rc.level === 'linearizable');
+    }
+    if (ctx.name !== 'commitTransaction' && ctx.txn) return false;
+    const wc = ctx.body.writeConcern;
+    if (!isPlainObject(wc)) return true;
+    if (wc.j === true || wc.w === 'majority') return true;
+    return wc.w === undefined && wc.j !== false;
   }
 
   /** writeConcernError for write concerns a single-member replica set cannot satisfy. */

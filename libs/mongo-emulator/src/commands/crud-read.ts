@@ -15,6 +15,7 @@ import { pathCandidates } from '../query/paths';
 import { CommandContext, CommandSpec, collectionName, optBool, optDoc, optNumber } from './context';
 import { checkHint, queryCollation } from './options';
 import type { PlanOptions } from '../storage/planner';
+import { changeStreamGetMore, isChangeStream, openChangeStream } from './change-streams';
 
 const DEFAULT_BATCH = 101;
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
@@ -117,7 +118,7 @@ async function find(ctx: CommandContext): Promise<Doc> {
   return cursorReply(ctx, `${ctx.db}.${name}`, docs, batchSize, singleBatch);
 }
 
-function getMore(ctx: CommandContext): Doc {
+function getMore(ctx: CommandContext): Doc | Promise<Doc> {
   const raw = ctx.body.getMore;
   if (bsonTypeOf(raw) !== 'Long' && !isNumeric(raw)) throw new CommandError(14, "BSON field 'getMore.getMore' is the wrong type, expected type 'long'");
   const id = bsonTypeOf(raw) === 'Long' ? (raw as Long).toBigInt() : BigInt(toNumber(raw));
@@ -136,6 +137,7 @@ function getMore(ctx: CommandContext): Doc {
   }
   const batchSize = optNumber(ctx.body, 'batchSize');
   checkBatchSize(batchSize);
+  if (cursor.changeStream) return changeStreamGetMore(ctx, cursor, batchSize);
   const batch = takeBatch(cursor.docs, cursor.pos, batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER);
   cursor.pos += batch.length;
   cursor.lastUse = Date.now();
@@ -249,7 +251,7 @@ function checkCollatedPipeline(pipeline: unknown[]): void {
   }
 }
 
-function aggregate(ctx: CommandContext): Doc {
+function aggregate(ctx: CommandContext): Doc | Promise<Doc> {
   const body = ctx.body;
   const target = body.aggregate;
   const pipeline = body.pipeline;
@@ -262,6 +264,11 @@ function aggregate(ctx: CommandContext): Doc {
   const batchSize = optNumber(cursorOpt, 'batchSize');
   checkBatchSize(batchSize);
   const collation = queryCollation(typeof target === 'string' ? ctx.engine.collection(ctx.db, target) : undefined, body.collation);
+  if (isChangeStream(pipeline)) {
+    // change-stream stages after $changeStream match binary: a collation would silently not apply
+    if (collation && pipeline.length > 1) throw new CommandError(2, '$changeStream with a non-simple collation is not supported by the emulator');
+    return openChangeStream(ctx, pipeline, batchSize);
+  }
   if (collation) checkCollatedPipeline(pipeline);
   if (typeof target === 'string') checkHint(ctx.engine.collection(ctx.db, target), body.hint);
   let input: Doc[] = [];

@@ -69,9 +69,11 @@ function letVars(ctx: CommandContext, stmt?: Doc): Doc | undefined {
   return { ...(l ?? {}), ...(c ?? {}) };
 }
 
-/** The view writes use: the command's view plus bypassDocumentValidation. */
-function writeView(ctx: CommandContext): CommandContext['view'] {
-  return optBool(ctx.body, 'bypassDocumentValidation') ? { ...ctx.view, bypassValidation: true } : ctx.view;
+/** The view writes use: the command's view plus bypassDocumentValidation, and whether `u` replaces the document. */
+function writeView(ctx: CommandContext, u?: unknown): CommandContext['view'] {
+  const replace = u !== undefined && !Array.isArray(u) && !isOperatorUpdate(u);
+  const bypass = optBool(ctx.body, 'bypassDocumentValidation');
+  return bypass || replace ? { ...ctx.view, bypassValidation: bypass || undefined, replace: replace || undefined } : ctx.view;
 }
 
 function abortOnErrors(ctx: CommandContext, writeErrors: unknown[]): void {
@@ -209,7 +211,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
       const hit = firstMatch(scanFor(ctx, coll, q, planOpts), pred);
       if (hit) {
         const r = applyUpdate(hit.row.doc, s.u, { ...opts, arrayIndex: hit.m.arrayIndex });
-        if (r.changed) ctx.engine.update(coll!, hit.row.rec, hit.row.doc, r.doc, writeView(ctx));
+        if (r.changed) ctx.engine.update(coll!, hit.row.rec, hit.row.doc, r.doc, writeView(ctx, s.u));
         return { n: 1, nModified: r.changed ? 1 : 0 };
       }
       if (s.upsert) return upsertNow();
@@ -231,7 +233,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
       const m: MatchContext = {};
       if (!pred(doc, m)) return 0;
       const upd = applyUpdate(doc, s.u, { ...opts, arrayIndex: m.arrayIndex });
-      if (upd.changed) ctx.engine.update(coll!, rec, doc, upd.doc, writeView(ctx));
+      if (upd.changed) ctx.engine.update(coll!, rec, doc, upd.doc, writeView(ctx, s.u));
       return upd.changed ? 2 : 1;
     });
     if (r > 0) n++;
@@ -365,7 +367,7 @@ async function findAndModify(ctx: CommandContext): Promise<Doc> {
         return { lastErrorObject: { n: 1 }, value: project(row.doc, m.arrayIndex) };
       }
       const r = applyUpdate(row.doc, u, { arrayIndex: m.arrayIndex, arrayFilters, now: nowFn(ctx), vars });
-      if (r.changed) ctx.engine.update(coll!, row.rec, row.doc, r.doc, writeView(ctx));
+      if (r.changed) ctx.engine.update(coll!, row.rec, row.doc, r.doc, writeView(ctx, u));
       return {
         lastErrorObject: { n: 1, updatedExisting: true },
         value: project(returnNew ? r.doc : row.doc, m.arrayIndex),

@@ -6,6 +6,7 @@
 import { Doc } from '../bson/values';
 import type { Collection, DocRecord } from '../storage/collection';
 import type { CollectionIndex } from '../storage/collection-index';
+import type { DocChange } from '../storage/commit-log';
 
 export type TxnState = 'inProgress' | 'committed' | 'aborted';
 
@@ -15,6 +16,8 @@ export class Transaction {
   readonly id = nextId++;
   /** Pending document states by collection and record key (`null` = deleted). */
   readonly writes = new Map<Collection, Map<string, Doc | null>>();
+  /** Every write in statement order: the commit log entry this transaction commits. */
+  readonly ops: DocChange[] = [];
   /** Records whose write lock this transaction holds. */
   readonly locked: DocRecord[] = [];
   /** The transaction's own view of unique keys: key → owning record key, or null when it freed the key. */

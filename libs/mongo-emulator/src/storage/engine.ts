@@ -18,6 +18,7 @@ import { Clock } from './clock';
 import { Collection, CollectionOptions, DocRecord } from './collection';
 import { PlanOptions, ScanPlan, planScan } from './planner';
 import { CollectionIndex, EntryTree, IndexEntry, IndexKey } from './collection-index';
+import { CommitLog } from './commit-log';
 
 /** Where a read or write happens: inside a transaction, at a snapshot time, or on the latest state. */
 export interface View {
@@ -26,6 +27,8 @@ export interface View {
   ts?: number;
   /** bypassDocumentValidation was set on the write command. */
   bypassValidation?: boolean;
+  /** The write is a replacement-style update (change streams report `replace`). */
+  replace?: boolean;
 }
 
 const MAX_DOC = 16 * 1024 * 1024;
@@ -40,6 +43,8 @@ export interface EngineOptions {
   historyWindowMs: number;
   /** Cap on versions kept per document beyond what open transactions need. */
   maxVersionsPerDoc: number;
+  /** Commit-log entries kept for change-stream resumption (default 10 000). */
+  commitLogMaxEntries?: number;
 }
 
 /** A visible document and its record. */
@@ -58,8 +63,21 @@ export class StorageEngine {
   private readonly snapshotPins = new Map<number, number>();
   /** Called when the engine aborts a transaction on its own (conflict, drop, reaper). */
   onAbort?: (txn: Transaction) => void;
+  /** Every commit, in commit order: feeds the journal and change streams. */
+  readonly log: CommitLog;
 
-  constructor(readonly options: EngineOptions) {}
+  constructor(readonly options: EngineOptions) {
+    this.log = new CommitLog(options.commitLogMaxEntries ?? 10_000, Math.max(options.historyWindowMs, 60_000));
+    // a resume point from before this engine existed cannot be served
+    this.log.floorTs = this.clock.now();
+  }
+
+  /** Records a successful catalog command in the commit log at a new commit time. */
+  logCatalog(db: string, command: Doc, dropped: string[]): void {
+    const ts = this.clock.tick();
+    if (this.log.active) this.log.append({ ts, wallMs: Date.now(), changes: [{ kind: 'catalog', db, command, dropped }] });
+    else this.log.skip(ts);
+  }
 
   // ---------------------------------------------------------------- catalog
 
@@ -347,6 +365,7 @@ export class StorageEngine {
         txn.locked.push(rec);
       }
       txn.pendingFor(coll).set(rec.key, next);
+      txn.ops.push({ kind: 'doc', coll, id: rec.id, prev, doc: next, replace: view.replace });
       for (const { ix, added, removed } of changes) {
         const local = txn.localKeysFor(ix);
         for (const k of removed) {
@@ -363,6 +382,8 @@ export class StorageEngine {
     }
     const ts = this.clock.tick();
     rec.addVersion(ts, next);
+    if (this.log.active) this.log.append({ ts, wallMs: Date.now(), changes: [{ kind: 'doc', coll, id: rec.id, prev, doc: next, replace: view.replace }] });
+    else this.log.skip(ts);
     for (const { ix, added, removed } of changes) {
       for (const k of removed) {
         const e = ix.entries.get(k.str);
@@ -402,6 +423,10 @@ export class StorageEngine {
     }
     this.release(txn);
     this.openTxns.delete(txn);
+    if (ts !== undefined) {
+      if (this.log.active) this.log.append({ ts, wallMs: Date.now(), changes: txn.ops, txn: { sessionKey: txn.sessionKey, txnNumber: txn.txnNumber } });
+      else this.log.skip(ts);
+    }
     txn.finish('committed');
     if (ts !== undefined) {
       for (const [coll, writes] of txn.writes) {
@@ -431,6 +456,7 @@ export class StorageEngine {
       }
     }
     txn.writes.clear();
+    txn.ops.length = 0;
     txn.localKeys.clear();
     this.openTxns.delete(txn);
     txn.finish('aborted', reason);
