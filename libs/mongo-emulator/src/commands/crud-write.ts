@@ -4,7 +4,7 @@
  * Per-statement failures are reported in `writeErrors` (ordered batches stop at the first).
  */
 import { ObjectId, Timestamp } from 'bson';
-import { Doc, bsonTypeOf, isPlainObject, toNumber } from '../bson/values';
+import { Doc, bsonTypeOf, isPlainObject, setField, toNumber } from '../bson/values';
 import { CommandError } from '../errors';
 import { compileFilter, MatchContext, Predicate } from '../query/matcher';
 import { compileProjection } from '../query/projection';
@@ -53,7 +53,7 @@ export function prepareForInsert(doc: unknown): Doc {
   const keys = Object.keys(doc);
   if (keys[0] === '_id') return doc;
   const out: Doc = { _id: doc._id };
-  for (const k of keys) if (k !== '_id') out[k] = doc[k];
+  for (const k of keys) if (k !== '_id') setField(out, k, doc[k]);
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import { aggregate as mingoAggregate } from 'mingo';
 import { Double, Int32 } from 'bson';
-import { Doc, canonicalKey, compareValues, deepClone, isNumeric, isPlainObject, toNumber, typeAlias } from '../bson/values';
+import { Doc, canonicalKey, compareValues, deepClone, getField, isNumeric, isPlainObject, setField, toNumber, typeAlias } from '../bson/values';
 import { arith, numKind } from '../bson/numbers';
 import { CommandError } from '../errors';
 import { accumulate, evaluateExpression, toPlain, Vars } from './expression';
@@ -178,21 +178,21 @@ function evaluateNested(d: Doc): Doc {
 function setPath(doc: Doc, parts: string[], value: unknown): void {
   let cur = doc;
   for (let i = 0; i < parts.length - 1; i++) {
-    const next = cur[parts[i]];
+    const next = getField(cur, parts[i]);
     const copy = isPlainObject(next) ? { ...next } : {};
-    cur[parts[i]] = copy;
+    setField(cur, parts[i], copy);
     cur = copy;
   }
-  cur[parts[parts.length - 1]] = value;
+  setField(cur, parts[parts.length - 1], value);
 }
 
 function unsetPath(doc: Doc, parts: string[]): void {
   let cur = doc;
   for (let i = 0; i < parts.length - 1; i++) {
-    const next = cur[parts[i]];
+    const next = getField(cur, parts[i]);
     if (!isPlainObject(next)) return;
     const copy = { ...next };
-    cur[parts[i]] = copy;
+    setField(cur, parts[i], copy);
     cur = copy;
   }
   delete cur[parts[parts.length - 1]];
@@ -385,11 +385,11 @@ function unwind(docs: Doc[], spec: unknown): Doc[] {
 function placeAt(doc: Doc, parts: string[], value: unknown): void {
   let cur = doc;
   for (let i = 0; i < parts.length - 1; i++) {
-    const copy = { ...(cur[parts[i]] as Doc) };
-    cur[parts[i]] = copy;
+    const copy = { ...(getField(cur, parts[i]) as Doc) };
+    setField(cur, parts[i], copy);
     cur = copy;
   }
-  cur[parts[parts.length - 1]] = value;
+  setField(cur, parts[parts.length - 1], value);
 }
 
 function removeAt(doc: Doc, parts: string[]): void {

@@ -14,6 +14,7 @@ import {
   compareValues,
   isNumeric,
   isPlainObject,
+  setField,
   toNumber,
   typeAlias,
 } from '../bson/values';
@@ -56,7 +57,7 @@ function evalExpr(expr: unknown, scope: Vars): unknown {
     for (const k of keys) {
       if (k.startsWith('$')) fail(16410, `FieldPath field names may not start with '$'. Consider using $getField or $setField.`);
       const v = evalExpr(expr[k], scope);
-      if (v !== undefined) out[k] = v;
+      if (v !== undefined) setField(out, k, v);
     }
     return out;
   }
@@ -69,7 +70,7 @@ function resolveVariable(spec: string, scope: Vars): unknown {
   if (name === 'NOW') base = scope.NOW ?? new Date();
   else if (name === 'REMOVE') return REMOVE;
   else if (name === 'CLUSTER_TIME') base = scope.CLUSTER_TIME;
-  else if (name in scope) base = scope[name];
+  else if (Object.prototype.hasOwnProperty.call(scope, name)) base = scope[name];
   else fail(17276, `Use of undefined variable: ${name}`);
   return rest.length ? aggregatePath(base, rest) : base;
 }
@@ -509,8 +510,8 @@ function evalOperator(op: string, value: unknown, scope: Vars): unknown {
       if (nullish(a)) return null;
       const out: Doc = {};
       for (const e of a as unknown[]) {
-        if (Array.isArray(e)) out[e[0] as string] = e[1];
-        else out[(e as Doc).k as string] = (e as Doc).v;
+        if (Array.isArray(e)) setField(out, e[0] as string, e[1]);
+        else setField(out, (e as Doc).k as string, (e as Doc).v);
       }
       return out;
     }

@@ -5,6 +5,7 @@
  * wrongly (`{a: {$gt: 3}}` never matches a Long 5, `$type: 'long'` misclassifies), and
  * the emulator keeps BSON types. Supports the positional `$` bookkeeping used by updates.
  */
+import type { Binary, Decimal128, Long } from 'bson';
 import {
   Doc,
   TYPE_NUMBERS,
@@ -40,7 +41,7 @@ export function compileFilter(filter: unknown, vars?: Vars): Predicate {
   for (const key of Object.keys(filter)) {
     const value = filter[key];
     if (value === undefined) continue;
-    if (key.startsWith('$')) tests.push(compileTopOperator(key, value, vars));
+    if (key.startsWith('$') && !isDbRefField(key)) tests.push(compileTopOperator(key, value, vars));
     else tests.push(compileField(key, value, vars));
   }
   if (tests.length === 0) return () => true;
@@ -90,10 +91,15 @@ function truthy(v: unknown): boolean {
   return true;
 }
 
+/** DBRef field names (`$ref`, `$id`, `$db`) are data in queries, not operators. */
+export function isDbRefField(key: string): boolean {
+  return key === '$ref' || key === '$id' || key === '$db';
+}
+
 function isOperatorObject(v: unknown): v is Doc {
   if (!isPlainObject(v)) return false;
   const keys = Object.keys(v);
-  return keys.length > 0 && keys[0].startsWith('$');
+  return keys.length > 0 && keys[0].startsWith('$') && !isDbRefField(keys[0]);
 }
 
 function compileField(path: string, cond: unknown, vars?: Vars): Predicate {
@@ -390,7 +396,7 @@ function compileOperator(op: string, value: unknown, path: string, vars?: Vars):
     case '$elemMatch': {
       if (!isPlainObject(value)) throw err.badValue('$elemMatch needs an Object');
       const keys = Object.keys(value);
-      const valueMode = keys.length > 0 && keys.every((k) => k.startsWith('$') && k !== '$and' && k !== '$or' && k !== '$nor' && k !== '$expr');
+      const valueMode = keys.length > 0 && keys.every((k) => k.startsWith('$') && k !== '$and' && k !== '$or' && k !== '$nor' && k !== '$expr' && !isDbRefField(k));
       const elemTest: (e: unknown) => boolean = valueMode
         ? (() => {
             const t = compileCondition(value, path, vars);
@@ -433,21 +439,89 @@ function compileOperator(op: string, value: unknown, path: string, vars?: Vars):
   }
 }
 
+/** The bytes of a BinData value (Binary or a raw byte array). */
+function binBytes(v: unknown): Uint8Array | undefined {
+  if (v instanceof Uint8Array) return v;
+  if (bsonTypeOf(v) === 'Binary') {
+    const b = v as Binary;
+    return b.buffer.subarray(0, b.position);
+  }
+  return undefined;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A numeric as an exact int64, or undefined when it is fractional, NaN or out of range. */
+function asInt64(v: unknown): bigint | undefined {
+  if (bsonTypeOf(v) === 'Long') return (v as Long).toBigInt();
+  if (bsonTypeOf(v) === 'Decimal128') {
+    const s = (v as Decimal128).toString();
+    if (!/^-?\d+$/.test(s)) {
+      const n = Number(s);
+      if (!Number.isInteger(n)) return undefined;
+      return BigInt(n) >= INT64_MIN && BigInt(n) <= INT64_MAX ? BigInt(n) : undefined;
+    }
+    const b = BigInt(s);
+    return b >= INT64_MIN && b <= INT64_MAX ? b : undefined;
+  }
+  const n = toNumber(v);
+  if (!Number.isInteger(n)) return undefined;
+  if (n < -(2 ** 63) || n >= 2 ** 63) return undefined;
+  return BigInt(n);
+}
+
+/**
+ * `$bitsAllSet` & co. The mask is a list of bit positions, a non-negative integer or BinData
+ * (bit k is bit k%8 of byte k/8); the value is an integral number in int64 range (two's
+ * complement, so a negative number has every position beyond 63 set) or BinData (positions
+ * beyond its length are clear). Other values never match.
+ */
 function bitsTest(op: string, value: unknown): FieldTest {
-  let mask = 0n;
-  if (Array.isArray(value)) for (const p of value) mask |= 1n << BigInt(toNumber(p));
-  else if (isNumeric(value)) mask = BigInt(Math.trunc(toNumber(value)));
-  else throw err.badValue(`${op} takes an Array, a number, or a BinData but received: ${typeAlias(value)}`);
+  const positions: number[] = [];
+  const bytes = binBytes(value);
+  if (Array.isArray(value)) {
+    for (const p of value) {
+      if (!isNumeric(p)) throw err.badValue(`bit positions must be an integer but got: ${typeAlias(p)}`);
+      const n = toNumber(p);
+      if (!Number.isInteger(n)) throw err.badValue(`bit positions must be an integer but got: ${n}`);
+      if (n < 0) throw err.badValue(`bit positions must be >= 0 but got: ${n}`);
+      positions.push(n);
+    }
+  } else if (isNumeric(value)) {
+    const n = toNumber(value);
+    if (!Number.isInteger(n)) throw err.badValue(`${op} cannot represent value as a 64-bit integer: ${n}`);
+    if (n < 0) throw err.badValue(`${op} requires a non-negative number, but got: ${n}`);
+    const b = asInt64(value);
+    if (b === undefined) throw err.badValue(`${op} cannot represent value as a 64-bit integer: ${n}`);
+    for (let k = 0; k < 64; k++) if ((b >> BigInt(k)) & 1n) positions.push(k);
+  } else if (bytes) {
+    for (let i = 0; i < bytes.length; i++) for (let k = 0; k < 8; k++) if ((bytes[i] >> k) & 1) positions.push(i * 8 + k);
+  } else {
+    throw err.badValue(`${op} takes an Array, a number, or a BinData but received: ${op}: ${typeAlias(value)}`);
+  }
+  const accept = (isSet: (p: number) => boolean): boolean => {
+    switch (op) {
+      case '$bitsAllSet':
+        return positions.every(isSet);
+      case '$bitsAnySet':
+        return positions.some(isSet);
+      case '$bitsAllClear':
+        return positions.every((p) => !isSet(p));
+      default:
+        return positions.some((p) => !isSet(p));
+    }
+  };
   return (cands) => {
     for (const c of cands) {
-      if (!isNumeric(c.v)) continue;
-      const n = toNumber(c.v);
-      if (!Number.isInteger(n)) continue;
-      const b = BigInt.asUintN(64, BigInt(n));
-      const hit = b & mask;
-      const ok =
-        op === '$bitsAllSet' ? hit === mask : op === '$bitsAnySet' ? hit !== 0n : op === '$bitsAllClear' ? hit === 0n : hit !== mask;
-      if (ok) return c;
+      if (isNumeric(c.v)) {
+        const b = asInt64(c.v);
+        if (b === undefined) continue;
+        if (accept((p) => (p >= 64 ? b < 0n : ((b >> BigInt(p)) & 1n) === 1n))) return c;
+        continue;
+      }
+      const vb = binBytes(c.v);
+      if (vb && accept((p) => (p >> 3) < vb.length && ((vb[p >> 3] >> (p & 7)) & 1) === 1)) return c;
     }
     return null;
   };
