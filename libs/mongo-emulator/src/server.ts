@@ -318,6 +318,7 @@ export class EmulatorServer {
       }
       session.txnNumber = n;
       session.txn = this.engine.begin(session.key, n, snapshot);
+      if (typeof rc?.level === 'string') session.txn.readConcernLevel = rc.level;
       ctx.txn = session.txn;
       ctx.view = { txn: ctx.txn };
       return undefined;

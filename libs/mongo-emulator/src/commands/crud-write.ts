@@ -87,7 +87,7 @@ async function insert(ctx: CommandContext): Promise<Doc> {
   const name = collectionName(ctx);
   const docs = batch(ctx, 'documents');
   const ordered = optBool(ctx.body, 'ordered', true);
-  const { coll } = ctx.engine.ensureCollection(ctx.db, name);
+  const { coll } = await untilUnblocked(ctx, () => ctx.engine.ensureCollection(ctx.db, name, undefined, ctx.view));
   let n = 0;
   const writeErrors: Doc[] = [];
   for (let i = 0; i < docs.length; i++) {
@@ -186,7 +186,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
   const opts = { arrayFilters: s.arrayFilters, now: nowFn(ctx), vars: s.vars };
   const upsertNow = (): StmtResult => {
     const doc = upsertDocument(ctx, s.q, s.u, s.arrayFilters, s.vars);
-    const { coll } = ctx.engine.ensureCollection(ctx.db, name);
+    const { coll } = ctx.engine.ensureCollection(ctx.db, name, undefined, ctx.view);
     ctx.engine.insert(coll, doc, writeView(ctx));
     return { n: 1, nModified: 0, upserted: doc._id };
   };
@@ -357,7 +357,7 @@ async function findAndModify(ctx: CommandContext): Promise<Doc> {
     }
     if (upsert) {
       const doc = upsertDocument(ctx, q, u, arrayFilters, vars);
-      const { coll: c } = ctx.engine.ensureCollection(ctx.db, name);
+      const { coll: c } = ctx.engine.ensureCollection(ctx.db, name, undefined, ctx.view);
       ctx.engine.insert(c, doc, writeView(ctx));
       return {
         lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },

@@ -23,6 +23,10 @@ export class Transaction {
   state: TxnState = 'inProgress';
   /** Why the server aborted it (reported in NoSuchTransaction messages). */
   abortReason?: string;
+  /** Collections this transaction created: invisible to others until commit, dropped on abort. */
+  readonly createdCollections: Collection[] = [];
+  /** readConcern level the transaction started with (explicit DDL needs 'local'). */
+  readConcernLevel?: string;
   /** Cursors opened inside the transaction (killed when it ends). */
   readonly cursorIds = new Set<bigint>();
   /** Resolves when the transaction commits or aborts (non-transactional writers wait on it). */

@@ -61,6 +61,13 @@ export class Collection {
   readonly indexes = new Map<string, CollectionIndex>();
   readonly uuid: Binary;
   options: CollectionOptions;
+  /**
+   * The open transaction that created this collection: until it commits, nobody else sees
+   * the collection (MongoDB ≥ 4.4), and if it aborts the collection vanishes.
+   */
+  pendingTxn: Transaction | undefined = undefined;
+  /** Cluster time at which the collection became visible (a transaction with an older snapshot cannot write it). */
+  createdTs = 0;
 
   constructor(
     readonly dbName: string,
@@ -70,6 +77,11 @@ export class Collection {
     this.options = options;
     this.uuid = new UUID(randomUUID());
     this.indexes.set('_id_', new CollectionIndex({ v: 2, key: { _id: 1 }, name: '_id_' }));
+  }
+
+  /** Whether `txn` (undefined: outside a transaction) may see this collection. */
+  visibleTo(txn: Transaction | undefined): boolean {
+    return this.pendingTxn === undefined || this.pendingTxn === txn || !this.pendingTxn.isOpen;
   }
 
   get ns(): string {

@@ -65,12 +65,26 @@ export class StorageEngine {
     return this.dbs.get(db)?.get(name);
   }
 
-  /** Gets or implicitly creates a collection (as an insert or createIndexes does). */
-  ensureCollection(db: string, name: string, options?: CollectionOptions): { coll: Collection; created: boolean } {
+  /**
+   * Gets or implicitly creates a collection (as an insert or createIndexes does). Inside a
+   * transaction the creation is part of the transaction; a collection another open
+   * transaction created is off limits until that transaction ends (wait, or WriteConflict
+   * for a transaction).
+   */
+  ensureCollection(db: string, name: string, options?: CollectionOptions, view?: View): { coll: Collection; created: boolean } {
     const existing = this.collection(db, name);
-    if (existing) return { coll: existing, created: false };
+    const txn = view?.txn;
+    if (existing) {
+      this.checkCatalogAccess(existing, txn);
+      return { coll: existing, created: false };
+    }
     if (!options?.viewOn) this.ensureNotView(db, name);
     validateCollectionName(db, name);
+    if (txn) {
+      if (db === 'admin' || db === 'config' || db === 'local' || name.startsWith('system.')) {
+        throw new CommandError(263, `Cannot create namespace ${db}.${name} in multi-document transaction.`);
+      }
+    }
     let colls = this.dbs.get(db);
     if (!colls) {
       colls = new Map();
@@ -78,7 +92,28 @@ export class StorageEngine {
     }
     const coll = new Collection(db, name, options);
     colls.set(name, coll);
+    if (txn) {
+      coll.pendingTxn = txn;
+      txn.createdCollections.push(coll);
+    } else coll.createdTs = this.clock.tick();
     return { coll, created: true };
+  }
+
+  /**
+   * A collection created by another open transaction: a transaction gets WriteConflict (and
+   * is aborted), anything else waits for that transaction to end ({@link Blocked}). A
+   * transaction whose snapshot predates the collection cannot write to it either.
+   */
+  checkCatalogAccess(coll: Collection, txn: Transaction | undefined): void {
+    const owner = coll.pendingTxn;
+    if (owner && owner.isOpen && owner !== txn) {
+      if (txn) this.conflict(txn, `collection ${coll.ns} is being created by another transaction`);
+      throw new Blocked(owner);
+    }
+    if (txn && !owner && coll.createdTs > txn.snapshotTs) {
+      this.abort(txn, `collection ${coll.ns} was created after the transaction's snapshot`);
+      throw new CommandError(246, `Unable to write to collection '${coll.ns}' due to catalog changes; please retry the operation`);
+    }
   }
 
   private ensureNotView(_db: string, _name: string): void {
@@ -226,7 +261,7 @@ export class StorageEngine {
     }
   }
 
-  private conflict(txn: Transaction, why: string): never {
+  conflict(txn: Transaction, why: string): never {
     this.abort(txn, `write conflict: ${why}`);
     throw err.writeConflict();
   }
@@ -349,6 +384,11 @@ export class StorageEngine {
         }
       }
     }
+    for (const coll of txn.createdCollections) {
+      if (coll.pendingTxn !== txn) continue;
+      coll.pendingTxn = undefined;
+      coll.createdTs = ts ?? this.clock.tick();
+    }
     this.release(txn);
     this.openTxns.delete(txn);
     txn.finish('committed');
@@ -377,6 +417,14 @@ export class StorageEngine {
           coll.records.delete(key);
           coll.dropPostings(rec);
         } else coll.refreshPostings(rec, undefined);
+      }
+    }
+    for (const coll of txn.createdCollections) {
+      if (coll.pendingTxn !== txn) continue;
+      const colls = this.dbs.get(coll.dbName);
+      if (colls?.get(coll.name) === coll) {
+        colls.delete(coll.name);
+        if (colls.size === 0) this.dbs.delete(coll.dbName);
       }
     }
     txn.writes.clear();
