@@ -68,7 +68,8 @@ async function startDeployment(): Promise<Deployment> {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => undefined };
   // Loaded lazily so a run against a real deployment does not need the emulator.
   const { MongoEmulator } = await import('@app/mongo-emulator');
-  const emu = await MongoEmulator.start();
+  // One secondary, so tests whose clients read from secondaries can select a server.
+  const emu = await MongoEmulator.start({ secondaries: 1 });
   return { uri: emu.uri, stop: () => emu.stop() };
 }
 

@@ -17,6 +17,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...transactionCommands,
 };
 
+// Everything except the identity, session and diagnostic commands is a data or catalog command.
+for (const [name, spec] of Object.entries(COMMANDS)) {
+  if (!(name in handshakeCommands)) spec.needsPrimaryCheck = true;
+}
+
 // Case aliases mongod accepts.
 COMMANDS.buildinfo = COMMANDS.buildInfo;
 COMMANDS.ismaster = COMMANDS.isMaster;
