@@ -13,7 +13,7 @@ import { compileProjection } from '../query/projection';
 import { compileSort } from '../query/sort';
 import { pathCandidates } from '../query/paths';
 import { CommandContext, CommandSpec, collectionName, optBool, optDoc, optNumber } from './context';
-import { checkCollation, checkHint } from './options';
+import { applyHintOrder, checkCollation, checkHint, hintedPlan } from './options';
 
 const DEFAULT_BATCH = 101;
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
@@ -92,6 +92,7 @@ async function find(ctx: CommandContext): Promise<Doc> {
     const m: MatchContext = {};
     if (pred(doc, m)) matched.push({ doc, idx: m.arrayIndex });
   }
+  matched = applyHintOrder(matched, (m) => m.doc, hintedPlan(ctx.engine.collection(ctx.db, name), body.hint));
   if (sort) matched.sort((a, b) => sort(a.doc, b.doc));
   if (natural === -1) matched.reverse();
   if (skip) matched = matched.slice(skip);
@@ -152,7 +153,8 @@ function count(ctx: CommandContext): Doc {
   checkCollation(ctx.body.collation);
   checkHint(ctx.engine.collection(ctx.db, name), ctx.body.hint);
   let n = 0;
-  for (const doc of sourceDocs(ctx, name, q)) if (pred(doc)) n++;
+  const docs = applyHintOrder(sourceDocs(ctx, name, q), (d) => d, hintedPlan(ctx.engine.collection(ctx.db, name), ctx.body.hint));
+  for (const doc of docs) if (pred(doc)) n++;
   const skip = optNumber(ctx.body, 'skip', 0)!;
   const limit = Math.abs(optNumber(ctx.body, 'limit', 0)!);
   if (skip < 0) throw new CommandError(2, 'skip value is negative in count query');
@@ -209,6 +211,7 @@ function aggregate(ctx: CommandContext): Doc {
     ns = `${ctx.db}.${target}`;
     const first = pipeline[0];
     input = sourceDocs(ctx, target, isPlainObject(first) && isPlainObject(first.$match) ? first.$match : undefined);
+    input = applyHintOrder(input, (d) => d, hintedPlan(ctx.engine.collection(ctx.db, target), body.hint));
   } else if (isNumeric(target) && toNumber(target) === 1) {
     ns = `${ctx.db}.$cmd.aggregate`;
     const first = isPlainObject(pipeline[0]) ? Object.keys(pipeline[0])[0] : undefined;

@@ -14,7 +14,7 @@ import { Clock } from '../storage/clock';
 import { Collection } from '../storage/collection';
 import { Row } from '../storage/engine';
 import { CommandContext, CommandSpec, collectionName, onceStatement, optBool, optDoc, untilUnblocked } from './context';
-import { checkCollation, checkHint } from './options';
+import { applyHintOrder, checkCollation, checkHint, hintedPlan } from './options';
 import { checkStatementFields } from './known-fields';
 
 /** Errors that fail the whole command rather than one statement. */
@@ -114,6 +114,12 @@ interface UpdateStmt {
   upsert: boolean;
   arrayFilters?: Doc[];
   vars?: Doc;
+  hint?: unknown;
+}
+
+/** The rows a single-document write considers, in the order of its hinted plan. */
+function planRows(ctx: CommandContext, coll: Collection | undefined, q: Doc, hint: unknown): Row[] {
+  return applyHintOrder(ctx.engine.scan(coll, ctx.view, q), (r) => r.doc, hintedPlan(coll, hint));
 }
 
 function parseUpdateStmt(ctx: CommandContext, raw: Doc): UpdateStmt {
@@ -137,7 +143,7 @@ function parseUpdateStmt(ctx: CommandContext, raw: Doc): UpdateStmt {
   }
   checkCollation(raw.collation);
   checkHint(ctx.engine.collection(ctx.db, collectionName(ctx)), raw.hint);
-  return { q, u, multi, upsert, arrayFilters: raw.arrayFilters as Doc[] | undefined, vars: letVars(ctx, raw) };
+  return { q, u, multi, upsert, arrayFilters: raw.arrayFilters as Doc[] | undefined, vars: letVars(ctx, raw), hint: raw.hint };
 }
 
 /** Builds the document an upsert inserts. */
@@ -193,7 +199,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
   if (!s.multi) {
     return untilUnblocked(ctx, () => {
       const coll = ctx.engine.collection(ctx.db, name);
-      const hit = firstMatch(ctx.engine.scan(coll, ctx.view, q), pred);
+      const hit = firstMatch(planRows(ctx, coll, q, s.hint), pred);
       if (hit) {
         const r = applyUpdate(hit.row.doc, s.u, { ...opts, arrayIndex: hit.m.arrayIndex });
         if (r.changed) ctx.engine.update(coll!, hit.row.rec, hit.row.doc, r.doc, writeView(ctx));
@@ -204,7 +210,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
     });
   }
   const coll = ctx.engine.collection(ctx.db, name);
-  const candidates = ctx.engine.scan(coll, ctx.view, q).filter((r) => pred(r.doc));
+  const candidates = planRows(ctx, coll, q, s.hint).filter((r) => pred(r.doc));
   if (candidates.length === 0) {
     if (s.upsert) return untilUnblocked(ctx, upsertNow);
     return { n: 0, nModified: 0 };
@@ -270,14 +276,14 @@ async function runDeleteStatement(ctx: CommandContext, name: string, raw: Doc): 
   if (limit === 1) {
     return untilUnblocked(ctx, () => {
       const coll = ctx.engine.collection(ctx.db, name);
-      const hit = firstMatch(ctx.engine.scan(coll, ctx.view, q), pred);
+      const hit = firstMatch(planRows(ctx, coll, q, raw.hint), pred);
       if (!hit) return 0;
       ctx.engine.remove(coll!, hit.row.rec, hit.row.doc, ctx.view);
       return 1;
     });
   }
   const coll = ctx.engine.collection(ctx.db, name);
-  const candidates = ctx.engine.scan(coll, ctx.view, q).filter((r) => pred(r.doc));
+  const candidates = planRows(ctx, coll, q, raw.hint).filter((r) => pred(r.doc));
   let n = 0;
   for (const { rec } of candidates) {
     n += await untilUnblocked(ctx, () => {
@@ -341,7 +347,7 @@ async function findAndModify(ctx: CommandContext): Promise<Doc> {
   const project = (doc: Doc | null, arrayIndex?: number) => (doc && projection ? projection.apply(doc, arrayIndex, vars) : doc);
   return onceStatement(ctx, 0, () => untilUnblocked(ctx, (): Doc => {
     const coll = ctx.engine.collection(ctx.db, name);
-    const hit = firstMatch(ctx.engine.scan(coll, ctx.view, q), pred, sort);
+    const hit = firstMatch(planRows(ctx, coll, q, body.hint), pred, sort);
     if (hit) {
       const { row, m } = hit;
       if (remove) {

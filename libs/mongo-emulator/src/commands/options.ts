@@ -3,9 +3,11 @@
  * existing index (as mongod's planner requires) and only the simple collation is supported —
  * silently ignoring a collation would change query results, so it fails loudly instead.
  */
-import { canonicalKey, isNumeric, isPlainObject, toNumber } from '../bson/values';
+import { Doc, canonicalKey, isNumeric, isPlainObject, toNumber } from '../bson/values';
 import { CommandError } from '../errors';
+import { compileSort } from '../query/sort';
 import { Collection } from '../storage/collection';
+import type { CollectionIndex } from '../storage/collection-index';
 
 export function checkCollation(collation: unknown): void {
   if (collation === undefined || collation === null) return;
@@ -31,4 +33,36 @@ export function checkHint(coll: Collection | undefined, hint: unknown): void {
     throw fail();
   }
   throw new CommandError(14, "BSON field 'hint' is the wrong type, expected type 'object' or 'string'");
+}
+
+/** What a valid `hint` makes the plan scan: an index, or the collection in natural order (±1). */
+export function hintedPlan(coll: Collection | undefined, hint: unknown): { index?: CollectionIndex; natural?: 1 | -1 } | undefined {
+  if (hint === undefined || hint === null || !coll) return undefined;
+  if (typeof hint === 'string') {
+    const ix = coll.indexes.get(hint);
+    return ix ? { index: ix } : undefined;
+  }
+  if (!isPlainObject(hint) || Object.keys(hint).length === 0) return undefined;
+  if (isNumeric(hint.$natural)) return { natural: toNumber(hint.$natural) < 0 ? -1 : 1 };
+  const want = canonicalKey(hint);
+  for (const ix of coll.indexes.values()) if (canonicalKey(ix.key) === want) return { index: ix };
+  return undefined;
+}
+
+/**
+ * Orders documents as the hinted plan returns them: an index scan yields index key order
+ * (a multikey document at its first key; ties in insertion order) and only the documents
+ * the index holds (sparse and partial indexes leave some out); `$natural: -1` is reverse
+ * insertion order. `docs` must be in insertion order.
+ */
+export function applyHintOrder<T>(items: T[], docOf: (item: T) => Doc, plan: ReturnType<typeof hintedPlan>): T[] {
+  if (!plan) return items;
+  if (plan.natural === -1) return [...items].reverse();
+  const ix = plan.index;
+  if (!ix) return items;
+  const special = Object.values(ix.key).some((d) => !isNumeric(d));
+  if (special) return items;
+  const kept = ix.sparse || ix.spec.partialFilterExpression !== undefined ? items.filter((it) => ix.keysOf(docOf(it)).length > 0) : items;
+  const cmp = compileSort(ix.key)!;
+  return [...kept].sort((a, b) => cmp(docOf(a), docOf(b)));
 }
