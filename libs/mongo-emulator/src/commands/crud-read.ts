@@ -12,6 +12,8 @@ import { compileFilter, MatchContext } from '../query/matcher';
 import { compileProjection } from '../query/projection';
 import { compileSort } from '../query/sort';
 import { pathCandidates } from '../query/paths';
+import { TEXT_SCORES_VAR, textContextFor } from '../query/text';
+import type { Collection } from '../storage/collection';
 import { CommandContext, CommandSpec, collectionName, optBool, optDoc, optNumber } from './context';
 import { applyHintOrder, checkCollation, checkHint, hintedPlan } from './options';
 
@@ -45,6 +47,11 @@ export function cursorReply(ctx: CommandContext, ns: string, docs: Doc[], batchS
   return { cursor: { firstBatch: first, id: toLong(id), ns, ...extra } };
 }
 
+/** Index specs of a collection (for the text index a `$text` query needs). */
+export function indexSpecs(coll: Collection | undefined): Doc[] {
+  return coll ? [...coll.indexes.values()].map((ix) => ix.spec) : [];
+}
+
 /**
  * The documents a read sees in `name`: the collection's visible documents, or for a view the
  * output of its pipeline over its source (views on views resolve recursively).
@@ -69,11 +76,13 @@ async function find(ctx: CommandContext): Promise<Doc> {
   const body = ctx.body;
   const filter = body.filter ?? {};
   if (!isPlainObject(filter)) throw new CommandError(14, "BSON field 'FindCommandRequest.filter' is the wrong type, expected type 'object'");
-  const vars = optDoc(body, 'let');
-  const pred = compileFilter(filter, vars);
+  const coll = ctx.engine.collection(ctx.db, name);
+  const text = textContextFor(indexSpecs(coll), filter);
+  const vars = text ? { ...(optDoc(body, 'let') ?? {}), [TEXT_SCORES_VAR]: text.scores } : optDoc(body, 'let');
+  const pred = compileFilter(filter, vars, text);
   // {$natural: ±1} is insertion order (or its reverse), not a field
   const natural = isPlainObject(body.sort) && Object.keys(body.sort).length === 1 && '$natural' in body.sort ? toNumber(body.sort.$natural) : undefined;
-  const sort = natural === undefined ? compileSort(body.sort) : undefined;
+  const sort = natural === undefined ? compileSort(body.sort, text?.scores) : undefined;
   const projSpec = optDoc(body, 'projection');
   const projection = projSpec && Object.keys(projSpec).length ? compileProjection(projSpec) : undefined;
   const skip = optNumber(body, 'skip', 0)!;
@@ -149,7 +158,7 @@ function count(ctx: CommandContext): Doc {
   const name = collectionName(ctx);
   const q = ctx.body.query ?? {};
   if (!isPlainObject(q)) throw new CommandError(14, "BSON field 'count.query' is the wrong type, expected type 'object'");
-  const pred = compileFilter(q);
+  const pred = compileFilter(q, undefined, textContextFor(indexSpecs(ctx.engine.collection(ctx.db, name)), q));
   checkCollation(ctx.body.collation);
   checkHint(ctx.engine.collection(ctx.db, name), ctx.body.hint);
   let n = 0;
@@ -169,7 +178,7 @@ function distinct(ctx: CommandContext): Doc {
   if (typeof key !== 'string') throw new CommandError(14, "BSON field 'distinct.key' is missing but a required field");
   const q = ctx.body.query ?? {};
   if (!isPlainObject(q)) throw new CommandError(14, "BSON field 'distinct.query' is the wrong type, expected type 'object'");
-  const pred = compileFilter(q);
+  const pred = compileFilter(q, undefined, textContextFor(indexSpecs(ctx.engine.collection(ctx.db, name)), q));
   checkCollation(ctx.body.collation);
   const parts = key.split('.');
   const seen = new Map<string, unknown>();
@@ -230,9 +239,11 @@ function aggregate(ctx: CommandContext): Doc {
       throw new CommandError(263, `${'$out' in st ? '$out' : '$merge'} cannot be used in a transaction`);
     }
   }
+  const first = isPlainObject(pipeline[0]) ? (pipeline[0] as Doc).$match : undefined;
   const out = runPipeline(input, pipeline, {
     resolveCollection: (name) => sourceDocs(ctx, name),
     vars: optDoc(body, 'let'),
+    text: typeof target === 'string' ? textContextFor(indexSpecs(ctx.engine.collection(ctx.db, target)), first) : undefined,
   });
   return cursorReply(ctx, ns, out, batchSize);
 }

@@ -218,6 +218,12 @@ async function createIndexes(ctx: CommandContext): Promise<Doc> {
     if (sameKey && (spec.name as string) !== sameKey.name) {
       throw new CommandError(85, `Index already exists with a different name: ${sameKey.name}`);
     }
+    const isText = (key: Doc) => Object.values(key).includes('text');
+    const otherText = isText(spec.key as Doc) ? [...coll.indexes.values()].find((x) => isText(x.key)) : undefined;
+    if (otherText) {
+      // mongod keys every text index as {_fts: 'text', _ftsx: 1}: a collection has at most one
+      throw new CommandError(85, `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(otherText.spec)}`);
+    }
     const ix = new CollectionIndex(spec);
     if (ix.unique) {
       // Pending transactional writes were never checked against this index: abort those

@@ -13,11 +13,14 @@ import { compileFilter } from './matcher';
 import { compileProjection } from './projection';
 import { compileSort } from './sort';
 import { aggregatePath, getPath } from './paths';
+import { TEXT_SCORES_VAR, TextContext, usesText } from './text';
 
 /** What a pipeline may need from the database: other collections, read at the same snapshot. */
 export interface AggregateContext {
   resolveCollection?(name: string): Doc[];
   vars?: Vars;
+  /** Set when the first stage is a `$match` with `$text`: its index and the matches' scores. */
+  text?: TextContext;
 }
 
 const MINGO_STAGES = new Set(['$bucket', '$bucketAuto', '$setWindowFields', '$graphLookup', '$densify', '$fill', '$redact']);
@@ -25,26 +28,42 @@ const MINGO_STAGES = new Set(['$bucket', '$bucketAuto', '$setWindowFields', '$gr
 /** Runs `pipeline` over `input` and returns the output documents. */
 export function runPipeline(input: Doc[], pipeline: unknown[], ctx: AggregateContext = {}): Doc[] {
   let docs = input;
-  for (const stage of pipeline) {
+  pipeline.forEach((stage, i) => {
     if (!isPlainObject(stage)) throw new CommandError(14, 'Each element of the \'pipeline\' array must be an object');
     const names = Object.keys(stage);
     if (names.length !== 1) {
       throw new CommandError(40323, 'A pipeline stage specification object must contain exactly one field.');
     }
+    if (i > 0 && names[0] === '$match' && usesText(stage.$match)) {
+      throw new CommandError(17313, '$match with $text is only allowed as the first pipeline stage');
+    }
+    const before = docs;
     docs = runStage(names[0], stage[names[0]], docs, ctx);
-  }
+    // text scores are metadata: they follow a document through stages that reshape it
+    const scores = ctx.text?.scores;
+    if (scores && docs.length === before.length && PER_DOCUMENT.has(names[0])) {
+      docs.forEach((d, k) => {
+        const sc = scores.get(before[k]);
+        if (sc !== undefined && d !== before[k]) scores.set(d, sc);
+      });
+    }
+  });
   return docs;
 }
 
+const PER_DOCUMENT = new Set(['$project', '$addFields', '$set', '$unset', '$replaceRoot', '$replaceWith', '$lookup']);
+
 function vars(ctx: AggregateContext): Vars {
-  return { NOW: new Date(), ...(ctx.vars ?? {}) };
+  const v: Vars = { NOW: new Date(), ...(ctx.vars ?? {}) };
+  if (ctx.text) v[TEXT_SCORES_VAR] = ctx.text.scores;
+  return v;
 }
 
 function runStage(name: string, spec: unknown, docs: Doc[], ctx: AggregateContext): Doc[] {
   switch (name) {
     case '$match': {
       if (!isPlainObject(spec)) throw new CommandError(15959, 'the match filter must be an expression in an object');
-      const p = compileFilter(spec, vars(ctx));
+      const p = compileFilter(spec, vars(ctx), ctx.text);
       return docs.filter((d) => p(d));
     }
     case '$project': {
@@ -81,7 +100,7 @@ function runStage(name: string, spec: unknown, docs: Doc[], ctx: AggregateContex
       });
     }
     case '$sort': {
-      const cmp = compileSort(spec);
+      const cmp = compileSort(spec, ctx.text?.scores);
       if (!cmp) throw new CommandError(15976, '$sort stage must have at least one sort key');
       return [...docs].sort(cmp);
     }

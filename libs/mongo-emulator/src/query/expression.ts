@@ -21,6 +21,7 @@ import {
 import { arith, negate, numKind } from '../bson/numbers';
 import { CommandError } from '../errors';
 import { aggregatePath } from './paths';
+import { TEXT_SCORES_VAR } from './text';
 
 /** Variables visible to an expression (`ROOT`, `CURRENT`, `NOW`, user `let` variables...). */
 export type Vars = Record<string, unknown>;
@@ -114,6 +115,18 @@ function toDate(op: string, v: unknown): Date {
 
 function evalOperator(op: string, value: unknown, scope: Vars): unknown {
   switch (op) {
+    case '$meta': {
+      if (value === 'textScore') {
+        const scores = scope[TEXT_SCORES_VAR] as WeakMap<object, number> | undefined;
+        const score = scores?.get(scope.ROOT as object);
+        if (score === undefined) fail(40218, 'query requires text score metadata, but it is not available');
+        return score;
+      }
+      if (value === 'indexKey' || value === 'recordId' || value === 'searchScore' || value === 'searchHighlights' || value === 'sortKey' || value === 'geoNearDistance' || value === 'geoNearPoint') {
+        fail(2, `$meta: '${String(value)}' is not supported by the emulator`);
+      }
+      return fail(17308, `Unsupported argument to $meta: ${String(value)}`);
+    }
     case '$literal':
       return value;
     // ----- arithmetic -----

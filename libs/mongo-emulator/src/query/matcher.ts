@@ -22,6 +22,7 @@ import {
 import { CommandError, err } from '../errors';
 import { Candidate, pathCandidates } from './paths';
 import { evaluateExpression, Vars } from './expression';
+import { compileText, TextContext } from './text';
 
 /** Receives the array position matched by the filter (for the positional `$` update operator). */
 export interface MatchContext {
@@ -33,15 +34,18 @@ type FieldTest = (cands: Candidate[]) => Candidate | null;
 
 const MATCHED: Candidate = { v: undefined, expanded: false };
 
-/** Compiles a filter document into a predicate. Throws CommandError(2) on invalid filters. */
-export function compileFilter(filter: unknown, vars?: Vars): Predicate {
+/**
+ * Compiles a filter document into a predicate. Throws CommandError(2) on invalid filters.
+ * `text` gives `$text` its collection's text index and collects the matches' scores.
+ */
+export function compileFilter(filter: unknown, vars?: Vars, text?: TextContext): Predicate {
   if (filter === undefined || filter === null) return () => true;
   if (!isPlainObject(filter)) throw err.badValue('filter must be an object');
   const tests: Predicate[] = [];
   for (const key of Object.keys(filter)) {
     const value = filter[key];
     if (value === undefined) continue;
-    if (key.startsWith('$') && !isDbRefField(key)) tests.push(compileTopOperator(key, value, vars));
+    if (key.startsWith('$') && !isDbRefField(key)) tests.push(compileTopOperator(key, value, vars, text));
     else tests.push(compileField(key, value, vars));
   }
   if (tests.length === 0) return () => true;
@@ -52,7 +56,7 @@ export function compileFilter(filter: unknown, vars?: Vars): Predicate {
   };
 }
 
-function compileTopOperator(op: string, value: unknown, vars?: Vars): Predicate {
+function compileTopOperator(op: string, value: unknown, vars?: Vars, text?: TextContext): Predicate {
   switch (op) {
     case '$and':
     case '$or':
@@ -60,7 +64,7 @@ function compileTopOperator(op: string, value: unknown, vars?: Vars): Predicate 
       if (!Array.isArray(value) || value.length === 0) throw err.badValue(`${op} must be a nonempty array`);
       const subs = value.map((v) => {
         if (!isPlainObject(v)) throw err.badValue(`${op} argument's entries must be objects`);
-        return compileFilter(v, vars);
+        return compileFilter(v, vars, op === '$nor' ? undefined : text);
       });
       if (op === '$and') return (d, c) => subs.every((s) => s(d, c));
       if (op === '$or') return (d, c) => subs.some((s) => s(d, c));
@@ -73,7 +77,7 @@ function compileTopOperator(op: string, value: unknown, vars?: Vars): Predicate 
     case '$where':
       throw new CommandError(2, '$where is not supported by the emulator');
     case '$text':
-      throw new CommandError(27, 'text index required for $text query');
+      return compileText(value, text);
     case '$jsonSchema':
       throw new CommandError(2, '$jsonSchema is not supported by the emulator');
     case '$alwaysTrue':
@@ -430,6 +434,8 @@ function compileOperator(op: string, value: unknown, path: string, vars?: Vars):
     case '$comment':
       return (cands) => cands[0] ?? MATCHED;
     case '$geoWithin':
+    case '$within':
+      return geoWithinTest(value);
     case '$geoIntersects':
     case '$near':
     case '$nearSphere':
@@ -437,6 +443,115 @@ function compileOperator(op: string, value: unknown, path: string, vars?: Vars):
     default:
       throw err.badValue(`unknown operator: ${op}`);
   }
+}
+
+type Point = [number, number];
+
+/** A legacy coordinate pair: `[x, y]` or the first two values of a subdocument. */
+function legacyPoint(v: unknown): Point | undefined {
+  let xs: unknown[];
+  if (Array.isArray(v)) xs = v;
+  else if (isPlainObject(v) && v.type === undefined) xs = Object.values(v);
+  else return undefined;
+  if (xs.length < 2 || !isNumeric(xs[0]) || !isNumeric(xs[1])) return undefined;
+  return [toNumber(xs[0]), toNumber(xs[1])];
+}
+
+/** A GeoJSON point's `[longitude, latitude]`. */
+function geoJsonPoint(v: unknown): Point | undefined {
+  if (!isPlainObject(v) || v.type !== 'Point' || !Array.isArray(v.coordinates)) return undefined;
+  return legacyPoint(v.coordinates);
+}
+
+function pointArg(v: unknown, what: string): Point {
+  const p = legacyPoint(v);
+  if (!p) throw err.badValue(`${what}: malformed point`);
+  return p;
+}
+
+/** Ray casting; points on an edge count as inside (mongod's $polygon includes its boundary). */
+function inPolygon(p: Point, poly: Point[]): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i];
+    const [xj, yj] = poly[j];
+    const cross = (p[0] - xi) * (yj - yi) - (p[1] - yi) * (xj - xi);
+    if (cross === 0 && p[0] >= Math.min(xi, xj) && p[0] <= Math.max(xi, xj) && p[1] >= Math.min(yi, yj) && p[1] <= Math.max(yi, yj)) return true;
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Great-circle distance in radians between two `[lng, lat]` points (degrees). */
+function sphereDistance(a: Point, b: Point): number {
+  const rad = Math.PI / 180;
+  const dLat = (b[1] - a[1]) * rad;
+  const dLng = (b[0] - a[0]) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * `$geoWithin` (and its old name `$within`) with the shapes that need no index: `$box`,
+ * `$polygon` and `$center` over legacy coordinate pairs (flat geometry) and `$centerSphere`
+ * over legacy pairs and GeoJSON points. `$geometry` (spherical polygons) is refused rather
+ * than approximated.
+ */
+function geoWithinTest(value: unknown): FieldTest {
+  if (!isPlainObject(value)) throw err.badValue('$geoWithin not an object');
+  const keys = Object.keys(value);
+  if (keys.length !== 1) throw err.badValue(`$geoWithin needs exactly one shape, found: ${keys.join(', ')}`);
+  const shape = keys[0];
+  const arg = value[shape];
+  let within: (v: unknown) => boolean;
+  switch (shape) {
+    case '$box': {
+      if (!Array.isArray(arg) || arg.length !== 2) throw err.badValue('$box needs two points');
+      const [a, b] = [pointArg(arg[0], '$box'), pointArg(arg[1], '$box')];
+      const [x1, x2] = [Math.min(a[0], b[0]), Math.max(a[0], b[0])];
+      const [y1, y2] = [Math.min(a[1], b[1]), Math.max(a[1], b[1])];
+      within = (v) => {
+        const p = legacyPoint(v);
+        return !!p && p[0] >= x1 && p[0] <= x2 && p[1] >= y1 && p[1] <= y2;
+      };
+      break;
+    }
+    case '$polygon': {
+      if (!Array.isArray(arg) || arg.length < 3) throw err.badValue('Polygon must have at least 3 points');
+      const poly = arg.map((x) => pointArg(x, '$polygon'));
+      within = (v) => {
+        const p = legacyPoint(v);
+        return !!p && inPolygon(p, poly);
+      };
+      break;
+    }
+    case '$center':
+    case '$centerSphere': {
+      if (!Array.isArray(arg) || arg.length !== 2 || !isNumeric(arg[1])) throw err.badValue(`${shape} needs a center point and a radius`);
+      const c = pointArg(arg[0], shape);
+      const r = toNumber(arg[1]);
+      if (!(r >= 0)) throw err.badValue('radius must be a non-negative number');
+      within =
+        shape === '$center'
+          ? (v) => {
+              const p = legacyPoint(v);
+              return !!p && Math.hypot(p[0] - c[0], p[1] - c[1]) <= r;
+            }
+          : (v) => {
+              const p = geoJsonPoint(v) ?? legacyPoint(v);
+              return !!p && sphereDistance(p, c) <= r;
+            };
+      break;
+    }
+    case '$geometry':
+      throw new CommandError(2, '$geoWithin with $geometry (spherical GeoJSON shapes) is not supported by the emulator');
+    default:
+      throw err.badValue(`unknown geo specifier: ${shape}`);
+  }
+  return (cands) => {
+    for (const c of cands) if (c.v !== undefined && within(c.v)) return c;
+    return null;
+  };
 }
 
 /** The bytes of a BinData value (Binary or a raw byte array). */

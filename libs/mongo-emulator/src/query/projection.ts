@@ -98,6 +98,11 @@ export function compileProjection(spec: Doc, stage = false): Projection {
           insert(path, { kind: 'elemMatch', test: valueMode ? (e) => p({ v: e }) : (e) => isPlainObject(e) && p(e) });
           continue;
         }
+        if (keys.length === 1 && keys[0] === '$meta') {
+          // metadata fields ({score: {$meta: 'textScore'}}) fit inclusion and exclusion projections alike
+          insert(path, { kind: 'expr', expr: value });
+          continue;
+        }
         if (keys.length > 0 && keys[0].startsWith('$')) {
           setMode(true, path);
           insert(path, { kind: 'expr', expr: value });
@@ -240,10 +245,19 @@ function applyExclusion(doc: Doc, tree: Map<string, Node>, root: Doc, arrayIndex
         if (sub !== undefined) setField(out, key, sub);
         break;
       }
+      case 'expr':
+        break;
       default: {
         const r = applySpecial(value, node, arrayIndex, key);
         if (r.set) setField(out, key, r.value);
       }
+    }
+  }
+  if (doc === root) {
+    for (const [key, node] of tree) {
+      if (node.kind !== 'expr') continue;
+      const v = evaluateExpression(node.expr, root, vars);
+      if (v !== undefined) setField(out, key, v);
     }
   }
   return out;
