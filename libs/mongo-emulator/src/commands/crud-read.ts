@@ -15,6 +15,7 @@ import { pathCandidates } from '../query/paths';
 import { TEXT_SCORES_VAR, textContextFor } from '../query/text';
 import type { Collection } from '../storage/collection';
 import { CommandContext, CommandSpec, collectionName, optBool, optDoc, optNumber } from './context';
+import { WRITE_STAGES, runMerge, runOut } from './aggregate-out';
 import { applyHintOrder, checkCollation, checkHint, hintedPlan } from './options';
 
 const DEFAULT_BATCH = 101;
@@ -200,12 +201,12 @@ function distinct(ctx: CommandContext): Doc {
   return reply;
 }
 
-function aggregate(ctx: CommandContext): Doc {
+async function aggregate(ctx: CommandContext): Promise<Doc> {
   const body = ctx.body;
   const target = body.aggregate;
   const pipeline = body.pipeline;
   if (!Array.isArray(pipeline)) throw new CommandError(14, "BSON field 'aggregate.pipeline' is missing but a required field");
-  if (body.explain !== undefined) throw new CommandError(2, 'explain is not supported by the emulator');
+  if (body.explain !== undefined && body.explain !== false) return explainAggregate(ctx, body);
   const cursorOpt = body.cursor;
   if (!isPlainObject(cursorOpt)) {
     throw new CommandError(9, "The 'cursor' option is required, except for aggregate with the explain argument");
@@ -234,17 +235,26 @@ function aggregate(ctx: CommandContext): Doc {
   } else {
     throw new CommandError(73, `Invalid aggregate namespace`);
   }
-  for (const st of pipeline) {
-    if (isPlainObject(st) && ('$out' in st || '$merge' in st) && ctx.txn) {
-      throw new CommandError(263, `${'$out' in st ? '$out' : '$merge'} cannot be used in a transaction`);
-    }
-  }
+  let writeStage: [string, unknown] | undefined;
+  pipeline.forEach((st, i) => {
+    const stageName = isPlainObject(st) ? Object.keys(st)[0] : undefined;
+    if (stageName === undefined || !WRITE_STAGES.has(stageName)) return;
+    if (ctx.txn) throw new CommandError(263, `${stageName} cannot be used in a transaction`);
+    if (i !== pipeline.length - 1) throw new CommandError(40601, `${stageName} can only be the final stage in the pipeline`);
+    writeStage = [stageName, (st as Doc)[stageName]];
+  });
+  const stages = writeStage ? pipeline.slice(0, -1) : pipeline;
   const first = isPlainObject(pipeline[0]) ? (pipeline[0] as Doc).$match : undefined;
-  const out = runPipeline(input, pipeline, {
+  const out = runPipeline(input, stages, {
     resolveCollection: (name) => sourceDocs(ctx, name),
     vars: optDoc(body, 'let'),
     text: typeof target === 'string' ? textContextFor(indexSpecs(ctx.engine.collection(ctx.db, target)), first) : undefined,
   });
+  if (writeStage) {
+    if (writeStage[0] === '$out') await runOut(ctx, writeStage[1], out);
+    else await runMerge(ctx, writeStage[1], out);
+    return cursorReply(ctx, ns, [], batchSize);
+  }
   return cursorReply(ctx, ns, out, batchSize);
 }
 
@@ -255,4 +265,94 @@ export const readCommands: Record<string, CommandSpec> = {
   count: { run: count },
   distinct: { run: distinct, inTxn: true, snapshotRead: true },
   aggregate: { run: aggregate, inTxn: true, snapshotRead: true },
+  explain: { run: explain },
 };
+
+/**
+ * A basic queryPlanner explain (verbosity queryPlanner; executionStats and allPlansExecution
+ * are refused): the namespace, the parsed filter, and the winning plan — IXSCAN on the hinted
+ * index or an index whose first field the filter pins by equality, else COLLSCAN.
+ */
+function planFor(ctx: CommandContext, name: string, filter: Doc, hint: unknown): Doc {
+  const coll = ctx.engine.collection(ctx.db, name);
+  const plan = hintedPlan(coll, hint);
+  let ix = plan?.index;
+  if (!plan && coll) {
+    for (const candidate of coll.indexes.values()) {
+      const first = candidate.fields[0].path;
+      const v = filter[first];
+      if (v !== undefined && (!isPlainObject(v) || '$eq' in v || '$in' in v) && candidate.spec.partialFilterExpression === undefined && !candidate.sparse) {
+        ix = candidate;
+        break;
+      }
+    }
+  }
+  const scan: Doc = ix
+    ? { stage: 'IXSCAN', keyPattern: ix.key, indexName: ix.name, isMultiKey: false, direction: 'forward' }
+    : { stage: 'COLLSCAN', direction: plan?.natural === -1 ? 'backward' : 'forward' };
+  const winningPlan: Doc = ix ? { stage: 'FETCH', ...(Object.keys(filter).length ? { filter } : {}), inputStage: scan } : { ...scan, ...(Object.keys(filter).length ? { filter } : {}) };
+  return { namespace: `${ctx.db}.${name}`, indexFilterSet: false, parsedQuery: filter, rejectedPlans: [], winningPlan };
+}
+
+function explainReply(queryPlanner: Doc): Doc {
+  return { explainVersion: '1', queryPlanner, command: undefined, serverInfo: { host: 'mongo-emulator', version: '7.0.14' } };
+}
+
+function checkVerbosity(v: unknown): void {
+  if (v === undefined || v === 'queryPlanner' || v === true) return;
+  if (v === 'executionStats' || v === 'allPlansExecution') throw new CommandError(2, `explain verbosity '${v}' is not supported by the emulator (only queryPlanner)`);
+  throw new CommandError(2, `verbosity string must be one of {'queryPlanner', 'executionStats', 'allPlansExecution'}`);
+}
+
+function explain(ctx: CommandContext): Doc {
+  const inner = ctx.body.explain;
+  if (!isPlainObject(inner)) throw new CommandError(14, "BSON field 'explain.explain' is the wrong type, expected type 'object'");
+  checkVerbosity(ctx.body.verbosity);
+  const cmd = Object.keys(inner)[0];
+  const name = inner[cmd];
+  if (typeof name !== 'string') throw new CommandError(73, 'explain needs a collection name');
+  let filter: unknown;
+  let hint: unknown = inner.hint;
+  switch (cmd) {
+    case 'find':
+      filter = inner.filter;
+      break;
+    case 'count':
+    case 'distinct':
+      filter = inner.query;
+      break;
+    case 'findAndModify':
+    case 'findandmodify':
+      filter = inner.query;
+      break;
+    case 'update':
+    case 'delete': {
+      const list = inner[cmd === 'update' ? 'updates' : 'deletes'];
+      const st = Array.isArray(list) && isPlainObject(list[0]) ? list[0] : {};
+      filter = st.q;
+      hint = st.hint;
+      break;
+    }
+    case 'aggregate':
+      return explainAggregate(ctx, inner);
+    default:
+      throw new CommandError(2, `explain of '${cmd}' is not supported by the emulator`);
+  }
+  const f = isPlainObject(filter) ? filter : {};
+  compileFilter(f, undefined, textContextFor(indexSpecs(ctx.engine.collection(ctx.db, name)), f));
+  checkHint(ctx.engine.collection(ctx.db, name), hint);
+  const reply = explainReply(planFor(ctx, name, f, hint));
+  reply.command = inner;
+  return reply;
+}
+
+/** Explain of a pipeline: a leading `$match` becomes the `$cursor` stage's query plan. */
+function explainAggregate(ctx: CommandContext, body: Doc): Doc {
+  const name = body.aggregate;
+  if (typeof name !== 'string') throw new CommandError(2, 'explain of a collection-less aggregate is not supported by the emulator');
+  const p = Array.isArray(body.pipeline) ? body.pipeline : [];
+  const first = isPlainObject(p[0]) && isPlainObject(p[0].$match) ? p[0].$match : {};
+  const planner = planFor(ctx, name, first, body.hint);
+  if (p.length <= 1) return { ...explainReply(planner), command: body };
+  return { explainVersion: '1', stages: [{ $cursor: { queryPlanner: planner } }, ...p.slice(isPlainObject(p[0]) && p[0].$match ? 1 : 0)], serverInfo: { host: 'mongo-emulator', version: '7.0.14' } };
+}
