@@ -8,6 +8,7 @@ import { CommandError } from '../errors';
 import { compileFilter } from '../query/matcher';
 import { Collection } from '../storage/collection';
 import { CollectionIndex } from '../storage/collection-index';
+import { checkCappedOptions, effectiveCappedSize } from '../storage/capped';
 import { duplicateKey } from '../storage/engine';
 import { CommandContext, CommandSpec, collectionName, optBool, optDoc, untilUnblocked } from './context';
 import { cursorReply } from './crud-read';
@@ -55,6 +56,7 @@ async function create(ctx: CommandContext): Promise<Doc> {
     if (!Array.isArray(options.pipeline)) throw new CommandError(14, "'pipeline' must be an array");
   }
   checkCollation(options.collation);
+  checkCappedOptions(options);
   if (options.validator !== undefined) {
     if (!isPlainObject(options.validator)) throw new CommandError(14, "BSON field 'create.validator' is the wrong type, expected type 'object'");
     compileFilter(options.validator);
@@ -366,7 +368,8 @@ function collStats(ctx: CommandContext): Doc {
       size += BSON.calculateObjectSize(d);
     }
   }
-  return { ns: `${ctx.db}.${name}`, count, size, avgObjSize: count ? Math.floor(size / count) : 0, storageSize: size, nindexes: coll?.indexes.size ?? 0 };
+  const capped = coll?.options.capped ? { capped: true, maxSize: effectiveCappedSize(toNumber(coll.options.size)), ...(coll.options.max !== undefined ? { max: coll.options.max } : {}) } : { capped: false };
+  return { ns: `${ctx.db}.${name}`, count, size, avgObjSize: count ? Math.floor(size / count) : 0, storageSize: size, nindexes: coll?.indexes.size ?? 0, ...capped };
 }
 
 function dbStats(ctx: CommandContext): Doc {

@@ -17,6 +17,7 @@ import { Transaction } from '../sessions/transaction';
 import { Clock } from './clock';
 import { Collection, CollectionOptions, DocRecord } from './collection';
 import { candidates } from './planner';
+import { checkCappedWrite, trimCapped } from './capped';
 import { CollectionIndex, IndexKey } from './collection-index';
 
 /** Where a read or write happens: inside a transaction, at a snapshot time, or on the latest state. */
@@ -230,6 +231,7 @@ export class StorageEngine {
       rec = new DocRecord(key, doc._id);
     }
     this.write(coll, rec, null, doc, view);
+    if (coll.options.capped) trimCapped(this, coll);
   }
 
   /** Replaces the document of `rec` (as seen by `view`) with `next`. */
@@ -279,6 +281,7 @@ export class StorageEngine {
   }
 
   private write(coll: Collection, rec: DocRecord, prev: Doc | null, next: Doc | null, view: View): void {
+    if (coll.options.capped) checkCappedWrite(coll, view, prev, next);
     if (next) {
       const size = BSON.calculateObjectSize(next);
       if (size > MAX_DOC) {
