@@ -57,6 +57,8 @@ async function create(ctx: CommandContext): Promise<Doc> {
   }
   checkCollation(options.collation);
   checkCappedOptions(options);
+  if (options.validationLevel !== undefined) checkValidationOption('validationLevel', options.validationLevel);
+  if (options.validationAction !== undefined) checkValidationOption('validationAction', options.validationAction);
   if (options.validator !== undefined) {
     if (!isPlainObject(options.validator)) throw new CommandError(14, "BSON field 'create.validator' is the wrong type, expected type 'object'");
     compileFilter(options.validator);
@@ -75,6 +77,14 @@ async function create(ctx: CommandContext): Promise<Doc> {
     ctx.engine.ensureCollection(ctx.db, name, options, ctx.view);
   });
   return {};
+}
+
+/** validationLevel off|strict|moderate, validationAction error|warn (mongod's enumerations). */
+function checkValidationOption(field: 'validationLevel' | 'validationAction', v: unknown): void {
+  const allowed = field === 'validationLevel' ? ['off', 'strict', 'moderate'] : ['error', 'warn'];
+  if (typeof v !== 'string' || !allowed.includes(v)) {
+    throw new CommandError(2, `Enumeration value '${String(v)}' for field '${field}' is not a valid value.`);
+  }
 }
 
 /**
@@ -315,6 +325,7 @@ async function collMod(ctx: CommandContext): Promise<Doc> {
       compileFilter(v);
       coll.options.validator = v;
     } else if (k === 'validationLevel' || k === 'validationAction') {
+      checkValidationOption(k, v);
       coll.options[k] = String(v);
     } else if (k === 'index') {
       if (!isPlainObject(v)) throw new CommandError(14, "'index' must be an object");

@@ -23,6 +23,7 @@ import { CommandError, err } from '../errors';
 import { Candidate, pathCandidates } from './paths';
 import { evaluateExpression, Vars } from './expression';
 import { compileText, TextContext } from './text';
+import { compileJsonSchema } from './json-schema';
 
 /** Receives the array position matched by the filter (for the positional `$` update operator). */
 export interface MatchContext {
@@ -78,8 +79,10 @@ function compileTopOperator(op: string, value: unknown, vars?: Vars, text?: Text
       throw new CommandError(2, '$where is not supported by the emulator');
     case '$text':
       return compileText(value, text);
-    case '$jsonSchema':
-      throw new CommandError(2, '$jsonSchema is not supported by the emulator');
+    case '$jsonSchema': {
+      const check = compileJsonSchema(value);
+      return (d) => check(d);
+    }
     case '$alwaysTrue':
       return () => true;
     case '$alwaysFalse':
