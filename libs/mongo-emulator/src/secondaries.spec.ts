@@ -36,6 +36,8 @@ describe('MongoEmulator secondaries', () => {
       await s.endSession();
       const docs = await client.db('rp').collection('c').find().toArray();
       assert.deepEqual(docs, [{ _id: 1 }, { _id: 2 }], 'a secondary read sees the committed data');
+      await seed.db('rp').collection('many').insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: i })) as never[]);
+      assert.equal((await client.db('rp').collection('many').find().batchSize(100).toArray()).length, 250, 'getMore continues on the secondary');
       const secondaryAddress = (await client.db('admin').command({ hello: 1 })).hosts[1];
       assert.equal(seen.find((e) => e.commandName === 'find' && !e.command.lsid?.txnNumber && e.command.$readPreference)?.address, secondaryAddress);
       assert.equal(seen.find((e) => e.commandName === 'insert')?.address, emu.address);

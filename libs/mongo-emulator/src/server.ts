@@ -79,7 +79,8 @@ export class EmulatorServer {
    * and no writes or transactions, like mongod's NotPrimary checks.
    */
   private checkMember(name: string, spec: CommandSpec, body: Doc, conn: ConnectionState): void {
-    if (!conn.member || !spec.needsPrimaryCheck) return;
+    // getMore/killCursors continue a cursor the secondary already agreed to serve
+    if (!conn.member || !spec.needsPrimaryCheck || name === 'getMore' || name === 'killCursors') return;
     const pipeline = Array.isArray(body.pipeline) ? body.pipeline : [];
     const writes = pipeline.some((st) => isPlainObject(st) && ('$out' in st || '$merge' in st));
     if (spec.write || writes || body.autocommit !== undefined || TXN_COMMANDS.has(name)) {
