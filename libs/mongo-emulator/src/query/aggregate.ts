@@ -144,7 +144,7 @@ function runStage(name: string, spec: unknown, docs: Doc[], ctx: AggregateContex
       const out: Doc = {};
       for (const [k, p] of Object.entries(spec)) {
         if (!Array.isArray(p)) throw new CommandError(40170, `arguments to $facet must be arrays, ${k} is type ${typeAlias(p)}`);
-        out[k] = runPipeline(docs, p, ctx);
+        setField(out, k, runPipeline(docs, p, ctx));
       }
       return [out];
     }
@@ -290,7 +290,7 @@ function makeAccumulator(op: string, arg: unknown, v: Vars): Acc {
       return {
         add: (_x, d) => {
           const x = ev(d);
-          if (isPlainObject(x)) Object.assign(out, x);
+          if (isPlainObject(x)) for (const k of Object.keys(x)) setField(out, k, x[k]);
         },
         result: () => out,
       };
@@ -351,7 +351,7 @@ function group(docs: Doc[], spec: unknown, ctx: AggregateContext): Doc[] {
     const row: Doc = { _id: g.id };
     fields.forEach(([k], i) => {
       const r = g.accs[i].result();
-      row[k] = typeof r === 'number' ? r : r;
+      setField(row, k, r);
     });
     out.push(row);
   }

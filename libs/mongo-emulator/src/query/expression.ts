@@ -14,6 +14,7 @@ import {
   compareValues,
   isNumeric,
   isPlainObject,
+  getField,
   setField,
   toNumber,
   typeAlias,
@@ -532,7 +533,7 @@ function evalOperator(op: string, value: unknown, scope: Vars): unknown {
     case '$mergeObjects': {
       const xs = args(value, scope);
       const out: Doc = {};
-      for (const x of xs) if (isPlainObject(x)) Object.assign(out, x);
+      for (const x of xs) if (isPlainObject(x)) for (const k of Object.keys(x)) setField(out, k, x[k]);
       return out;
     }
     case '$getField': {
@@ -540,7 +541,7 @@ function evalOperator(op: string, value: unknown, scope: Vars): unknown {
       const field = evalExpr(spec.field, scope) as string;
       const input = 'input' in spec ? evalExpr(spec.input, scope) : scope.CURRENT;
       if (!isPlainObject(input)) return nullish(input) ? null : undefined;
-      return input[field];
+      return getField(input as Doc, field as string);
     }
     case '$let': {
       const spec = value as { vars: Doc; in: unknown };

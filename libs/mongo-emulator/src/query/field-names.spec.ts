@@ -74,6 +74,24 @@ describe('query and update corners', () => {
       assert.deepEqual(Object.getOwnPropertyDescriptor(replaced, '__proto__')?.value, { polluted: 1 });
       assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype was touched');
     });
+
+    it('keeps __proto__ as a field through aggregation ($group, $facet, $mergeObjects, $getField)', async () => {
+      const c = db.collection('proto_agg');
+      await c.insertOne({ _id: 1, o: JSON.parse('{"__proto__": 7}') } as never);
+      const [row] = await c
+        .aggregate([
+          { $group: JSON.parse('{"_id": null, "__proto__": {"$sum": 1}}') },
+          { $project: { _id: 0, merged: { $mergeObjects: [{ a: 1 }, JSON.parse('{"__proto__": 2}')] }, n: '$__proto__' } },
+        ])
+        .toArray();
+      assert.equal(row.n, 1);
+      assert.equal(Object.getOwnPropertyDescriptor(row.merged, '__proto__')?.value, 2);
+      const [f] = await c.aggregate([{ $facet: JSON.parse('{"__proto__": [{"$count": "n"}]}') }, { $project: { x: '$__proto__' } }]).toArray();
+      assert.deepEqual(f.x, [{ n: 1 }]);
+      const [g] = await c.aggregate([{ $project: { v: { $getField: { field: '__proto__', input: '$o' } }, w: { $getField: { field: 'toString', input: '$o' } } } }]).toArray();
+      assert.equal(g.v, 7);
+      assert.equal(g.w, undefined);
+    });
   });
 
   describe('DBRef fields', () => {
