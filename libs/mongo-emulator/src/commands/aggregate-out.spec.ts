@@ -77,6 +77,12 @@ describe('aggregation writes and explain', () => {
     assert.equal(hinted.queryPlanner.winningPlan.inputStage.stage, 'IXSCAN');
     const agg = await c.aggregate([{ $match: { sku: 'b' } }, { $count: 'n' }]).explain('queryPlanner');
     assert.equal((agg.stages as { $cursor: { queryPlanner: { winningPlan: { stage: string } } } }[])[0].$cursor.queryPlanner.winningPlan.stage, 'FETCH');
-    await assert.rejects(c.find().explain('executionStats'), (e: MongoServerError) => e.code === 2 && /not supported by the emulator/.test(e.message));
+    const stats = await c.find({ sku: 'a' }).explain('executionStats');
+    assert.equal(stats.executionStats.nReturned, 2);
+    assert.equal(stats.executionStats.totalDocsExamined, 2, 'the equality on sku narrowed the scan');
+    const all = await c.find({ qty: { $gt: 0 } }).limit(1).explain();
+    assert.equal(all.executionStats.nReturned, 1);
+    assert.deepEqual(all.executionStats.allPlansExecution, []);
+    await assert.rejects(c.aggregate([{ $match: {} }, { $count: 'n' }]).explain('executionStats'), (e: MongoServerError) => e.code === 2 && /not supported by the emulator/.test(e.message));
   });
 });

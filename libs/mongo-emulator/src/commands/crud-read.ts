@@ -298,16 +298,46 @@ function explainReply(queryPlanner: Doc): Doc {
   return { explainVersion: '1', queryPlanner, command: undefined, serverInfo: { host: 'mongo-emulator', version: '7.0.14' } };
 }
 
-function checkVerbosity(v: unknown): void {
-  if (v === undefined || v === 'queryPlanner' || v === true) return;
-  if (v === 'executionStats' || v === 'allPlansExecution') throw new CommandError(2, `explain verbosity '${v}' is not supported by the emulator (only queryPlanner)`);
+function checkVerbosity(v: unknown): 'queryPlanner' | 'executionStats' | 'allPlansExecution' {
+  if (v === undefined || v === true) return 'allPlansExecution';
+  if (v === 'queryPlanner' || v === 'executionStats' || v === 'allPlansExecution') return v;
   throw new CommandError(2, `verbosity string must be one of {'queryPlanner', 'executionStats', 'allPlansExecution'}`);
+}
+
+/**
+ * executionStats measured on the emulator's own execution of the plan (its scan, not
+ * mongod's): documents the plan examined, how many matched, and how long it took. Nothing
+ * is written (explain of a write only evaluates its filter).
+ */
+function executionStats(ctx: CommandContext, name: string, filter: Doc, hint: unknown, plan: Doc, limit: number, all: boolean): Doc {
+  const started = Date.now();
+  const coll = ctx.engine.collection(ctx.db, name);
+  const pred = compileFilter(filter, undefined, textContextFor(indexSpecs(coll), filter));
+  const scanned = applyHintOrder(sourceDocs(ctx, name, filter), (d) => d, hintedPlan(coll, hint));
+  let matched = 0;
+  let examined = 0;
+  for (const d of scanned) {
+    examined++;
+    if (pred(d)) matched++;
+    if (limit > 0 && matched >= limit) break;
+  }
+  const indexed = (plan.winningPlan as Doc).stage === 'FETCH';
+  const stats: Doc = {
+    executionSuccess: true,
+    nReturned: matched,
+    executionTimeMillis: Date.now() - started,
+    totalKeysExamined: indexed ? examined : 0,
+    totalDocsExamined: examined,
+    executionStages: { ...(plan.winningPlan as Doc), nReturned: matched, docsExamined: examined },
+  };
+  if (all) stats.allPlansExecution = [];
+  return stats;
 }
 
 function explain(ctx: CommandContext): Doc {
   const inner = ctx.body.explain;
   if (!isPlainObject(inner)) throw new CommandError(14, "BSON field 'explain.explain' is the wrong type, expected type 'object'");
-  checkVerbosity(ctx.body.verbosity);
+  const verbosity = checkVerbosity(ctx.body.verbosity);
   const cmd = Object.keys(inner)[0];
   const name = inner[cmd];
   if (typeof name !== 'string') throw new CommandError(73, 'explain needs a collection name');
@@ -334,6 +364,7 @@ function explain(ctx: CommandContext): Doc {
       break;
     }
     case 'aggregate':
+      if (verbosity !== 'queryPlanner') throw new CommandError(2, `explain verbosity '${verbosity}' of an aggregate is not supported by the emulator (only queryPlanner)`);
       return explainAggregate(ctx, inner);
     default:
       throw new CommandError(2, `explain of '${cmd}' is not supported by the emulator`);
@@ -341,8 +372,13 @@ function explain(ctx: CommandContext): Doc {
   const f = isPlainObject(filter) ? filter : {};
   compileFilter(f, undefined, textContextFor(indexSpecs(ctx.engine.collection(ctx.db, name)), f));
   checkHint(ctx.engine.collection(ctx.db, name), hint);
-  const reply = explainReply(planFor(ctx, name, f, hint));
+  const planner = planFor(ctx, name, f, hint);
+  const reply = explainReply(planner);
   reply.command = inner;
+  if (verbosity !== 'queryPlanner') {
+    const limit = cmd === 'find' && isNumeric(inner.limit) ? Math.abs(toNumber(inner.limit)) : cmd === 'findAndModify' || cmd === 'findandmodify' ? 1 : 0;
+    reply.executionStats = executionStats(ctx, name, f, hint, planner, limit, verbosity === 'allPlansExecution');
+  }
   return reply;
 }
 
