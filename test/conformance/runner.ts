@@ -64,12 +64,12 @@ export async function runFile(relPath: string, file: TestFile, env: RunnerEnv): 
       continue;
     }
     if (fileUnmet) {
-      cases.push({ description: test.description, status: 'skipped', reason: `runOnRequirements (file): ${fileUnmet}` });
+      cases.push({ description: test.description, status: 'notApplicable', reason: `runOnRequirements (file): ${fileUnmet}` });
       continue;
     }
     const testUnmet = unmetRequirements(test.runOnRequirements, env.server);
     if (testUnmet) {
-      cases.push({ description: test.description, status: 'skipped', reason: `runOnRequirements: ${testUnmet}` });
+      cases.push({ description: test.description, status: 'notApplicable', reason: `runOnRequirements: ${testUnmet}` });
       continue;
     }
     if (!schemaSupported(file.schemaVersion)) {

@@ -32,10 +32,13 @@ function parseArgs(argv: string[]): MongoEmulatorOptions {
       case '--transaction-lifetime-limit-seconds':
         opts.transactionLifetimeLimitSeconds = Number(value());
         break;
+      case '--secondaries':
+        opts.secondaries = Number(value());
+        break;
       case '--help':
       case '-h':
         process.stdout.write(
-          'usage: npm run db:emulator -- [--port 27017] [--host 127.0.0.1] [--advertised-host name] [--replSet rs0] [--dbpath DIR] [--transaction-lifetime-limit-seconds 60]\n',
+          'usage: npm run db:emulator -- [--port 27017] [--host 127.0.0.1] [--advertised-host name] [--replSet rs0] [--dbpath DIR] [--transaction-lifetime-limit-seconds 60] [--secondaries 0]\n',
         );
         process.exit(0);
         break;

@@ -276,6 +276,8 @@ function* snapshotRecords(server: EmulatorServer): Generator<Buffer> {
   let total = 0;
   for (const [db, colls] of engine.dbs) {
     for (const coll of colls.values()) {
+      // created by a transaction still open: it exists only if that transaction commits (journaled then)
+      if (!coll.visibleTo(undefined)) continue;
       const indexes = [...coll.indexes.values()].filter((ix) => ix.name !== '_id_').map((ix) => ix.spec);
       yield encodeRecord({ db, coll: coll.name, options: coll.options, indexes });
       let docs: Doc[] = [];

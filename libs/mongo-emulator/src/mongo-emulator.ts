@@ -55,6 +55,13 @@ export interface MongoEmulatorOptions {
   journalCompactBytes?: number;
   /** Where start-up recovery reports (e.g. a truncated torn journal tail); default stderr. */
   log?: (line: string) => void;
+  /**
+   * Secondary members to present (default 0, at most 3), each on its own port of `host`. They
+   * serve reads with a non-primary read preference from the primary's latest committed data
+   * (replication lag 0) and refuse writes with NotWritablePrimary, so clients whose read
+   * preference is `secondary` can select a server.
+   */
+  secondaries?: number;
 }
 
 export class MongoEmulator {
@@ -63,6 +70,7 @@ export class MongoEmulator {
   private stopped = false;
 
   private durability?: Durability;
+  private readonly secondaryNets: Server[] = [];
 
   private constructor(
     private readonly net: Server,
@@ -86,7 +94,10 @@ export class MongoEmulator {
       cursorTimeoutMS: options.cursorTimeoutMS ?? 600_000,
       logicalSessionTimeoutMinutes: 30,
       changeStreamHistoryEntries: options.changeStreamHistoryEntries,
+      secondaryPorts: [],
     };
+    const secondaries = options.secondaries ?? 0;
+    if (!Number.isInteger(secondaries) || secondaries < 0 || secondaries > 3) throw new Error('secondaries must be an integer from 0 to 3');
     const server = new EmulatorServer(resolved);
     const net = createServer();
     const emu = new MongoEmulator(net, server);
@@ -94,33 +105,32 @@ export class MongoEmulator {
       emu.durability = await Durability.open(server, { dir: options.dbPath, compactBytes: options.journalCompactBytes, log: options.log });
       server.durability = emu.durability;
     }
-    net.on('connection', (socket) => emu.accept(socket));
+    net.on('connection', (socket) => emu.accept(socket, 0));
     try {
-      await new Promise<void>((resolve, reject) => {
-        net.once('error', reject);
-        net.listen(resolved.port, resolved.host, () => {
-          net.off('error', reject);
-          resolve();
-        });
-      });
+      resolved.port = await listen(net, resolved.port, resolved.host);
+      for (let k = 1; k <= secondaries; k++) {
+        const sec = createServer();
+        sec.on('connection', (socket) => emu.accept(socket, k));
+        emu.secondaryNets.push(sec);
+        resolved.secondaryPorts.push(await listen(sec, 0, resolved.host));
+      }
     } catch (e) {
+      for (const n of [net, ...emu.secondaryNets]) n.close();
       await emu.durability?.close();
       throw e;
     }
-    const addr = net.address();
-    if (addr && typeof addr === 'object') resolved.port = addr.port;
     server.startTimers();
     return emu;
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, member: number): void {
     if (this.stopped) {
       socket.destroy();
       return;
     }
     this.connections.add(socket);
     socket.on('close', () => this.connections.delete(socket));
-    new Connection(this.server, socket, this.nextConnectionId++);
+    new Connection(this.server, socket, this.nextConnectionId++, member);
   }
 
   /** The port the server listens on. */
@@ -167,7 +177,18 @@ export class MongoEmulator {
     this.abortAllTransactions();
     for (const s of this.connections) s.destroy();
     this.connections.clear();
-    await new Promise<void>((resolve) => this.net.close(() => resolve()));
+    await Promise.all([this.net, ...this.secondaryNets].map((n) => new Promise<void>((resolve) => n.close(() => resolve()))));
     await this.durability?.close();
   }
+}
+
+function listen(net: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    net.once('error', reject);
+    net.listen(port, host, () => {
+      net.off('error', reject);
+      const addr = net.address();
+      resolve(addr && typeof addr === 'object' ? addr.port : port);
+    });
+  });
 }

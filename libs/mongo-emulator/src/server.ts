@@ -33,6 +33,8 @@ export interface ServerOptions {
   logicalSessionTimeoutMinutes: number;
   /** Commits kept for change streams (the emulator's oplog size). */
   changeStreamHistoryEntries?: number;
+  /** Ports of the secondary members (none by default). */
+  secondaryPorts: number[];
 }
 
 /** Marker reply: close the connection without answering (fail point closeConnection). */
@@ -68,6 +70,33 @@ export class EmulatorServer {
 
   get address(): string {
     return `${this.options.advertisedHost}:${this.options.port}`;
+  }
+
+  /** Address of replica set member `k` (0 = primary). */
+  memberAddress(k: number): string {
+    return k === 0 ? this.address : `${this.options.advertisedHost}:${this.options.secondaryPorts[k - 1]}`;
+  }
+
+  /** Every member's address, primary first (hello's `hosts`). */
+  hosts(): string[] {
+    return [this.address, ...this.options.secondaryPorts.map((_, i) => this.memberAddress(i + 1))];
+  }
+
+  /**
+   * A secondary serves only reads that allow a non-primary read preference (secondaryOk),
+   * and no writes or transactions, like mongod's NotPrimary checks.
+   */
+  private checkMember(name: string, spec: CommandSpec, body: Doc, conn: ConnectionState): void {
+    // getMore/killCursors continue a cursor the secondary already agreed to serve
+    if (!conn.member || !spec.needsPrimaryCheck || name === 'getMore' || name === 'killCursors') return;
+    const pipeline = Array.isArray(body.pipeline) ? body.pipeline : [];
+    const writes = pipeline.some((st) => isPlainObject(st) && ('$out' in st || '$merge' in st));
+    if (spec.write || writes || body.autocommit !== undefined || TXN_COMMANDS.has(name)) {
+      throw new CommandError(10107, 'not primary');
+    }
+    const rp = body.$readPreference;
+    const mode = isPlainObject(rp) ? rp.mode : undefined;
+    if (mode === undefined || mode === 'primary') throw new CommandError(13435, 'not primary and secondaryOk=false');
   }
 
   /** Starts the background tasks: transaction reaper, TTL monitor, history maintenance. */
@@ -158,6 +187,7 @@ export class EmulatorServer {
       if (!spec) throw new CommandError(59, `no such command: '${name}'`);
       if (spec.adminOnly && db !== 'admin') throw new CommandError(13, `${name} may only be run against the admin database.`);
       checkKnownFields(name, body);
+      this.checkMember(name, spec, body, conn);
       const lsid = body.lsid;
       let session: ServerSession | undefined;
       if (lsid !== undefined) {
@@ -346,6 +376,7 @@ export class EmulatorServer {
       }
       session.txnNumber = n;
       session.txn = this.engine.begin(session.key, n, snapshot);
+      if (typeof rc?.level === 'string') session.txn.readConcernLevel = rc.level;
       ctx.txn = session.txn;
       ctx.view = { txn: ctx.txn };
       return undefined;

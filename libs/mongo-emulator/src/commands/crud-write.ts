@@ -4,7 +4,7 @@
  * Per-statement failures are reported in `writeErrors` (ordered batches stop at the first).
  */
 import { ObjectId, Timestamp } from 'bson';
-import { Doc, bsonTypeOf, isPlainObject, toNumber } from '../bson/values';
+import { Doc, bsonTypeOf, isPlainObject, setField, toNumber } from '../bson/values';
 import { CommandError } from '../errors';
 import { compileFilter, MatchContext, Predicate, withCollation } from '../query/matcher';
 import { compileProjection } from '../query/projection';
@@ -54,7 +54,7 @@ export function prepareForInsert(doc: unknown): Doc {
   const keys = Object.keys(doc);
   if (keys[0] === '_id') return doc;
   const out: Doc = { _id: doc._id };
-  for (const k of keys) if (k !== '_id') out[k] = doc[k];
+  for (const k of keys) if (k !== '_id') setField(out, k, doc[k]);
   return out;
 }
 
@@ -90,7 +90,7 @@ async function insert(ctx: CommandContext): Promise<Doc> {
   const name = collectionName(ctx);
   const docs = batch(ctx, 'documents');
   const ordered = optBool(ctx.body, 'ordered', true);
-  const { coll } = ctx.engine.ensureCollection(ctx.db, name);
+  const { coll } = await untilUnblocked(ctx, () => ctx.engine.ensureCollection(ctx.db, name, undefined, ctx.view));
   let n = 0;
   const writeErrors: Doc[] = [];
   for (let i = 0; i < docs.length; i++) {
@@ -201,7 +201,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
   const opts = { arrayFilters: s.arrayFilters, now: nowFn(ctx), vars: s.vars };
   const upsertNow = (): StmtResult => {
     const doc = upsertDocument(ctx, s.q, s.u, s.arrayFilters, s.vars);
-    const { coll } = ctx.engine.ensureCollection(ctx.db, name);
+    const { coll } = ctx.engine.ensureCollection(ctx.db, name, undefined, ctx.view);
     ctx.engine.insert(coll, doc, writeView(ctx));
     return { n: 1, nModified: 0, upserted: doc._id };
   };
@@ -375,7 +375,7 @@ async function findAndModify(ctx: CommandContext): Promise<Doc> {
     }
     if (upsert) {
       const doc = upsertDocument(ctx, q, u, arrayFilters, vars);
-      const { coll: c } = ctx.engine.ensureCollection(ctx.db, name);
+      const { coll: c } = ctx.engine.ensureCollection(ctx.db, name, undefined, ctx.view);
       ctx.engine.insert(c, doc, writeView(ctx));
       return {
         lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },

@@ -18,6 +18,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ...transactionCommands,
 };
 
+// Everything except the identity, session and diagnostic commands is a data or catalog command.
+for (const [name, spec] of Object.entries(COMMANDS)) {
+  if (!(name in handshakeCommands)) spec.needsPrimaryCheck = true;
+}
+
 // Case aliases mongod accepts.
 COMMANDS.buildinfo = COMMANDS.buildInfo;
 COMMANDS.ismaster = COMMANDS.isMaster;
@@ -51,7 +56,9 @@ for (const name of CATALOG_COMMANDS) {
         if (!existed) return;
         const command: Doc = {};
         for (const [k, v] of Object.entries(ctx.body)) if (!EXECUTION_FIELDS.has(k)) command[k] = v;
-        ctx.engine.logCatalog(ctx.db, command, dropped);
+        // DDL inside a transaction takes effect at its commit: journaled with it, never if it aborts
+        if (ctx.txn) ctx.txn.ops.push({ kind: 'catalog', db: ctx.db, command, dropped });
+        else ctx.engine.logCatalog(ctx.db, command, dropped);
       };
       const reply = run(ctx);
       if (reply instanceof Promise) return reply.then((r) => (log(), r));

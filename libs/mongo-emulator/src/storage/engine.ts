@@ -9,7 +9,7 @@
  * committed after its snapshot, fails with WriteConflict and its transaction is aborted.
  */
 import { BSON } from 'bson';
-import { Doc, compareValues, isPlainObject } from '../bson/values';
+import { Doc, compareValues, getField, isPlainObject } from '../bson/values';
 import { formatValue } from '../bson/format';
 import { CommandError, err } from '../errors';
 import { compileFilter } from '../query/matcher';
@@ -19,6 +19,7 @@ import { Collection, CollectionOptions, DocRecord } from './collection';
 import { PlanOptions, ScanPlan, planScan } from './planner';
 import { CollectionIndex, EntryTree, IndexEntry, IndexKey } from './collection-index';
 import { CommitLog } from './commit-log';
+import { checkCappedWrite, trimCapped } from './capped';
 
 /** Where a read or write happens: inside a transaction, at a snapshot time, or on the latest state. */
 export interface View {
@@ -85,12 +86,26 @@ export class StorageEngine {
     return this.dbs.get(db)?.get(name);
   }
 
-  /** Gets or implicitly creates a collection (as an insert or createIndexes does). */
-  ensureCollection(db: string, name: string, options?: CollectionOptions): { coll: Collection; created: boolean } {
+  /**
+   * Gets or implicitly creates a collection (as an insert or createIndexes does). Inside a
+   * transaction the creation is part of the transaction; a collection another open
+   * transaction created is off limits until that transaction ends (wait, or WriteConflict
+   * for a transaction).
+   */
+  ensureCollection(db: string, name: string, options?: CollectionOptions, view?: View): { coll: Collection; created: boolean } {
     const existing = this.collection(db, name);
-    if (existing) return { coll: existing, created: false };
+    const txn = view?.txn;
+    if (existing) {
+      this.checkCatalogAccess(existing, txn);
+      return { coll: existing, created: false };
+    }
     if (!options?.viewOn) this.ensureNotView(db, name);
     validateCollectionName(db, name);
+    if (txn) {
+      if (db === 'admin' || db === 'config' || db === 'local' || name.startsWith('system.')) {
+        throw new CommandError(263, `Cannot create namespace ${db}.${name} in multi-document transaction.`);
+      }
+    }
     let colls = this.dbs.get(db);
     if (!colls) {
       colls = new Map();
@@ -98,7 +113,28 @@ export class StorageEngine {
     }
     const coll = new Collection(db, name, options);
     colls.set(name, coll);
+    if (txn) {
+      coll.pendingTxn = txn;
+      txn.createdCollections.push(coll);
+    } else coll.createdTs = this.clock.tick();
     return { coll, created: true };
+  }
+
+  /**
+   * A collection created by another open transaction: a transaction gets WriteConflict (and
+   * is aborted), anything else waits for that transaction to end ({@link Blocked}). A
+   * transaction whose snapshot predates the collection cannot write to it either.
+   */
+  checkCatalogAccess(coll: Collection, txn: Transaction | undefined): void {
+    const owner = coll.pendingTxn;
+    if (owner && owner.isOpen && owner !== txn) {
+      if (txn) this.conflict(txn, `collection ${coll.ns} is being created by another transaction`);
+      throw new Blocked(owner);
+    }
+    if (txn && !owner && coll.createdTs > txn.snapshotTs) {
+      this.abort(txn, `collection ${coll.ns} was created after the transaction's snapshot`);
+      throw new CommandError(246, `Unable to write to collection '${coll.ns}' due to catalog changes; please retry the operation`);
+    }
   }
 
   private ensureNotView(_db: string, _name: string): void {
@@ -264,6 +300,7 @@ export class StorageEngine {
       rec = new DocRecord(key, doc._id);
     }
     this.write(coll, rec, null, doc, view);
+    if (coll.options.capped) trimCapped(this, coll);
   }
 
   /** Replaces the document of `rec` (as seen by `view`) with `next`. */
@@ -295,7 +332,7 @@ export class StorageEngine {
     }
   }
 
-  private conflict(txn: Transaction, why: string): never {
+  conflict(txn: Transaction, why: string): never {
     this.abort(txn, `write conflict: ${why}`);
     throw err.writeConflict();
   }
@@ -313,6 +350,7 @@ export class StorageEngine {
   }
 
   private write(coll: Collection, rec: DocRecord, prev: Doc | null, next: Doc | null, view: View): void {
+    if (coll.options.capped) checkCappedWrite(coll, view, prev, next);
     if (next) {
       const size = BSON.calculateObjectSize(next);
       if (size > MAX_DOC) {
@@ -406,7 +444,7 @@ export class StorageEngine {
   commit(txn: Transaction): void {
     if (!txn.isOpen) return;
     let ts: number | undefined;
-    if (txn.writes.size > 0) {
+    if (txn.writes.size > 0 || txn.ops.length > 0) {
       ts = this.clock.tick();
       for (const [coll, writes] of txn.writes) {
         for (const [key, doc] of writes) {
@@ -420,6 +458,11 @@ export class StorageEngine {
           if (ix.reserved.get(k) === txn) ix.reserved.delete(k);
         }
       }
+    }
+    for (const coll of txn.createdCollections) {
+      if (coll.pendingTxn !== txn) continue;
+      coll.pendingTxn = undefined;
+      coll.createdTs = ts ?? this.clock.tick();
     }
     this.release(txn);
     this.openTxns.delete(txn);
@@ -453,6 +496,14 @@ export class StorageEngine {
           coll.records.delete(key);
           coll.unindex(rec);
         } else coll.syncIndexes(rec);
+      }
+    }
+    for (const coll of txn.createdCollections) {
+      if (coll.pendingTxn !== txn) continue;
+      const colls = this.dbs.get(coll.dbName);
+      if (colls?.get(coll.name) === coll) {
+        colls.delete(coll.name);
+        if (colls.size === 0) this.dbs.delete(coll.dbName);
       }
     }
     txn.writes.clear();
@@ -580,7 +631,7 @@ function ttlDate(doc: Doc, parts: string[]): number | undefined {
   let cur: unknown = doc;
   for (const p of parts) {
     if (!isPlainObject(cur)) return undefined;
-    cur = cur[p];
+    cur = getField(cur, p);
   }
   if (cur instanceof Date) return cur.getTime();
   if (Array.isArray(cur)) {
