@@ -257,6 +257,50 @@ describe('Durability', () => {
     }
   });
 
+  it('journals a collection created inside a transaction with its commit, and never one whose transaction aborted', async () => {
+    const dir = tempDir();
+    const emu = await MongoEmulator.start({ dbPath: dir });
+    const client = await MongoClient.connect(emu.uri);
+    const crash = tempDir();
+    try {
+      const db = client.db('t');
+      const kept = client.startSession();
+      await kept.withTransaction(async () => {
+        await db.createCollection('made', { validator: { n: { $type: 'int' } }, session: kept });
+        await db.collection('made').createIndex({ n: 1 }, { unique: true, session: kept });
+        await db.collection('made').insertOne({ _id: 1 as never, n: 1 }, { session: kept });
+      });
+      await kept.endSession();
+      const dropped = client.startSession();
+      dropped.startTransaction();
+      await db.createCollection('gone', { session: dropped });
+      await db.collection('gone').insertOne({ _id: 1 as never }, { session: dropped });
+      await dropped.abortTransaction();
+      await dropped.endSession();
+      await db.collection('other').insertOne({ _id: 1 as never });
+      const records = readRecords(join(dir, 'journal.bin')).records;
+      assert.ok(!JSON.stringify(records).includes('gone'), 'nothing of the aborted transaction is journaled');
+      const txnRecord = records.find((r) => JSON.stringify(r).includes('made'));
+      assert.ok(txnRecord && (txnRecord.c as unknown[]).length === 3, 'create, createIndexes and insert are one record');
+      cpSync(dir, crash, { recursive: true });
+    } finally {
+      await client.close();
+      await emu.stop();
+    }
+    const reopened = await MongoEmulator.start({ dbPath: crash });
+    const c2 = await MongoClient.connect(reopened.uri);
+    try {
+      const db = c2.db('t');
+      const names = (await db.listCollections().toArray()).map((c) => c.name).sort();
+      assert.deepEqual(names, ['made', 'other']);
+      await assert.rejects(db.collection('made').insertOne({ n: 'x' }), { code: 121 });
+      await assert.rejects(db.collection('made').insertOne({ n: 1 }), { code: 11000 });
+    } finally {
+      await c2.close();
+      await reopened.stop();
+    }
+  });
+
   it('refuses a dbpath another emulator of this process holds, until it stops', async () => {
     const dir = tempDir();
     const first = await MongoEmulator.start({ dbPath: dir });
