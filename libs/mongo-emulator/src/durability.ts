@@ -75,7 +75,7 @@ export class Durability {
     const journalPath = join(dir, 'journal.bin');
     let snapTs = 0;
     if (existsSync(snapPath)) {
-      const r = loadSnapshot(server, snapPath);
+      const r = await loadSnapshot(server, snapPath);
       snapTs = r.ts;
       report.snapshotDocs = r.docs;
     }
@@ -85,7 +85,7 @@ export class Durability {
       for (const rec of records) {
         const ts = num(rec.ts);
         if (ts <= snapTs) continue;
-        replayEntry(server, rec, log);
+        await replayEntry(server, rec, log);
         maxTs = Math.max(maxTs, ts);
         report.journalRecords++;
       }
@@ -236,12 +236,12 @@ function replayContext(server: EmulatorServer, db: string, body: Doc): CommandCo
   };
 }
 
-function runCatalog(server: EmulatorServer, db: string, body: Doc): void {
+/** Replays run before the server listens: nothing else can interleave with an awaited command. */
+async function runCatalog(server: EmulatorServer, db: string, body: Doc): Promise<void> {
   const name = Object.keys(body)[0];
   const spec = COMMANDS[name];
   if (!spec) throw new CommandError(59, `no such command: '${name}'`);
-  const r = spec.run(replayContext(server, db, body));
-  if (r instanceof Promise) throw new CommandError(1, `catalog command ${name} is asynchronous`);
+  await spec.run(replayContext(server, db, body));
 }
 
 function applyDoc(server: EmulatorServer, db: string, name: string, id: unknown, doc: Doc | null): void {
@@ -255,12 +255,12 @@ function applyDoc(server: EmulatorServer, db: string, name: string, id: unknown,
   } else if (rec && prev) engine.remove(coll, rec, prev, {});
 }
 
-function replayEntry(server: EmulatorServer, rec: Doc, log: (line: string) => void): void {
+async function replayEntry(server: EmulatorServer, rec: Doc, log: (line: string) => void): Promise<void> {
   const changes = Array.isArray(rec.c) ? (rec.c as Doc[]) : [];
   for (const ch of changes) {
     try {
       const db = String(ch.db);
-      if (isPlainObject(ch.cmd)) runCatalog(server, db, ch.cmd);
+      if (isPlainObject(ch.cmd)) await runCatalog(server, db, ch.cmd);
       else applyDoc(server, db, String(ch.coll), ch.id, isPlainObject(ch.d) ? ch.d : null);
     } catch (e) {
       log(`[mongo-emulator] journal replay: a change at ${num(rec.ts)} could not be applied: ${(e as Error).message}`);
@@ -299,7 +299,7 @@ function* snapshotRecords(server: EmulatorServer): Generator<Buffer> {
 }
 
 /** Loads a snapshot; one without its end record (a crash mid-write never renames it in) is refused. */
-function loadSnapshot(server: EmulatorServer, path: string): { ts: number; docs: number } {
+async function loadSnapshot(server: EmulatorServer, path: string): Promise<{ ts: number; docs: number }> {
   const { records } = readRecords(path);
   const head = records[0];
   const end = records[records.length - 1];
@@ -322,7 +322,7 @@ function loadSnapshot(server: EmulatorServer, path: string): { ts: number; docs:
     }
   }
   // indexes last: the build reads the loaded documents
-  for (const { db, coll, specs } of indexes) runCatalog(server, db, { createIndexes: coll, indexes: specs });
+  for (const { db, coll, specs } of indexes) await runCatalog(server, db, { createIndexes: coll, indexes: specs });
   engine.clock.advanceTo(num(head.ts));
   return { ts: num(head.ts), docs };
 }

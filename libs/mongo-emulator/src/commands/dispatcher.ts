@@ -43,7 +43,8 @@ function droppedBy(ctx: CommandContext): string[] {
   return [];
 }
 
-// The handlers are synchronous, so the log entry follows the change with nothing in between.
+// A handler makes its change in a synchronous step (after waiting, if it had to, for a transaction
+// creating the namespace); the entry follows in the same microtask drain, before more I/O is read.
 for (const name of CATALOG_COMMANDS) {
   const spec = COMMANDS[name];
   const run = spec.run;
