@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise<void> {
   if (!uri) {
     // Loaded lazily so a run against a real deployment does not need the emulator.
     const { MongoEmulator } = await import('../../libs/mongo-emulator/src') // globalSetup runs outside Jest's module mapper;
-    const emu = await MongoEmulator.start();
+    const emu = await MongoEmulator.start({ secondaries: 1 });
     uri = emu.uri;
     stop = () => emu.stop();
   }

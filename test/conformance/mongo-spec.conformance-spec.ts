@@ -18,7 +18,7 @@ import type { TestFile } from './types';
 
 /** Suites whose every non-skipped case must pass. */
 const strictSuites = ['transactions/', 'transactions-convenient-api/', 'retryable-writes/'];
-const targets = { maxSkippedShare: 0.1, minPassedShare: 0.95 };
+const targets = { maxSkippedShare: 0.05, minPassedShare: 0.98 };
 
 const specDir = findSpecDir();
 const required = !!process.env.MONGO_SPEC_DIR;
@@ -41,7 +41,14 @@ if (!specDir) {
   const filter = process.env.CONFORMANCE_FILTER;
   const files = listSpecFiles(specDir).filter((f) => !filter || f.rel.includes(filter));
   const counts = { passed: 0, failed: 0, skipped: 0, strictFailures: 0 };
+  const notApplicable = new Map<string, number>();
   let env: RunnerEnv;
+
+  const na = [...notApplicable.values()].reduce((a, b) => a + b, 0);
+  if (na) {
+    const reasons = [...notApplicable].map(([reason, n]) => `  ${n} × ${reason}`).join('\n');
+    process.stderr.write(`conformance: ${na} case(s) not applicable to this server (not run, not counted):\n${reasons}\n`);
+  }
 
   beforeAll(async () => {
     const uri = process.env.CONFORMANCE_URI!;
@@ -68,7 +75,7 @@ if (!specDir) {
     const all = ran + counts.skipped;
     const missed: string[] = [];
     if (ran === 0) missed.push('no case ran');
-    if (all > 0 && counts.skipped / all >= targets.maxSkippedShare) missed.push(`skips are ${((100 * counts.skipped) / all).toFixed(1)} % of cases (must stay under ${100 * targets.maxSkippedShare} %)`);
+    if (all > 0 && counts.skipped / all > targets.maxSkippedShare) missed.push(`skips are ${((100 * counts.skipped) / all).toFixed(1)} % of the applicable cases (target ≤ ${100 * targets.maxSkippedShare} %)`);
     if (ran > 0 && counts.passed / ran < targets.minPassedShare) missed.push(`only ${((100 * counts.passed) / ran).toFixed(1)} % of the cases run passed (target ${100 * targets.minPassedShare} %)`);
     if (counts.strictFailures) missed.push(`${counts.strictFailures} failure(s) in ${strictSuites.join(', ')} (target 0)`);
     if (missed.length && !filter) throw new Error(`conformance targets missed: ${missed.join('; ')}`);
@@ -91,6 +98,10 @@ if (!specDir) {
     describe(f.rel, () => {
       for (const test of file.tests) {
         const plan = planCase(f.rel, file, test, server);
+        if (plan.action === 'notApplicable') {
+          notApplicable.set(plan.reason, (notApplicable.get(plan.reason) ?? 0) + 1);
+          continue;
+        }
         if (plan.action === 'skip') {
           counts.skipped++;
           it.skip(`${test.description} — ${plan.reason}`, () => undefined);

@@ -265,6 +265,23 @@ const executors: Record<string, Executor> = {
     return value(await client.bulkWrite(clientBulkModels(a.models as Doc[]), options(a, ctx, ['models'])));
   },
 
+  // ---------- change streams ----------
+  async createChangeStream(t, a, ctx) {
+    const kind = ctx.entities.kindOf(t);
+    const target = kind === 'client' ? ctx.entities.client(t) : kind === 'database' ? ctx.entities.database(t) : ctx.entities.collection(t);
+    const stream = (target as Collection<Doc>).watch((a.pipeline as Doc[]) ?? [], options(a, ctx, ['pipeline']));
+    // The spec: the initial aggregate runs now. The driver sends it lazily, on the first
+    // iteration; its cursor's init sends it without consuming an event.
+    const cursor = (stream as unknown as { cursor: { cursorInit(): Promise<void> } }).cursor;
+    try {
+      await cursor.cursorInit();
+    } catch (e) {
+      await stream.close().catch(() => undefined);
+      throw e;
+    }
+    return { value: stream, kind: 'cursor' };
+  },
+
   // ---------- cursors ----------
   async iterateUntilDocumentOrError(t, _a, ctx) {
     const cursor = ctx.entities.cursor(t) as AbstractCursor;

@@ -51,17 +51,21 @@ function oneLine(s: string, max = 240): string {
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
-/** What to do with one case before running it: skip (with the reason), fail at once, or run. */
-export type CasePlan = { action: 'run' } | { action: 'skip'; reason: string } | { action: 'fail'; reason: string };
+/**
+ * What to do with one case before running it: run it, fail it at once, skip it (a reason in
+ * skips.ts or the file), or leave it out as not applicable (its runOnRequirements name another
+ * server version or topology: a real server of this version would not run it either).
+ */
+export type CasePlan = { action: 'run' } | { action: 'skip' | 'notApplicable' | 'fail'; reason: string };
 
 export function planCase(relPath: string, file: TestFile, test: TestCase, server: ServerInfo): CasePlan {
   const skip = findSkip(relPath, test.description);
   if (skip) return { action: 'skip', reason: skip.reason };
   if (test.skipReason) return { action: 'skip', reason: `skipReason in file: ${oneLine(test.skipReason)}` };
   const fileUnmet = unmetRequirements(file.runOnRequirements, server);
-  if (fileUnmet) return { action: 'skip', reason: `runOnRequirements (file): ${fileUnmet}` };
+  if (fileUnmet) return { action: 'notApplicable', reason: `runOnRequirements (file): ${fileUnmet}` };
   const testUnmet = unmetRequirements(test.runOnRequirements, server);
-  if (testUnmet) return { action: 'skip', reason: `runOnRequirements: ${testUnmet}` };
+  if (testUnmet) return { action: 'notApplicable', reason: `runOnRequirements: ${testUnmet}` };
   if (!schemaSupported(file.schemaVersion)) {
     return { action: 'fail', reason: `schemaVersion ${file.schemaVersion} is newer than the runner supports (${SUPPORTED_SCHEMA})` };
   }

@@ -18,11 +18,6 @@ export const skips: SkipEntry[] = [
   { file: 'crud/tests/unified/create-null-ids.json', description: 'inserting _id with type null via insertOne', reason: nullIdReason },
   { file: 'crud/tests/unified/create-null-ids.json', description: 'inserting _id with type null via insertMany', reason: nullIdReason },
   { file: 'crud/tests/unified/create-null-ids.json', description: 'inserting _id with type null via bulkWrite', reason: nullIdReason },
-  {
-    file: 'transactions/tests/unified/transaction-options.json',
-    description: 'readPreference inherited from client',
-    reason: "needs a secondary: the Node driver's connect() selects a server matching the client's readPreference 'secondary', which a single-node replica set cannot offer",
-  },
 ];
 
 function hit(pattern: string | RegExp | undefined, value: string, exact: boolean): boolean {

@@ -74,7 +74,12 @@ export interface TestFile {
 }
 
 /** Outcome of one test case as the reporter sees it. */
-export type CaseStatus = 'passed' | 'failed' | 'skipped';
+/**
+ * `notApplicable`: the test's runOnRequirements exclude this server (another version or
+ * topology), so per the unified format it is not run — a MongoDB of the same version would
+ * not run it either. `skipped`: the runner chose not to run an applicable test (skips.ts).
+ */
+export type CaseStatus = 'passed' | 'failed' | 'skipped' | 'notApplicable';
 
 export interface CaseResult {
   description: string;

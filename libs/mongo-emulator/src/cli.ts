@@ -26,13 +26,19 @@ function parseArgs(argv: string[]): MongoEmulatorOptions {
       case '--replica-set':
         opts.replicaSetName = value();
         break;
+      case '--dbpath':
+        opts.dbPath = value() ?? '';
+        break;
       case '--transaction-lifetime-limit-seconds':
         opts.transactionLifetimeLimitSeconds = Number(value());
+        break;
+      case '--secondaries':
+        opts.secondaries = Number(value());
         break;
       case '--help':
       case '-h':
         process.stdout.write(
-          'usage: npm run db:emulator -- [--port 27017] [--host 127.0.0.1] [--advertised-host name] [--replSet rs0] [--transaction-lifetime-limit-seconds 60]\n',
+          'usage: npm run db:emulator -- [--port 27017] [--host 127.0.0.1] [--advertised-host name] [--replSet rs0] [--dbpath DIR] [--transaction-lifetime-limit-seconds 60] [--secondaries 0]\n',
         );
         process.exit(0);
         break;
@@ -40,6 +46,10 @@ function parseArgs(argv: string[]): MongoEmulatorOptions {
         process.stderr.write(`unknown option ${a}\n`);
         process.exit(2);
     }
+  }
+  if (opts.dbPath === '') {
+    process.stderr.write('--dbpath needs a directory\n');
+    process.exit(2);
   }
   if (opts.port !== undefined && !Number.isInteger(opts.port)) {
     process.stderr.write('--port must be an integer\n');
@@ -52,7 +62,8 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.port === undefined) opts.port = 27017;
   const emu = await MongoEmulator.start(opts);
-  process.stdout.write(`MongoDB emulator (in-memory, replica set primary) listening\n${emu.uri}\n`);
+  const storage = opts.dbPath ? `data in ${opts.dbPath}` : 'in-memory';
+  process.stdout.write(`MongoDB emulator (${storage}, replica set primary) listening\n${emu.uri}\n`);
   const shutdown = async () => {
     await emu.stop();
     process.exit(0);

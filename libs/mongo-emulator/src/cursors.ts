@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { Long } from 'bson';
 import { Doc } from './bson/values';
+import type { ChangeStreamState } from './commands/change-streams';
 
 export interface Cursor {
   id: bigint;
@@ -16,6 +17,8 @@ export interface Cursor {
   lastUse: number;
   /** Fields added to every batch reply's cursor document (e.g. atClusterTime). */
   extra?: Doc;
+  /** Set for a change stream: getMore reads the commit log instead of `docs`. */
+  changeStream?: ChangeStreamState;
 }
 
 export class CursorRegistry {

@@ -10,6 +10,7 @@
  * ```
  */
 import { createServer, Server, Socket } from 'node:net';
+import { Durability } from './durability';
 import { EmulatorServer, ServerOptions } from './server';
 import { Connection } from './wire/connection';
 
@@ -43,12 +44,33 @@ export interface MongoEmulatorOptions {
   maxVersionsPerDoc?: number;
   /** Idle cursors are killed after this long (default 600 000 ms, mongod's default). */
   cursorTimeoutMS?: number;
+  /**
+   * Directory for durable data (mongod's --dbpath): a journal of committed writes plus
+   * snapshots. Unset (default): everything lives in memory and is lost on stop.
+   */
+  dbPath?: string;
+  /** Commits kept for change-stream resumption, like an oplog size (default 10 000). */
+  changeStreamHistoryEntries?: number;
+  /** Journal size at which it is compacted into a new snapshot (default 64 MiB). */
+  journalCompactBytes?: number;
+  /** Where start-up recovery reports (e.g. a truncated torn journal tail); default stderr. */
+  log?: (line: string) => void;
+  /**
+   * Secondary members to present (default 0, at most 3), each on its own port of `host`. They
+   * serve reads with a non-primary read preference from the primary's latest committed data
+   * (replication lag 0) and refuse writes with NotWritablePrimary, so clients whose read
+   * preference is `secondary` can select a server.
+   */
+  secondaries?: number;
 }
 
 export class MongoEmulator {
   private readonly connections = new Set<Socket>();
   private nextConnectionId = 1;
   private stopped = false;
+
+  private durability?: Durability;
+  private readonly secondaryNets: Server[] = [];
 
   private constructor(
     private readonly net: Server,
@@ -71,32 +93,44 @@ export class MongoEmulator {
       maxVersionsPerDoc: options.maxVersionsPerDoc ?? 1000,
       cursorTimeoutMS: options.cursorTimeoutMS ?? 600_000,
       logicalSessionTimeoutMinutes: 30,
+      changeStreamHistoryEntries: options.changeStreamHistoryEntries,
+      secondaryPorts: [],
     };
+    const secondaries = options.secondaries ?? 0;
+    if (!Number.isInteger(secondaries) || secondaries < 0 || secondaries > 3) throw new Error('secondaries must be an integer from 0 to 3');
     const server = new EmulatorServer(resolved);
     const net = createServer();
     const emu = new MongoEmulator(net, server);
-    net.on('connection', (socket) => emu.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      net.once('error', reject);
-      net.listen(resolved.port, resolved.host, () => {
-        net.off('error', reject);
-        resolve();
-      });
-    });
-    const addr = net.address();
-    if (addr && typeof addr === 'object') resolved.port = addr.port;
+    if (options.dbPath) {
+      emu.durability = await Durability.open(server, { dir: options.dbPath, compactBytes: options.journalCompactBytes, log: options.log });
+      server.durability = emu.durability;
+    }
+    net.on('connection', (socket) => emu.accept(socket, 0));
+    try {
+      resolved.port = await listen(net, resolved.port, resolved.host);
+      for (let k = 1; k <= secondaries; k++) {
+        const sec = createServer();
+        sec.on('connection', (socket) => emu.accept(socket, k));
+        emu.secondaryNets.push(sec);
+        resolved.secondaryPorts.push(await listen(sec, 0, resolved.host));
+      }
+    } catch (e) {
+      for (const n of [net, ...emu.secondaryNets]) n.close();
+      await emu.durability?.close();
+      throw e;
+    }
     server.startTimers();
     return emu;
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, member: number): void {
     if (this.stopped) {
       socket.destroy();
       return;
     }
     this.connections.add(socket);
     socket.on('close', () => this.connections.delete(socket));
-    new Connection(this.server, socket, this.nextConnectionId++);
+    new Connection(this.server, socket, this.nextConnectionId++, member);
   }
 
   /** The port the server listens on. */
@@ -122,7 +156,17 @@ export class MongoEmulator {
   /** Drops every database. */
   reset(): void {
     this.abortAllTransactions();
-    for (const db of [...this.server.engine.dbs.keys()]) this.server.engine.dropDatabase(db);
+    const engine = this.server.engine;
+    for (const db of [...engine.dbs.keys()]) {
+      const dropped = [...(engine.dbs.get(db)?.keys() ?? [])].map((c) => `${db}.${c}`);
+      engine.dropDatabase(db);
+      engine.logCatalog(db, { dropDatabase: 1 }, dropped);
+    }
+  }
+
+  /** What start-up recovery found in the dbpath (undefined without one). */
+  get recovery(): Durability['recovery'] | undefined {
+    return this.durability?.recovery;
   }
 
   /** Closes all connections, stops timers and the listener, so the process can exit. */
@@ -133,6 +177,18 @@ export class MongoEmulator {
     this.abortAllTransactions();
     for (const s of this.connections) s.destroy();
     this.connections.clear();
-    await new Promise<void>((resolve) => this.net.close(() => resolve()));
+    await Promise.all([this.net, ...this.secondaryNets].map((n) => new Promise<void>((resolve) => n.close(() => resolve()))));
+    await this.durability?.close();
   }
+}
+
+function listen(net: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    net.once('error', reject);
+    net.listen(port, host, () => {
+      net.off('error', reject);
+      const addr = net.address();
+      resolve(addr && typeof addr === 'object' ? addr.port : port);
+    });
+  });
 }

@@ -31,6 +31,10 @@ export interface ServerOptions {
   maxVersionsPerDoc: number;
   cursorTimeoutMS: number;
   logicalSessionTimeoutMinutes: number;
+  /** Commits kept for change streams (the emulator's oplog size). */
+  changeStreamHistoryEntries?: number;
+  /** Ports of the secondary members (none by default). */
+  secondaryPorts: number[];
 }
 
 /** Marker reply: close the connection without answering (fail point closeConnection). */
@@ -49,17 +53,50 @@ export class EmulatorServer {
   readonly failPoints = new FailPoints();
   readonly startedAt = new Date();
   readonly electionId: Doc;
+  /** Set when the data lives in a dbpath: resolves once every commit so far is on disk. */
+  durability?: { durable(): Promise<void> };
   private timers: NodeJS.Timeout[] = [];
   private blockTimers = new Set<NodeJS.Timeout>();
 
   constructor(readonly options: ServerOptions) {
-    this.engine = new StorageEngine({ historyWindowMs: options.historyWindowMS, maxVersionsPerDoc: options.maxVersionsPerDoc });
+    this.engine = new StorageEngine({
+      historyWindowMs: options.historyWindowMS,
+      maxVersionsPerDoc: options.maxVersionsPerDoc,
+      commitLogMaxEntries: options.changeStreamHistoryEntries,
+    });
     this.engine.onAbort = (txn) => this.cursors.killForTxn(txn.id);
     this.electionId = { id: Buffer.from('7fffffff0000000000000001', 'hex') };
   }
 
   get address(): string {
     return `${this.options.advertisedHost}:${this.options.port}`;
+  }
+
+  /** Address of replica set member `k` (0 = primary). */
+  memberAddress(k: number): string {
+    return k === 0 ? this.address : `${this.options.advertisedHost}:${this.options.secondaryPorts[k - 1]}`;
+  }
+
+  /** Every member's address, primary first (hello's `hosts`). */
+  hosts(): string[] {
+    return [this.address, ...this.options.secondaryPorts.map((_, i) => this.memberAddress(i + 1))];
+  }
+
+  /**
+   * A secondary serves only reads that allow a non-primary read preference (secondaryOk),
+   * and no writes or transactions, like mongod's NotPrimary checks.
+   */
+  private checkMember(name: string, spec: CommandSpec, body: Doc, conn: ConnectionState): void {
+    // getMore/killCursors continue a cursor the secondary already agreed to serve
+    if (!conn.member || !spec.needsPrimaryCheck || name === 'getMore' || name === 'killCursors') return;
+    const pipeline = Array.isArray(body.pipeline) ? body.pipeline : [];
+    const writes = pipeline.some((st) => isPlainObject(st) && ('$out' in st || '$merge' in st));
+    if (spec.write || writes || body.autocommit !== undefined || TXN_COMMANDS.has(name)) {
+      throw new CommandError(10107, 'not primary');
+    }
+    const rp = body.$readPreference;
+    const mode = isPlainObject(rp) ? rp.mode : undefined;
+    if (mode === undefined || mode === 'primary') throw new CommandError(13435, 'not primary and secondaryOk=false');
   }
 
   /** Starts the background tasks: transaction reaper, TTL monitor, history maintenance. */
@@ -150,6 +187,7 @@ export class EmulatorServer {
       if (!spec) throw new CommandError(59, `no such command: '${name}'`);
       if (spec.adminOnly && db !== 'admin') throw new CommandError(13, `${name} may only be run against the admin database.`);
       checkKnownFields(name, body);
+      this.checkMember(name, spec, body, conn);
       const lsid = body.lsid;
       let session: ServerSession | undefined;
       if (lsid !== undefined) {
@@ -194,6 +232,7 @@ export class EmulatorServer {
           }
         }
         const payload = await spec.run(ctx);
+        if (this.durability && this.mustJournal(ctx, spec)) await this.durability.durable();
         const reply: Doc = { ...payload };
         const wce = fpWriteConcernError ?? this.writeConcernError(ctx, spec);
         if (wce) {
@@ -232,6 +271,25 @@ export class EmulatorServer {
     const reply: Doc = { ok: 0, errmsg: ce.message, code: ce.code, codeName: ce.codeName, ...ce.extra };
     if (labels.length) reply.errorLabels = labels;
     return { ...reply, ...this.clusterTimeFields() };
+  }
+
+  /**
+   * Whether the reply waits for the journal: writes and commits acknowledged with `j: true`
+   * or `w: 'majority'` (also the default write concern), as on mongod with journaling; and
+   * reads at readConcern majority/snapshot/linearizable, which on a single-node mongod only
+   * return journaled data (waiting after the read covers everything it could have seen).
+   * Writes inside a transaction are made durable by its commit.
+   */
+  private mustJournal(ctx: CommandContext, spec: CommandSpec): boolean {
+    if (!spec.write && ctx.name !== 'commitTransaction') {
+      const rc = ctx.body.readConcern;
+      return isPlainObject(rc) && (rc.level === 'majority' || rc.level === 'snapshot' || rc.level === 'linearizable');
+    }
+    if (ctx.name !== 'commitTransaction' && ctx.txn) return false;
+    const wc = ctx.body.writeConcern;
+    if (!isPlainObject(wc)) return true;
+    if (wc.j === true || wc.w === 'majority') return true;
+    return wc.w === undefined && wc.j !== false;
   }
 
   /** writeConcernError for write concerns a single-member replica set cannot satisfy. */
@@ -318,6 +376,7 @@ export class EmulatorServer {
       }
       session.txnNumber = n;
       session.txn = this.engine.begin(session.key, n, snapshot);
+      if (typeof rc?.level === 'string') session.txn.readConcernLevel = rc.level;
       ctx.txn = session.txn;
       ctx.view = { txn: ctx.txn };
       return undefined;

@@ -28,7 +28,7 @@ export class Environment {
   @IsString()
   HOST?: string;
 
-  /** A real MongoDB replica set. Absent: an in-memory emulator is started inside the process. */
+  /** A real MongoDB replica set. Absent: the emulator is started inside the process (see MONGODB_EMULATOR_DBPATH). */
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -52,6 +52,15 @@ export class Environment {
   @IsInt()
   @Min(100)
   MONGODB_OPERATION_TIMEOUT_MS = 10_000;
+
+  /**
+   * Data directory of the embedded emulator, or `memory`. Unset: `.data/mongo-emulator` in
+   * development, memory in test and production.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  MONGODB_EMULATOR_DBPATH?: string;
 
   @IsString()
   @MinLength(16)

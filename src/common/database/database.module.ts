@@ -2,7 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import mongoose, { Connection } from 'mongoose';
 import { AppConfigService } from '../config/app-config.service';
-import { startEmbeddedMongo, stopEmbeddedMongo } from './embedded-mongo';
+import { embeddedDbPath, startEmbeddedMongo, stopEmbeddedMongo } from './embedded-mongo';
 
 // Queries never silently drop unknown filter keys: a typo must not widen a filter.
 mongoose.set('strictQuery', 'throw');
@@ -18,7 +18,9 @@ mongoose.set('strictQuery', 'throw');
       inject: [AppConfigService],
       useFactory: async (config: AppConfigService) => ({
         // `||`: an empty MONGODB_URI (as in .env.example) means unset.
-        uri: config.get('MONGODB_URI') || (await startEmbeddedMongo()),
+        uri:
+          config.get('MONGODB_URI') ||
+          (await startEmbeddedMongo(embeddedDbPath({ NODE_ENV: config.get('NODE_ENV'), MONGODB_EMULATOR_DBPATH: config.get('MONGODB_EMULATOR_DBPATH') }))),
         // Transactions and snapshot reads need the primary; majority makes commits durable
         // on a real replica set.
         readPreference: 'primary',

@@ -419,12 +419,35 @@ export function canonicalKey(v: unknown, str?: (s: string) => string): string {
   }
 }
 
+/**
+ * A document's own field `k`. Documents are plain JS objects, so `doc[k]` would also find
+ * what Object.prototype inherits (`toString`, `constructor`, `__proto__`): field names are
+ * data, never prototype lookups. Inherited members are all functions except `__proto__`,
+ * so only those values need the own-property check.
+ */
+export function getField(o: Doc, k: string): unknown {
+  const v = o[k];
+  if (v !== undefined && (typeof v === 'function' || k === '__proto__') && !Object.prototype.hasOwnProperty.call(o, k)) return undefined;
+  return v;
+}
+
+/** Whether the document has its own field `k` (never a prototype member). */
+export function hasField(o: Doc, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
+}
+
+/** Sets field `k`; `__proto__` becomes an ordinary field instead of replacing the prototype. */
+export function setField(o: Doc, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[k] = v;
+}
+
 /** Deep copy of a document: containers are copied, bson leaf values are shared (immutable). */
 export function deepClone<T>(v: T): T {
   if (Array.isArray(v)) return v.map(deepClone) as unknown as T;
   if (isPlainObject(v)) {
     const out: Doc = {};
-    for (const k of Object.keys(v)) out[k] = deepClone(v[k]);
+    for (const k of Object.keys(v)) setField(out, k, deepClone(v[k]));
     return out as T;
   }
   return v;

@@ -16,6 +16,8 @@ export interface ConnectionState {
   socket: Socket;
   appName?: string;
   closed: boolean;
+  /** Replica set member the connection reached: 0 = the primary, k = secondary k. */
+  member?: number;
 }
 
 export interface CommandContext {
@@ -77,6 +79,8 @@ export interface CommandSpec {
   snapshotRead?: boolean;
   /** Must run on the admin database. */
   adminOnly?: boolean;
+  /** Touches data or the catalog: a secondary serves it only as a secondaryOk read. */
+  needsPrimaryCheck?: boolean;
 }
 
 /** Collection name from the command's first field. */

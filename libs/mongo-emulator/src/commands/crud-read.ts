@@ -12,9 +12,13 @@ import { compileFilter, MatchContext, withCollation } from '../query/matcher';
 import { compileProjection } from '../query/projection';
 import { compileSort } from '../query/sort';
 import { pathCandidates } from '../query/paths';
+import { TEXT_SCORES_VAR, textContextFor, usesText } from '../query/text';
+import type { Collection } from '../storage/collection';
 import { CommandContext, CommandSpec, collectionName, optBool, optDoc, optNumber } from './context';
 import { checkHint, queryCollation } from './options';
 import type { PlanOptions } from '../storage/planner';
+import { changeStreamGetMore, isChangeStream, openChangeStream } from './change-streams';
+import { WRITE_STAGES, runMerge, runOut } from './aggregate-out';
 
 const DEFAULT_BATCH = 101;
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
@@ -44,6 +48,11 @@ export function cursorReply(ctx: CommandContext, ns: string, docs: Doc[], batchS
     ctx.txn?.cursorIds.add(id);
   }
   return { cursor: { firstBatch: first, id: toLong(id), ns, ...extra } };
+}
+
+/** Index specs of a collection (for the text index a `$text` query needs). */
+export function indexSpecs(coll: Collection | undefined): Doc[] {
+  return coll ? [...coll.indexes.values()].map((ix) => ix.spec) : [];
 }
 
 /**
@@ -82,12 +91,14 @@ async function find(ctx: CommandContext): Promise<Doc> {
   const body = ctx.body;
   const filter = body.filter ?? {};
   if (!isPlainObject(filter)) throw new CommandError(14, "BSON field 'FindCommandRequest.filter' is the wrong type, expected type 'object'");
-  const vars = optDoc(body, 'let');
-  const collation = queryCollation(ctx.engine.collection(ctx.db, name), body.collation);
-  const pred = compileFilter(filter, withCollation(vars, collation?.compare));
+  const coll = ctx.engine.collection(ctx.db, name);
+  const text = textContextFor(indexSpecs(coll), filter);
+  const vars = text ? { ...(optDoc(body, 'let') ?? {}), [TEXT_SCORES_VAR]: text.scores } : optDoc(body, 'let');
+  const collation = queryCollation(coll, body.collation);
+  const pred = compileFilter(filter, withCollation(vars, collation?.compare), text);
   // {$natural: ±1} is insertion order (or its reverse), not a field
   const natural = isPlainObject(body.sort) && Object.keys(body.sort).length === 1 && '$natural' in body.sort ? toNumber(body.sort.$natural) : undefined;
-  const sort = natural === undefined ? compileSort(body.sort, collation?.compare) : undefined;
+  const sort = natural === undefined ? compileSort(body.sort, collation?.compare, text?.scores) : undefined;
   const projSpec = optDoc(body, 'projection');
   const projection = projSpec && Object.keys(projSpec).length ? compileProjection(projSpec) : undefined;
   const skip = optNumber(body, 'skip', 0)!;
@@ -117,7 +128,7 @@ async function find(ctx: CommandContext): Promise<Doc> {
   return cursorReply(ctx, `${ctx.db}.${name}`, docs, batchSize, singleBatch);
 }
 
-function getMore(ctx: CommandContext): Doc {
+function getMore(ctx: CommandContext): Doc | Promise<Doc> {
   const raw = ctx.body.getMore;
   if (bsonTypeOf(raw) !== 'Long' && !isNumeric(raw)) throw new CommandError(14, "BSON field 'getMore.getMore' is the wrong type, expected type 'long'");
   const id = bsonTypeOf(raw) === 'Long' ? (raw as Long).toBigInt() : BigInt(toNumber(raw));
@@ -136,6 +147,7 @@ function getMore(ctx: CommandContext): Doc {
   }
   const batchSize = optNumber(ctx.body, 'batchSize');
   checkBatchSize(batchSize);
+  if (cursor.changeStream) return changeStreamGetMore(ctx, cursor, batchSize);
   const batch = takeBatch(cursor.docs, cursor.pos, batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER);
   cursor.pos += batch.length;
   cursor.lastUse = Date.now();
@@ -165,9 +177,10 @@ function count(ctx: CommandContext): Doc {
   const name = collectionName(ctx);
   const q = ctx.body.query ?? {};
   if (!isPlainObject(q)) throw new CommandError(14, "BSON field 'count.query' is the wrong type, expected type 'object'");
-  const collation = queryCollation(ctx.engine.collection(ctx.db, name), ctx.body.collation);
-  const pred = compileFilter(q, withCollation(undefined, collation?.compare));
-  checkHint(ctx.engine.collection(ctx.db, name), ctx.body.hint);
+  const coll = ctx.engine.collection(ctx.db, name);
+  const collation = queryCollation(coll, ctx.body.collation);
+  const pred = compileFilter(q, withCollation(undefined, collation?.compare), textContextFor(indexSpecs(coll), q));
+  checkHint(coll, ctx.body.hint);
   const src = plannedDocs(ctx, name, q, { hint: ctx.body.hint, collation: collation?.key });
   let n = src.count ?? 0;
   if (src.count === undefined) for (const doc of src.docs) if (pred(doc)) n++;
@@ -185,8 +198,9 @@ function distinct(ctx: CommandContext): Doc {
   if (typeof key !== 'string') throw new CommandError(14, "BSON field 'distinct.key' is missing but a required field");
   const q = ctx.body.query ?? {};
   if (!isPlainObject(q)) throw new CommandError(14, "BSON field 'distinct.query' is the wrong type, expected type 'object'");
-  const collation = queryCollation(ctx.engine.collection(ctx.db, name), ctx.body.collation);
-  const pred = compileFilter(q, withCollation(undefined, collation?.compare));
+  const coll = ctx.engine.collection(ctx.db, name);
+  const collation = queryCollation(coll, ctx.body.collation);
+  const pred = compileFilter(q, withCollation(undefined, collation?.compare), textContextFor(indexSpecs(coll), q));
   const canon = collation?.canonicalizer();
   const parts = key.split('.');
   const seen = new Map<string, unknown>();
@@ -223,6 +237,7 @@ function countShape(ctx: CommandContext, name: string, match: Doc, pipeline: unk
   if (!field || !isPlainObject(acc) || Object.keys(acc).length !== 1 || !isNumeric(acc.$sum) || toNumber(acc.$sum) !== 1) return undefined;
   const coll = ctx.engine.collection(ctx.db, name);
   if (!coll || coll.options.viewOn !== undefined) return undefined;
+  if (usesText(match)) return undefined; // $text needs its index and scores documents: the pipeline runs it
   compileFilter(match); // invalid filters fail as they would in the pipeline
   const n = ctx.engine.countExact(ctx.engine.plan(coll, match, opts), ctx.view);
   if (n === undefined) return undefined;
@@ -249,12 +264,12 @@ function checkCollatedPipeline(pipeline: unknown[]): void {
   }
 }
 
-function aggregate(ctx: CommandContext): Doc {
+async function aggregate(ctx: CommandContext): Promise<Doc> {
   const body = ctx.body;
   const target = body.aggregate;
   const pipeline = body.pipeline;
   if (!Array.isArray(pipeline)) throw new CommandError(14, "BSON field 'aggregate.pipeline' is missing but a required field");
-  if (body.explain !== undefined) throw new CommandError(2, 'explain is not supported by the emulator');
+  if (body.explain !== undefined && body.explain !== false) return explainAggregate(ctx, body);
   const cursorOpt = body.cursor;
   if (!isPlainObject(cursorOpt)) {
     throw new CommandError(9, "The 'cursor' option is required, except for aggregate with the explain argument");
@@ -262,6 +277,11 @@ function aggregate(ctx: CommandContext): Doc {
   const batchSize = optNumber(cursorOpt, 'batchSize');
   checkBatchSize(batchSize);
   const collation = queryCollation(typeof target === 'string' ? ctx.engine.collection(ctx.db, target) : undefined, body.collation);
+  if (isChangeStream(pipeline)) {
+    // change-stream stages after $changeStream match binary: a collation would silently not apply
+    if (collation && pipeline.length > 1) throw new CommandError(2, '$changeStream with a non-simple collation is not supported by the emulator');
+    return openChangeStream(ctx, pipeline, batchSize);
+  }
   if (collation) checkCollatedPipeline(pipeline);
   if (typeof target === 'string') checkHint(ctx.engine.collection(ctx.db, target), body.hint);
   let input: Doc[] = [];
@@ -286,16 +306,27 @@ function aggregate(ctx: CommandContext): Doc {
   } else {
     throw new CommandError(73, `Invalid aggregate namespace`);
   }
-  for (const st of pipeline) {
-    if (isPlainObject(st) && ('$out' in st || '$merge' in st) && ctx.txn) {
-      throw new CommandError(263, `${'$out' in st ? '$out' : '$merge'} cannot be used in a transaction`);
-    }
-  }
-  const out = runPipeline(input, pipeline, {
+  let writeStage: [string, unknown] | undefined;
+  pipeline.forEach((st, i) => {
+    const stageName = isPlainObject(st) ? Object.keys(st)[0] : undefined;
+    if (stageName === undefined || !WRITE_STAGES.has(stageName)) return;
+    if (ctx.txn) throw new CommandError(263, `${stageName} cannot be used in a transaction`);
+    if (i !== pipeline.length - 1) throw new CommandError(40601, `${stageName} can only be the final stage in the pipeline`);
+    writeStage = [stageName, (st as Doc)[stageName]];
+  });
+  const stages = writeStage ? pipeline.slice(0, -1) : pipeline;
+  const first = isPlainObject(pipeline[0]) ? (pipeline[0] as Doc).$match : undefined;
+  const out = runPipeline(input, stages, {
     resolveCollection: (name) => sourceDocs(ctx, name),
     vars: withCollation(optDoc(body, 'let'), collation?.compare),
     collation,
+    text: typeof target === 'string' ? textContextFor(indexSpecs(ctx.engine.collection(ctx.db, target)), first) : undefined,
   });
+  if (writeStage) {
+    if (writeStage[0] === '$out') await runOut(ctx, writeStage[1], out);
+    else await runMerge(ctx, writeStage[1], out);
+    return cursorReply(ctx, ns, [], batchSize);
+  }
   return cursorReply(ctx, ns, out, batchSize);
 }
 
@@ -306,4 +337,125 @@ export const readCommands: Record<string, CommandSpec> = {
   count: { run: count },
   distinct: { run: distinct, inTxn: true, snapshotRead: true },
   aggregate: { run: aggregate, inTxn: true, snapshotRead: true },
+  explain: { run: explain },
 };
+
+/**
+ * A basic queryPlanner explain (verbosity queryPlanner; executionStats and allPlansExecution
+ * are refused): the namespace, the parsed filter, and the plan the emulator's planner chose for
+ * the read — IXSCAN on its index (hinted, or the one the filter bounds best), else COLLSCAN.
+ */
+function planFor(ctx: CommandContext, name: string, filter: Doc, opts: PlanOptions): Doc {
+  const coll = ctx.engine.collection(ctx.db, name);
+  const plan = coll && typeof coll.options.viewOn !== 'string' ? ctx.engine.plan(coll, filter, opts) : undefined;
+  const ix = plan?.ix ?? (plan?.ids || plan?.byId ? coll!.indexes.get('_id_') : undefined);
+  const scan: Doc = ix
+    ? { stage: 'IXSCAN', keyPattern: ix.key, indexName: ix.name, isMultiKey: ix.multikey, direction: plan?.reverse ? 'backward' : 'forward' }
+    : { stage: 'COLLSCAN', direction: plan?.naturalReverse ? 'backward' : 'forward' };
+  const winningPlan: Doc = ix ? { stage: 'FETCH', ...(Object.keys(filter).length ? { filter } : {}), inputStage: scan } : { ...scan, ...(Object.keys(filter).length ? { filter } : {}) };
+  return { namespace: `${ctx.db}.${name}`, indexFilterSet: false, parsedQuery: filter, rejectedPlans: [], winningPlan };
+}
+
+function explainReply(queryPlanner: Doc): Doc {
+  return { explainVersion: '1', queryPlanner, command: undefined, serverInfo: { host: 'mongo-emulator', version: '7.0.14' } };
+}
+
+function checkVerbosity(v: unknown): 'queryPlanner' | 'executionStats' | 'allPlansExecution' {
+  if (v === undefined || v === true) return 'allPlansExecution';
+  if (v === 'queryPlanner' || v === 'executionStats' || v === 'allPlansExecution') return v;
+  throw new CommandError(2, `verbosity string must be one of {'queryPlanner', 'executionStats', 'allPlansExecution'}`);
+}
+
+/**
+ * executionStats measured on the emulator's own execution of the plan (its scan, not
+ * mongod's): documents the plan examined, how many matched, and how long it took. Nothing
+ * is written (explain of a write only evaluates its filter).
+ */
+function executionStats(ctx: CommandContext, name: string, filter: Doc, opts: PlanOptions, vars: Doc | undefined, plan: Doc, limit: number, all: boolean): Doc {
+  const started = Date.now();
+  const coll = ctx.engine.collection(ctx.db, name);
+  const pred = compileFilter(filter, vars, textContextFor(indexSpecs(coll), filter));
+  const scanned = plannedDocs(ctx, name, filter, opts).docs;
+  let matched = 0;
+  let examined = 0;
+  for (const d of scanned) {
+    examined++;
+    if (pred(d)) matched++;
+    if (limit > 0 && matched >= limit) break;
+  }
+  const indexed = (plan.winningPlan as Doc).stage === 'FETCH';
+  const stats: Doc = {
+    executionSuccess: true,
+    nReturned: matched,
+    executionTimeMillis: Date.now() - started,
+    totalKeysExamined: indexed ? examined : 0,
+    totalDocsExamined: examined,
+    executionStages: { ...(plan.winningPlan as Doc), nReturned: matched, docsExamined: examined },
+  };
+  if (all) stats.allPlansExecution = [];
+  return stats;
+}
+
+function explain(ctx: CommandContext): Doc {
+  const inner = ctx.body.explain;
+  if (!isPlainObject(inner)) throw new CommandError(14, "BSON field 'explain.explain' is the wrong type, expected type 'object'");
+  const verbosity = checkVerbosity(ctx.body.verbosity);
+  const cmd = Object.keys(inner)[0];
+  const name = inner[cmd];
+  if (typeof name !== 'string') throw new CommandError(73, 'explain needs a collection name');
+  let filter: unknown;
+  let hint: unknown = inner.hint;
+  switch (cmd) {
+    case 'find':
+      filter = inner.filter;
+      break;
+    case 'count':
+    case 'distinct':
+      filter = inner.query;
+      break;
+    case 'findAndModify':
+    case 'findandmodify':
+      filter = inner.query;
+      break;
+    case 'update':
+    case 'delete': {
+      const list = inner[cmd === 'update' ? 'updates' : 'deletes'];
+      const st = Array.isArray(list) && isPlainObject(list[0]) ? list[0] : {};
+      filter = st.q;
+      hint = st.hint;
+      break;
+    }
+    case 'aggregate':
+      if (verbosity !== 'queryPlanner') throw new CommandError(2, `explain verbosity '${verbosity}' of an aggregate is not supported by the emulator (only queryPlanner)`);
+      return explainAggregate(ctx, inner);
+    default:
+      throw new CommandError(2, `explain of '${cmd}' is not supported by the emulator`);
+  }
+  const f = isPlainObject(filter) ? filter : {};
+  const coll = ctx.engine.collection(ctx.db, name);
+  const collation = queryCollation(coll, inner.collation);
+  const vars = withCollation(undefined, collation?.compare);
+  compileFilter(f, vars, textContextFor(indexSpecs(coll), f));
+  checkHint(coll, hint);
+  const opts: PlanOptions = { hint, collation: collation?.key };
+  const planner = planFor(ctx, name, f, opts);
+  const reply = explainReply(planner);
+  reply.command = inner;
+  if (verbosity !== 'queryPlanner') {
+    const limit = cmd === 'find' && isNumeric(inner.limit) ? Math.abs(toNumber(inner.limit)) : cmd === 'findAndModify' || cmd === 'findandmodify' ? 1 : 0;
+    reply.executionStats = executionStats(ctx, name, f, opts, vars, planner, limit, verbosity === 'allPlansExecution');
+  }
+  return reply;
+}
+
+/** Explain of a pipeline: a leading `$match` becomes the `$cursor` stage's query plan. */
+function explainAggregate(ctx: CommandContext, body: Doc): Doc {
+  const name = body.aggregate;
+  if (typeof name !== 'string') throw new CommandError(2, 'explain of a collection-less aggregate is not supported by the emulator');
+  const p = Array.isArray(body.pipeline) ? body.pipeline : [];
+  const first = isPlainObject(p[0]) && isPlainObject(p[0].$match) ? p[0].$match : {};
+  const collation = queryCollation(ctx.engine.collection(ctx.db, name), body.collation);
+  const planner = planFor(ctx, name, first, { hint: body.hint, collation: collation?.key });
+  if (p.length <= 1) return { ...explainReply(planner), command: body };
+  return { explainVersion: '1', stages: [{ $cursor: { queryPlanner: planner } }, ...p.slice(isPlainObject(p[0]) && p[0].$match ? 1 : 0)], serverInfo: { host: 'mongo-emulator', version: '7.0.14' } };
+}

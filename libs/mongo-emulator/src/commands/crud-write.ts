@@ -4,7 +4,7 @@
  * Per-statement failures are reported in `writeErrors` (ordered batches stop at the first).
  */
 import { ObjectId, Timestamp } from 'bson';
-import { Doc, bsonTypeOf, isPlainObject, toNumber } from '../bson/values';
+import { Doc, bsonTypeOf, isPlainObject, setField, toNumber } from '../bson/values';
 import { CommandError } from '../errors';
 import { compileFilter, MatchContext, Predicate, withCollation } from '../query/matcher';
 import { compileProjection } from '../query/projection';
@@ -54,7 +54,7 @@ export function prepareForInsert(doc: unknown): Doc {
   const keys = Object.keys(doc);
   if (keys[0] === '_id') return doc;
   const out: Doc = { _id: doc._id };
-  for (const k of keys) if (k !== '_id') out[k] = doc[k];
+  for (const k of keys) if (k !== '_id') setField(out, k, doc[k]);
   return out;
 }
 
@@ -69,9 +69,11 @@ function letVars(ctx: CommandContext, stmt?: Doc): Doc | undefined {
   return { ...(l ?? {}), ...(c ?? {}) };
 }
 
-/** The view writes use: the command's view plus bypassDocumentValidation. */
-function writeView(ctx: CommandContext): CommandContext['view'] {
-  return optBool(ctx.body, 'bypassDocumentValidation') ? { ...ctx.view, bypassValidation: true } : ctx.view;
+/** The view writes use: the command's view plus bypassDocumentValidation, and whether `u` replaces the document. */
+function writeView(ctx: CommandContext, u?: unknown): CommandContext['view'] {
+  const replace = u !== undefined && !Array.isArray(u) && !isOperatorUpdate(u);
+  const bypass = optBool(ctx.body, 'bypassDocumentValidation');
+  return bypass || replace ? { ...ctx.view, bypassValidation: bypass || undefined, replace: replace || undefined } : ctx.view;
 }
 
 function abortOnErrors(ctx: CommandContext, writeErrors: unknown[]): void {
@@ -88,7 +90,7 @@ async function insert(ctx: CommandContext): Promise<Doc> {
   const name = collectionName(ctx);
   const docs = batch(ctx, 'documents');
   const ordered = optBool(ctx.body, 'ordered', true);
-  const { coll } = ctx.engine.ensureCollection(ctx.db, name);
+  const { coll } = await untilUnblocked(ctx, () => ctx.engine.ensureCollection(ctx.db, name, undefined, ctx.view));
   let n = 0;
   const writeErrors: Doc[] = [];
   for (let i = 0; i < docs.length; i++) {
@@ -199,7 +201,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
   const opts = { arrayFilters: s.arrayFilters, now: nowFn(ctx), vars: s.vars };
   const upsertNow = (): StmtResult => {
     const doc = upsertDocument(ctx, s.q, s.u, s.arrayFilters, s.vars);
-    const { coll } = ctx.engine.ensureCollection(ctx.db, name);
+    const { coll } = ctx.engine.ensureCollection(ctx.db, name, undefined, ctx.view);
     ctx.engine.insert(coll, doc, writeView(ctx));
     return { n: 1, nModified: 0, upserted: doc._id };
   };
@@ -209,7 +211,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
       const hit = firstMatch(scanFor(ctx, coll, q, planOpts), pred);
       if (hit) {
         const r = applyUpdate(hit.row.doc, s.u, { ...opts, arrayIndex: hit.m.arrayIndex });
-        if (r.changed) ctx.engine.update(coll!, hit.row.rec, hit.row.doc, r.doc, writeView(ctx));
+        if (r.changed) ctx.engine.update(coll!, hit.row.rec, hit.row.doc, r.doc, writeView(ctx, s.u));
         return { n: 1, nModified: r.changed ? 1 : 0 };
       }
       if (s.upsert) return upsertNow();
@@ -231,7 +233,7 @@ async function runUpdateStatement(ctx: CommandContext, name: string, s: UpdateSt
       const m: MatchContext = {};
       if (!pred(doc, m)) return 0;
       const upd = applyUpdate(doc, s.u, { ...opts, arrayIndex: m.arrayIndex });
-      if (upd.changed) ctx.engine.update(coll!, rec, doc, upd.doc, writeView(ctx));
+      if (upd.changed) ctx.engine.update(coll!, rec, doc, upd.doc, writeView(ctx, s.u));
       return upd.changed ? 2 : 1;
     });
     if (r > 0) n++;
@@ -365,7 +367,7 @@ async function findAndModify(ctx: CommandContext): Promise<Doc> {
         return { lastErrorObject: { n: 1 }, value: project(row.doc, m.arrayIndex) };
       }
       const r = applyUpdate(row.doc, u, { arrayIndex: m.arrayIndex, arrayFilters, now: nowFn(ctx), vars });
-      if (r.changed) ctx.engine.update(coll!, row.rec, row.doc, r.doc, writeView(ctx));
+      if (r.changed) ctx.engine.update(coll!, row.rec, row.doc, r.doc, writeView(ctx, u));
       return {
         lastErrorObject: { n: 1, updatedExisting: true },
         value: project(returnNew ? r.doc : row.doc, m.arrayIndex),
@@ -373,7 +375,7 @@ async function findAndModify(ctx: CommandContext): Promise<Doc> {
     }
     if (upsert) {
       const doc = upsertDocument(ctx, q, u, arrayFilters, vars);
-      const { coll: c } = ctx.engine.ensureCollection(ctx.db, name);
+      const { coll: c } = ctx.engine.ensureCollection(ctx.db, name, undefined, ctx.view);
       ctx.engine.insert(c, doc, writeView(ctx));
       return {
         lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },

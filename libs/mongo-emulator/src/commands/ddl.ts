@@ -8,8 +8,9 @@ import { CommandError } from '../errors';
 import { compileFilter } from '../query/matcher';
 import { Collection } from '../storage/collection';
 import { CollectionIndex } from '../storage/collection-index';
+import { checkCappedOptions, effectiveCappedSize } from '../storage/capped';
 import { duplicateKey } from '../storage/engine';
-import { CommandContext, CommandSpec, collectionName, optBool, optDoc } from './context';
+import { CommandContext, CommandSpec, collectionName, optBool, optDoc, untilUnblocked } from './context';
 import { cursorReply } from './crud-read';
 import { checkCollation } from './options';
 
@@ -37,7 +38,7 @@ const CREATE_OPTIONS = new Set([
 
 const META_FIELDS = new Set(['lsid', 'txnNumber', 'autocommit', 'startTransaction', '$db', '$clusterTime', 'writeConcern', 'readConcern', 'comment', 'maxTimeMS', '$readPreference', 'apiVersion', 'apiStrict', 'apiDeprecationErrors']);
 
-function create(ctx: CommandContext): Doc {
+async function create(ctx: CommandContext): Promise<Doc> {
   const name = collectionName(ctx);
   const options: Doc = {};
   for (const [k, v] of Object.entries(ctx.body)) {
@@ -55,22 +56,69 @@ function create(ctx: CommandContext): Doc {
     if (!Array.isArray(options.pipeline)) throw new CommandError(14, "'pipeline' must be an array");
   }
   checkCollation(options.collation);
+  checkCappedOptions(options);
+  if (options.validationLevel !== undefined) checkValidationOption('validationLevel', options.validationLevel);
+  if (options.validationAction !== undefined) checkValidationOption('validationAction', options.validationAction);
   if (options.validator !== undefined) {
     if (!isPlainObject(options.validator)) throw new CommandError(14, "BSON field 'create.validator' is the wrong type, expected type 'object'");
     compileFilter(options.validator);
   }
-  const existing = ctx.engine.collection(ctx.db, name);
-  if (existing) {
-    if (ctx.txn) throw new CommandError(48, `Collection ${ctx.db}.${name} already exists.`);
-    throw new CommandError(48, `Collection ${ctx.db}.${name} already exists.`);
+  if (ctx.txn) {
+    checkTxnDdl(ctx, 'create a collection');
+    if (options.viewOn !== undefined) throw new CommandError(263, `Cannot create a view in a multi-document transaction.`);
+    if (options.capped) throw new CommandError(263, `Cannot create a capped collection in a multi-document transaction.`);
   }
-  ctx.engine.ensureCollection(ctx.db, name, options);
+  await untilUnblocked(ctx, () => {
+    const existing = ctx.engine.collection(ctx.db, name);
+    if (existing) {
+      ctx.engine.checkCatalogAccess(existing, ctx.txn);
+      throw new CommandError(48, `Collection ${ctx.db}.${name} already exists.`);
+    }
+    ctx.engine.ensureCollection(ctx.db, name, options, ctx.view);
+  });
   return {};
 }
 
-function drop(ctx: CommandContext): Doc {
-  const name = collectionName(ctx);
+/** validationLevel off|strict|moderate, validationAction error|warn (mongod's enumerations). */
+function checkValidationOption(field: 'validationLevel' | 'validationAction', v: unknown): void {
+  const allowed = field === 'validationLevel' ? ['off', 'strict', 'moderate'] : ['error', 'warn'];
+  if (typeof v !== 'string' || !allowed.includes(v)) {
+    throw new CommandError(2, `Enumeration value '${String(v)}' for field '${field}' is not a valid value.`);
+  }
+}
+
+/**
+ * MongoDB ≥ 4.4 allows explicit collection and index creation in a transaction only with
+ * readConcern 'local' (the default).
+ */
+function checkTxnDdl(ctx: CommandContext, what: string): void {
+  const level = ctx.txn?.readConcernLevel;
+  if (level !== undefined && level !== 'local') {
+    throw new CommandError(72, `Cannot ${what} in a multi-document transaction with read concern level '${level}': it requires read concern level 'local'.`);
+  }
+}
+
+/**
+ * The collection as this command may use it: one that another open transaction is creating
+ * makes catalog commands wait for that transaction to end (as its collection lock would).
+ */
+function settled(ctx: CommandContext, db: string, name: string): Promise<Collection | undefined> {
+  return untilUnblocked(ctx, () => {
+    const coll = ctx.engine.collection(db, name);
+    if (coll) ctx.engine.checkCatalogAccess(coll, ctx.txn);
+    return coll;
+  });
+}
+
+/** The collection if this command's transaction (or lack of one) may see it. */
+function visibleCollection(ctx: CommandContext, name: string): Collection | undefined {
   const coll = ctx.engine.collection(ctx.db, name);
+  return coll && coll.visibleTo(ctx.txn) ? coll : undefined;
+}
+
+async function drop(ctx: CommandContext): Promise<Doc> {
+  const name = collectionName(ctx);
+  const coll = await settled(ctx, ctx.db, name);
   const nIndexesWas = coll?.indexes.size;
   ctx.engine.dropCollection(ctx.db, name);
   return nIndexesWas === undefined ? {} : { nIndexesWas, ns: `${ctx.db}.${name}` };
@@ -101,6 +149,7 @@ function listCollections(ctx: CommandContext): Doc {
   const colls = ctx.engine.dbs.get(ctx.db);
   const out: Doc[] = [];
   for (const coll of colls?.values() ?? []) {
+    if (!coll.visibleTo(ctx.txn)) continue;
     const info = collectionInfo(coll);
     if (pred && !pred(info)) continue;
     out.push(nameOnly ? { name: info.name, type: info.type } : info);
@@ -128,6 +177,7 @@ function listDatabases(ctx: CommandContext): Doc {
   const databases: Doc[] = [];
   let total = 0;
   for (const [name, colls] of ctx.engine.dbs) {
+    if (![...colls.values()].some((c) => c.visibleTo(undefined))) continue;
     const sizeOnDisk = databaseSize(colls);
     total += sizeOnDisk;
     const entry: Doc = nameOnly ? { name } : { name, sizeOnDisk, empty: sizeOnDisk === 0 };
@@ -137,7 +187,7 @@ function listDatabases(ctx: CommandContext): Doc {
   return nameOnly ? { databases } : { databases, totalSize: total, totalSizeMb: Math.floor(total / 1048576) };
 }
 
-function createIndexes(ctx: CommandContext): Doc {
+async function createIndexes(ctx: CommandContext): Promise<Doc> {
   const name = collectionName(ctx);
   const list = ctx.body.indexes;
   if (!Array.isArray(list) || list.length === 0) {
@@ -145,11 +195,19 @@ function createIndexes(ctx: CommandContext): Doc {
   }
   const specs = list.map((raw) => CollectionIndex.normalizeSpec(raw));
   for (const spec of specs) checkCollation(spec.collation);
-  const existing = ctx.engine.collection(ctx.db, name);
-  if (ctx.txn && existing && existing.records.size > 0) {
-    throw new CommandError(263, `Cannot create new indexes on existing collection ${ctx.db}.${name} in a multi-document transaction.`);
+  if (ctx.txn) checkTxnDdl(ctx, 'create indexes');
+  const { coll, created } = await untilUnblocked(ctx, () => ctx.engine.ensureCollection(ctx.db, name, undefined, ctx.view));
+  if (ctx.txn && !created) {
+    // In a transaction only a collection it created itself, still empty, may get new indexes;
+    // asking for indexes that all exist already is fine.
+    const allExist = specs.every((spec) => {
+      const same = coll.indexes.get(spec.name as string);
+      return same !== undefined && canonicalKey(same.key) === canonicalKey(spec.key) && same.sameOptions(spec);
+    });
+    if (!allExist && (coll.pendingTxn !== ctx.txn || coll.records.size > 0)) {
+      throw new CommandError(263, `Cannot create new indexes on existing collection ${ctx.db}.${name} in a multi-document transaction.`);
+    }
   }
-  const { coll, created } = ctx.engine.ensureCollection(ctx.db, name);
   if (coll.options.viewOn !== undefined) throw new CommandError(166, `Namespace ${coll.ns} is a view, not a collection`);
   // an index without its own collation takes the collection's default, as in mongod
   specs.forEach((spec, i) => {
@@ -175,6 +233,12 @@ function createIndexes(ctx: CommandContext): Doc {
     const sameKey = [...coll.indexes.values()].find((ix) => canonicalKey(ix.key) === keyStr && ix.sameOptions(spec));
     if (sameKey && (spec.name as string) !== sameKey.name) {
       throw new CommandError(85, `Index already exists with a different name: ${sameKey.name}`);
+    }
+    const isText = (key: Doc) => Object.values(key).includes('text');
+    const otherText = isText(spec.key as Doc) ? [...coll.indexes.values()].find((x) => isText(x.key)) : undefined;
+    if (otherText) {
+      // mongod keys every text index as {_fts: 'text', _ftsx: 1}: a collection has at most one
+      throw new CommandError(85, `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(otherText.spec)}`);
     }
     const ix = new CollectionIndex(spec);
     if (ix.unique) {
@@ -210,7 +274,7 @@ function createIndexes(ctx: CommandContext): Doc {
 
 function listIndexes(ctx: CommandContext): Doc {
   const name = collectionName(ctx);
-  const coll = ctx.engine.collection(ctx.db, name);
+  const coll = visibleCollection(ctx, name);
   if (!coll) throw new CommandError(26, `ns does not exist: ${ctx.db}.${name}`);
   const out = [...coll.indexes.values()].map((ix) => ix.spec);
   const cursor = optDoc(ctx.body, 'cursor');
@@ -234,9 +298,9 @@ function findIndex(coll: Collection, spec: unknown): CollectionIndex {
   throw new CommandError(14, "BSON field 'dropIndexes.index' is the wrong type");
 }
 
-function dropIndexes(ctx: CommandContext): Doc {
+async function dropIndexes(ctx: CommandContext): Promise<Doc> {
   const name = collectionName(ctx);
-  const coll = ctx.engine.collection(ctx.db, name);
+  const coll = await settled(ctx, ctx.db, name);
   if (!coll) throw new CommandError(26, `ns not found ${ctx.db}.${name}`);
   const nIndexesWas = coll.indexes.size;
   const spec = ctx.body.index;
@@ -253,9 +317,9 @@ function dropIndexes(ctx: CommandContext): Doc {
   return { nIndexesWas };
 }
 
-function collMod(ctx: CommandContext): Doc {
+async function collMod(ctx: CommandContext): Promise<Doc> {
   const name = collectionName(ctx);
-  const coll = ctx.engine.collection(ctx.db, name);
+  const coll = await settled(ctx, ctx.db, name);
   if (!coll) throw new CommandError(26, `ns does not exist: ${ctx.db}.${name}`);
   const reply: Doc = {};
   for (const [k, v] of Object.entries(ctx.body)) {
@@ -265,6 +329,7 @@ function collMod(ctx: CommandContext): Doc {
       compileFilter(v);
       coll.options.validator = v;
     } else if (k === 'validationLevel' || k === 'validationAction') {
+      checkValidationOption(k, v);
       coll.options[k] = String(v);
     } else if (k === 'index') {
       if (!isPlainObject(v)) throw new CommandError(14, "'index' must be an object");
@@ -287,15 +352,15 @@ function collMod(ctx: CommandContext): Doc {
   return reply;
 }
 
-function renameCollection(ctx: CommandContext): Doc {
+async function renameCollection(ctx: CommandContext): Promise<Doc> {
   const from = ctx.body.renameCollection;
   const to = ctx.body.to;
   if (typeof from !== 'string' || typeof to !== 'string') throw new CommandError(14, 'renameCollection and to must be strings');
   const [fdb, ...fparts] = from.split('.');
   const [tdb, ...tparts] = to.split('.');
-  const coll = ctx.engine.collection(fdb, fparts.join('.'));
+  const coll = await settled(ctx, fdb, fparts.join('.'));
   if (!coll) throw new CommandError(26, 'source namespace does not exist');
-  if (ctx.engine.collection(tdb, tparts.join('.'))) {
+  if (await settled(ctx, tdb, tparts.join('.'))) {
     if (!optBool(ctx.body, 'dropTarget')) throw new CommandError(48, 'target namespace exists');
     ctx.engine.dropCollection(tdb, tparts.join('.'));
   }
@@ -308,7 +373,7 @@ function renameCollection(ctx: CommandContext): Doc {
 
 function collStats(ctx: CommandContext): Doc {
   const name = collectionName(ctx);
-  const coll = ctx.engine.collection(ctx.db, name);
+  const coll = visibleCollection(ctx, name);
   let count = 0;
   let size = 0;
   for (const r of coll?.records.values() ?? []) {
@@ -318,7 +383,8 @@ function collStats(ctx: CommandContext): Doc {
       size += BSON.calculateObjectSize(d);
     }
   }
-  return { ns: `${ctx.db}.${name}`, count, size, avgObjSize: count ? Math.floor(size / count) : 0, storageSize: size, nindexes: coll?.indexes.size ?? 0 };
+  const capped = coll?.options.capped ? { capped: true, maxSize: effectiveCappedSize(toNumber(coll.options.size)), ...(coll.options.max !== undefined ? { max: coll.options.max } : {}) } : { capped: false };
+  return { ns: `${ctx.db}.${name}`, count, size, avgObjSize: count ? Math.floor(size / count) : 0, storageSize: size, nindexes: coll?.indexes.size ?? 0, ...capped };
 }
 
 function dbStats(ctx: CommandContext): Doc {

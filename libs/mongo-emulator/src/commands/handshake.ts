@@ -20,21 +20,22 @@ function hello(ctx: CommandContext, legacy: boolean): Doc {
     conn.appName = client.application.name;
   }
   const addr = server.address;
+  const member = conn.member ?? 0;
   const ts: Timestamp = Clock.toTimestamp(server.engine.clock.now());
   const opTime = { ts, t: Long.fromNumber(1) };
   const now = new Date();
   const reply: Doc = {};
   if (body.helloOk === true) reply.helloOk = true;
-  if (legacy) reply.ismaster = true;
-  else reply.isWritablePrimary = true;
+  if (legacy) reply.ismaster = member === 0;
+  else reply.isWritablePrimary = member === 0;
   Object.assign(reply, {
-    hosts: [addr],
+    hosts: server.hosts(),
     setName: server.options.replicaSetName,
     setVersion: 1,
-    secondary: false,
+    secondary: member !== 0,
     primary: addr,
-    me: addr,
-    electionId: ELECTION_ID,
+    me: server.memberAddress(member),
+    ...(member === 0 ? { electionId: ELECTION_ID } : {}),
     lastWrite: { opTime, lastWriteDate: now, majorityOpTime: opTime, majorityWriteDate: now },
     maxBsonObjectSize: 16 * 1024 * 1024,
     maxMessageSizeBytes: 48_000_000,

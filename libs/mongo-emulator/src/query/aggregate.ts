@@ -5,7 +5,7 @@
  */
 import { aggregate as mingoAggregate } from 'mingo';
 import { Double, Int32 } from 'bson';
-import { Doc, canonicalKey, compareValues, deepClone, isNumeric, isPlainObject, toNumber, typeAlias } from '../bson/values';
+import { Doc, canonicalKey, compareValues, deepClone, getField, isNumeric, isPlainObject, setField, toNumber, typeAlias } from '../bson/values';
 import { arith, numKind } from '../bson/numbers';
 import { CommandError } from '../errors';
 import { accumulate, evaluateExpression, toPlain, Vars } from './expression';
@@ -14,6 +14,7 @@ import { compileFilter } from './matcher';
 import { compileProjection } from './projection';
 import { compileSort } from './sort';
 import { aggregatePath, getPath } from './paths';
+import { TEXT_SCORES_VAR, TextContext, usesText } from './text';
 
 /** What a pipeline may need from the database: other collections, read at the same snapshot. */
 export interface AggregateContext {
@@ -21,6 +22,8 @@ export interface AggregateContext {
   vars?: Vars;
   /** The command's collation: `$sort` and `$group` keys compare strings by it. */
   collation?: Collation;
+  /** Set when the first stage is a `$match` with `$text`: its index and the matches' scores. */
+  text?: TextContext;
 }
 
 const MINGO_STAGES = new Set(['$bucket', '$bucketAuto', '$setWindowFields', '$graphLookup', '$densify', '$fill', '$redact']);
@@ -28,26 +31,42 @@ const MINGO_STAGES = new Set(['$bucket', '$bucketAuto', '$setWindowFields', '$gr
 /** Runs `pipeline` over `input` and returns the output documents. */
 export function runPipeline(input: Doc[], pipeline: unknown[], ctx: AggregateContext = {}): Doc[] {
   let docs = input;
-  for (const stage of pipeline) {
+  pipeline.forEach((stage, i) => {
     if (!isPlainObject(stage)) throw new CommandError(14, 'Each element of the \'pipeline\' array must be an object');
     const names = Object.keys(stage);
     if (names.length !== 1) {
       throw new CommandError(40323, 'A pipeline stage specification object must contain exactly one field.');
     }
+    if (i > 0 && names[0] === '$match' && usesText(stage.$match)) {
+      throw new CommandError(17313, '$match with $text is only allowed as the first pipeline stage');
+    }
+    const before = docs;
     docs = runStage(names[0], stage[names[0]], docs, ctx);
-  }
+    // text scores are metadata: they follow a document through stages that reshape it
+    const scores = ctx.text?.scores;
+    if (scores && docs.length === before.length && PER_DOCUMENT.has(names[0])) {
+      docs.forEach((d, k) => {
+        const sc = scores.get(before[k]);
+        if (sc !== undefined && d !== before[k]) scores.set(d, sc);
+      });
+    }
+  });
   return docs;
 }
 
+const PER_DOCUMENT = new Set(['$project', '$addFields', '$set', '$unset', '$replaceRoot', '$replaceWith', '$lookup']);
+
 function vars(ctx: AggregateContext): Vars {
-  return { NOW: new Date(), ...(ctx.vars ?? {}) };
+  const v: Vars = { NOW: new Date(), ...(ctx.vars ?? {}) };
+  if (ctx.text) v[TEXT_SCORES_VAR] = ctx.text.scores;
+  return v;
 }
 
 function runStage(name: string, spec: unknown, docs: Doc[], ctx: AggregateContext): Doc[] {
   switch (name) {
     case '$match': {
       if (!isPlainObject(spec)) throw new CommandError(15959, 'the match filter must be an expression in an object');
-      const p = compileFilter(spec, vars(ctx));
+      const p = compileFilter(spec, vars(ctx), ctx.text);
       return docs.filter((d) => p(d));
     }
     case '$project': {
@@ -84,7 +103,7 @@ function runStage(name: string, spec: unknown, docs: Doc[], ctx: AggregateContex
       });
     }
     case '$sort': {
-      const cmp = compileSort(spec, ctx.collation?.compare);
+      const cmp = compileSort(spec, ctx.collation?.compare, ctx.text?.scores);
       if (!cmp) throw new CommandError(15976, '$sort stage must have at least one sort key');
       return [...docs].sort(cmp);
     }
@@ -128,7 +147,7 @@ function runStage(name: string, spec: unknown, docs: Doc[], ctx: AggregateContex
       const out: Doc = {};
       for (const [k, p] of Object.entries(spec)) {
         if (!Array.isArray(p)) throw new CommandError(40170, `arguments to $facet must be arrays, ${k} is type ${typeAlias(p)}`);
-        out[k] = runPipeline(docs, p, ctx);
+        setField(out, k, runPipeline(docs, p, ctx));
       }
       return [out];
     }
@@ -181,21 +200,21 @@ function evaluateNested(d: Doc): Doc {
 function setPath(doc: Doc, parts: string[], value: unknown): void {
   let cur = doc;
   for (let i = 0; i < parts.length - 1; i++) {
-    const next = cur[parts[i]];
+    const next = getField(cur, parts[i]);
     const copy = isPlainObject(next) ? { ...next } : {};
-    cur[parts[i]] = copy;
+    setField(cur, parts[i], copy);
     cur = copy;
   }
-  cur[parts[parts.length - 1]] = value;
+  setField(cur, parts[parts.length - 1], value);
 }
 
 function unsetPath(doc: Doc, parts: string[]): void {
   let cur = doc;
   for (let i = 0; i < parts.length - 1; i++) {
-    const next = cur[parts[i]];
+    const next = getField(cur, parts[i]);
     if (!isPlainObject(next)) return;
     const copy = { ...next };
-    cur[parts[i]] = copy;
+    setField(cur, parts[i], copy);
     cur = copy;
   }
   delete cur[parts[parts.length - 1]];
@@ -274,7 +293,7 @@ function makeAccumulator(op: string, arg: unknown, v: Vars): Acc {
       return {
         add: (_x, d) => {
           const x = ev(d);
-          if (isPlainObject(x)) Object.assign(out, x);
+          if (isPlainObject(x)) for (const k of Object.keys(x)) setField(out, k, x[k]);
         },
         result: () => out,
       };
@@ -336,7 +355,7 @@ function group(docs: Doc[], spec: unknown, ctx: AggregateContext): Doc[] {
     const row: Doc = { _id: g.id };
     fields.forEach(([k], i) => {
       const r = g.accs[i].result();
-      row[k] = typeof r === 'number' ? r : r;
+      setField(row, k, r);
     });
     out.push(row);
   }
@@ -389,11 +408,11 @@ function unwind(docs: Doc[], spec: unknown): Doc[] {
 function placeAt(doc: Doc, parts: string[], value: unknown): void {
   let cur = doc;
   for (let i = 0; i < parts.length - 1; i++) {
-    const copy = { ...(cur[parts[i]] as Doc) };
-    cur[parts[i]] = copy;
+    const copy = { ...(getField(cur, parts[i]) as Doc) };
+    setField(cur, parts[i], copy);
     cur = copy;
   }
-  cur[parts[parts.length - 1]] = value;
+  setField(cur, parts[parts.length - 1], value);
 }
 
 function removeAt(doc: Doc, parts: string[]): void {

@@ -14,12 +14,15 @@ import {
   compareValues,
   isNumeric,
   isPlainObject,
+  getField,
+  setField,
   toNumber,
   typeAlias,
 } from '../bson/values';
 import { arith, negate, numKind } from '../bson/numbers';
 import { CommandError } from '../errors';
 import { aggregatePath } from './paths';
+import { TEXT_SCORES_VAR } from './text';
 
 /** Variables visible to an expression (`ROOT`, `CURRENT`, `NOW`, user `let` variables...). */
 export type Vars = Record<string, unknown>;
@@ -56,7 +59,7 @@ function evalExpr(expr: unknown, scope: Vars): unknown {
     for (const k of keys) {
       if (k.startsWith('$')) fail(16410, `FieldPath field names may not start with '$'. Consider using $getField or $setField.`);
       const v = evalExpr(expr[k], scope);
-      if (v !== undefined) out[k] = v;
+      if (v !== undefined) setField(out, k, v);
     }
     return out;
   }
@@ -69,7 +72,7 @@ function resolveVariable(spec: string, scope: Vars): unknown {
   if (name === 'NOW') base = scope.NOW ?? new Date();
   else if (name === 'REMOVE') return REMOVE;
   else if (name === 'CLUSTER_TIME') base = scope.CLUSTER_TIME;
-  else if (name in scope) base = scope[name];
+  else if (Object.prototype.hasOwnProperty.call(scope, name)) base = scope[name];
   else fail(17276, `Use of undefined variable: ${name}`);
   return rest.length ? aggregatePath(base, rest) : base;
 }
@@ -113,6 +116,18 @@ function toDate(op: string, v: unknown): Date {
 
 function evalOperator(op: string, value: unknown, scope: Vars): unknown {
   switch (op) {
+    case '$meta': {
+      if (value === 'textScore') {
+        const scores = scope[TEXT_SCORES_VAR] as WeakMap<object, number> | undefined;
+        const score = scores?.get(scope.ROOT as object);
+        if (score === undefined) fail(40218, 'query requires text score metadata, but it is not available');
+        return score;
+      }
+      if (value === 'indexKey' || value === 'recordId' || value === 'searchScore' || value === 'searchHighlights' || value === 'sortKey' || value === 'geoNearDistance' || value === 'geoNearPoint') {
+        fail(2, `$meta: '${String(value)}' is not supported by the emulator`);
+      }
+      return fail(17308, `Unsupported argument to $meta: ${String(value)}`);
+    }
     case '$literal':
       return value;
     // ----- arithmetic -----
@@ -509,8 +524,8 @@ function evalOperator(op: string, value: unknown, scope: Vars): unknown {
       if (nullish(a)) return null;
       const out: Doc = {};
       for (const e of a as unknown[]) {
-        if (Array.isArray(e)) out[e[0] as string] = e[1];
-        else out[(e as Doc).k as string] = (e as Doc).v;
+        if (Array.isArray(e)) setField(out, e[0] as string, e[1]);
+        else setField(out, (e as Doc).k as string, (e as Doc).v);
       }
       return out;
     }
@@ -518,7 +533,7 @@ function evalOperator(op: string, value: unknown, scope: Vars): unknown {
     case '$mergeObjects': {
       const xs = args(value, scope);
       const out: Doc = {};
-      for (const x of xs) if (isPlainObject(x)) Object.assign(out, x);
+      for (const x of xs) if (isPlainObject(x)) for (const k of Object.keys(x)) setField(out, k, x[k]);
       return out;
     }
     case '$getField': {
@@ -526,7 +541,7 @@ function evalOperator(op: string, value: unknown, scope: Vars): unknown {
       const field = evalExpr(spec.field, scope) as string;
       const input = 'input' in spec ? evalExpr(spec.input, scope) : scope.CURRENT;
       if (!isPlainObject(input)) return nullish(input) ? null : undefined;
-      return input[field];
+      return getField(input as Doc, field as string);
     }
     case '$let': {
       const spec = value as { vars: Doc; in: unknown };

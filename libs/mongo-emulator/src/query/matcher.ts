@@ -5,6 +5,7 @@
  * wrongly (`{a: {$gt: 3}}` never matches a Long 5, `$type: 'long'` misclassifies), and
  * the emulator keeps BSON types. Supports the positional `$` bookkeeping used by updates.
  */
+import type { Binary, Decimal128, Long } from 'bson';
 import {
   Doc,
   StringCompare,
@@ -22,6 +23,8 @@ import {
 import { CommandError, err } from '../errors';
 import { Candidate, pathCandidates } from './paths';
 import { evaluateExpression, Vars } from './expression';
+import { compileText, TextContext } from './text';
+import { compileJsonSchema } from './json-schema';
 
 /** Receives the array position matched by the filter (for the positional `$` update operator). */
 export interface MatchContext {
@@ -49,15 +52,18 @@ export function withCollation(vars: Vars | undefined, strCmp: StringCompare | un
   return { ...(vars ?? {}), [COLLATION]: strCmp } as Vars;
 }
 
-/** Compiles a filter document into a predicate. Throws CommandError(2) on invalid filters. */
-export function compileFilter(filter: unknown, vars?: Vars): Predicate {
+/**
+ * Compiles a filter document into a predicate. Throws CommandError(2) on invalid filters.
+ * `text` gives `$text` its collection's text index and collects the matches' scores.
+ */
+export function compileFilter(filter: unknown, vars?: Vars, text?: TextContext): Predicate {
   if (filter === undefined || filter === null) return () => true;
   if (!isPlainObject(filter)) throw err.badValue('filter must be an object');
   const tests: Predicate[] = [];
   for (const key of Object.keys(filter)) {
     const value = filter[key];
     if (value === undefined) continue;
-    if (key.startsWith('$')) tests.push(compileTopOperator(key, value, vars));
+    if (key.startsWith('$') && !isDbRefField(key)) tests.push(compileTopOperator(key, value, vars, text));
     else tests.push(compileField(key, value, vars));
   }
   if (tests.length === 0) return () => true;
@@ -68,7 +74,7 @@ export function compileFilter(filter: unknown, vars?: Vars): Predicate {
   };
 }
 
-function compileTopOperator(op: string, value: unknown, vars?: Vars): Predicate {
+function compileTopOperator(op: string, value: unknown, vars?: Vars, text?: TextContext): Predicate {
   switch (op) {
     case '$and':
     case '$or':
@@ -76,7 +82,7 @@ function compileTopOperator(op: string, value: unknown, vars?: Vars): Predicate 
       if (!Array.isArray(value) || value.length === 0) throw err.badValue(`${op} must be a nonempty array`);
       const subs = value.map((v) => {
         if (!isPlainObject(v)) throw err.badValue(`${op} argument's entries must be objects`);
-        return compileFilter(v, vars);
+        return compileFilter(v, vars, op === '$nor' ? undefined : text);
       });
       if (op === '$and') return (d, c) => subs.every((s) => s(d, c));
       if (op === '$or') return (d, c) => subs.some((s) => s(d, c));
@@ -90,9 +96,11 @@ function compileTopOperator(op: string, value: unknown, vars?: Vars): Predicate 
     case '$where':
       throw new CommandError(2, '$where is not supported by the emulator');
     case '$text':
-      throw new CommandError(27, 'text index required for $text query');
-    case '$jsonSchema':
-      throw new CommandError(2, '$jsonSchema is not supported by the emulator');
+      return compileText(value, text);
+    case '$jsonSchema': {
+      const check = compileJsonSchema(value);
+      return (d) => check(d);
+    }
     case '$alwaysTrue':
       return () => true;
     case '$alwaysFalse':
@@ -108,10 +116,15 @@ function truthy(v: unknown): boolean {
   return true;
 }
 
+/** DBRef field names (`$ref`, `$id`, `$db`) are data in queries, not operators. */
+export function isDbRefField(key: string): boolean {
+  return key === '$ref' || key === '$id' || key === '$db';
+}
+
 function isOperatorObject(v: unknown): v is Doc {
   if (!isPlainObject(v)) return false;
   const keys = Object.keys(v);
-  return keys.length > 0 && keys[0].startsWith('$');
+  return keys.length > 0 && keys[0].startsWith('$') && !isDbRefField(keys[0]);
 }
 
 function compileField(path: string, cond: unknown, vars?: Vars): Predicate {
@@ -408,7 +421,7 @@ function compileOperator(op: string, value: unknown, path: string, vars?: Vars):
     case '$elemMatch': {
       if (!isPlainObject(value)) throw err.badValue('$elemMatch needs an Object');
       const keys = Object.keys(value);
-      const valueMode = keys.length > 0 && keys.every((k) => k.startsWith('$') && k !== '$and' && k !== '$or' && k !== '$nor' && k !== '$expr');
+      const valueMode = keys.length > 0 && keys.every((k) => k.startsWith('$') && k !== '$and' && k !== '$or' && k !== '$nor' && k !== '$expr' && !isDbRefField(k));
       const elemTest: (e: unknown) => boolean = valueMode
         ? (() => {
             const t = compileCondition(value, path, vars);
@@ -442,6 +455,8 @@ function compileOperator(op: string, value: unknown, path: string, vars?: Vars):
     case '$comment':
       return (cands) => cands[0] ?? MATCHED;
     case '$geoWithin':
+    case '$within':
+      return geoWithinTest(value);
     case '$geoIntersects':
     case '$near':
     case '$nearSphere':
@@ -451,21 +466,198 @@ function compileOperator(op: string, value: unknown, path: string, vars?: Vars):
   }
 }
 
+type Point = [number, number];
+
+/** A legacy coordinate pair: `[x, y]` or the first two values of a subdocument. */
+function legacyPoint(v: unknown): Point | undefined {
+  let xs: unknown[];
+  if (Array.isArray(v)) xs = v;
+  else if (isPlainObject(v) && v.type === undefined) xs = Object.values(v);
+  else return undefined;
+  if (xs.length < 2 || !isNumeric(xs[0]) || !isNumeric(xs[1])) return undefined;
+  return [toNumber(xs[0]), toNumber(xs[1])];
+}
+
+/** A GeoJSON point's `[longitude, latitude]`. */
+function geoJsonPoint(v: unknown): Point | undefined {
+  if (!isPlainObject(v) || v.type !== 'Point' || !Array.isArray(v.coordinates)) return undefined;
+  return legacyPoint(v.coordinates);
+}
+
+function pointArg(v: unknown, what: string): Point {
+  const p = legacyPoint(v);
+  if (!p) throw err.badValue(`${what}: malformed point`);
+  return p;
+}
+
+/** Ray casting; points on an edge count as inside (mongod's $polygon includes its boundary). */
+function inPolygon(p: Point, poly: Point[]): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i];
+    const [xj, yj] = poly[j];
+    const cross = (p[0] - xi) * (yj - yi) - (p[1] - yi) * (xj - xi);
+    if (cross === 0 && p[0] >= Math.min(xi, xj) && p[0] <= Math.max(xi, xj) && p[1] >= Math.min(yi, yj) && p[1] <= Math.max(yi, yj)) return true;
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Great-circle distance in radians between two `[lng, lat]` points (degrees). */
+function sphereDistance(a: Point, b: Point): number {
+  const rad = Math.PI / 180;
+  const dLat = (b[1] - a[1]) * rad;
+  const dLng = (b[0] - a[0]) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * `$geoWithin` (and its old name `$within`) with the shapes that need no index: `$box`,
+ * `$polygon` and `$center` over legacy coordinate pairs (flat geometry) and `$centerSphere`
+ * over legacy pairs and GeoJSON points. `$geometry` (spherical polygons) is refused rather
+ * than approximated.
+ */
+function geoWithinTest(value: unknown): FieldTest {
+  if (!isPlainObject(value)) throw err.badValue('$geoWithin not an object');
+  const keys = Object.keys(value);
+  if (keys.length !== 1) throw err.badValue(`$geoWithin needs exactly one shape, found: ${keys.join(', ')}`);
+  const shape = keys[0];
+  const arg = value[shape];
+  let within: (v: unknown) => boolean;
+  switch (shape) {
+    case '$box': {
+      if (!Array.isArray(arg) || arg.length !== 2) throw err.badValue('$box needs two points');
+      const [a, b] = [pointArg(arg[0], '$box'), pointArg(arg[1], '$box')];
+      const [x1, x2] = [Math.min(a[0], b[0]), Math.max(a[0], b[0])];
+      const [y1, y2] = [Math.min(a[1], b[1]), Math.max(a[1], b[1])];
+      within = (v) => {
+        const p = legacyPoint(v);
+        return !!p && p[0] >= x1 && p[0] <= x2 && p[1] >= y1 && p[1] <= y2;
+      };
+      break;
+    }
+    case '$polygon': {
+      if (!Array.isArray(arg) || arg.length < 3) throw err.badValue('Polygon must have at least 3 points');
+      const poly = arg.map((x) => pointArg(x, '$polygon'));
+      within = (v) => {
+        const p = legacyPoint(v);
+        return !!p && inPolygon(p, poly);
+      };
+      break;
+    }
+    case '$center':
+    case '$centerSphere': {
+      if (!Array.isArray(arg) || arg.length !== 2 || !isNumeric(arg[1])) throw err.badValue(`${shape} needs a center point and a radius`);
+      const c = pointArg(arg[0], shape);
+      const r = toNumber(arg[1]);
+      if (!(r >= 0)) throw err.badValue('radius must be a non-negative number');
+      within =
+        shape === '$center'
+          ? (v) => {
+              const p = legacyPoint(v);
+              return !!p && Math.hypot(p[0] - c[0], p[1] - c[1]) <= r;
+            }
+          : (v) => {
+              const p = geoJsonPoint(v) ?? legacyPoint(v);
+              return !!p && sphereDistance(p, c) <= r;
+            };
+      break;
+    }
+    case '$geometry':
+      throw new CommandError(2, '$geoWithin with $geometry (spherical GeoJSON shapes) is not supported by the emulator');
+    default:
+      throw err.badValue(`unknown geo specifier: ${shape}`);
+  }
+  return (cands) => {
+    for (const c of cands) if (c.v !== undefined && within(c.v)) return c;
+    return null;
+  };
+}
+
+/** The bytes of a BinData value (Binary or a raw byte array). */
+function binBytes(v: unknown): Uint8Array | undefined {
+  if (v instanceof Uint8Array) return v;
+  if (bsonTypeOf(v) === 'Binary') {
+    const b = v as Binary;
+    return b.buffer.subarray(0, b.position);
+  }
+  return undefined;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A numeric as an exact int64, or undefined when it is fractional, NaN or out of range. */
+function asInt64(v: unknown): bigint | undefined {
+  if (bsonTypeOf(v) === 'Long') return (v as Long).toBigInt();
+  if (bsonTypeOf(v) === 'Decimal128') {
+    const s = (v as Decimal128).toString();
+    if (!/^-?\d+$/.test(s)) {
+      const n = Number(s);
+      if (!Number.isInteger(n)) return undefined;
+      return BigInt(n) >= INT64_MIN && BigInt(n) <= INT64_MAX ? BigInt(n) : undefined;
+    }
+    const b = BigInt(s);
+    return b >= INT64_MIN && b <= INT64_MAX ? b : undefined;
+  }
+  const n = toNumber(v);
+  if (!Number.isInteger(n)) return undefined;
+  if (n < -(2 ** 63) || n >= 2 ** 63) return undefined;
+  return BigInt(n);
+}
+
+/**
+ * `$bitsAllSet` & co. The mask is a list of bit positions, a non-negative integer or BinData
+ * (bit k is bit k%8 of byte k/8); the value is an integral number in int64 range (two's
+ * complement, so a negative number has every position beyond 63 set) or BinData (positions
+ * beyond its length are clear). Other values never match.
+ */
 function bitsTest(op: string, value: unknown): FieldTest {
-  let mask = 0n;
-  if (Array.isArray(value)) for (const p of value) mask |= 1n << BigInt(toNumber(p));
-  else if (isNumeric(value)) mask = BigInt(Math.trunc(toNumber(value)));
-  else throw err.badValue(`${op} takes an Array, a number, or a BinData but received: ${typeAlias(value)}`);
+  const positions: number[] = [];
+  const bytes = binBytes(value);
+  if (Array.isArray(value)) {
+    for (const p of value) {
+      if (!isNumeric(p)) throw err.badValue(`bit positions must be an integer but got: ${typeAlias(p)}`);
+      const n = toNumber(p);
+      if (!Number.isInteger(n)) throw err.badValue(`bit positions must be an integer but got: ${n}`);
+      if (n < 0) throw err.badValue(`bit positions must be >= 0 but got: ${n}`);
+      positions.push(n);
+    }
+  } else if (isNumeric(value)) {
+    const n = toNumber(value);
+    if (!Number.isInteger(n)) throw err.badValue(`${op} cannot represent value as a 64-bit integer: ${n}`);
+    if (n < 0) throw err.badValue(`${op} requires a non-negative number, but got: ${n}`);
+    const b = asInt64(value);
+    if (b === undefined) throw err.badValue(`${op} cannot represent value as a 64-bit integer: ${n}`);
+    for (let k = 0; k < 64; k++) if ((b >> BigInt(k)) & 1n) positions.push(k);
+  } else if (bytes) {
+    for (let i = 0; i < bytes.length; i++) for (let k = 0; k < 8; k++) if ((bytes[i] >> k) & 1) positions.push(i * 8 + k);
+  } else {
+    throw err.badValue(`${op} takes an Array, a number, or a BinData but received: ${op}: ${typeAlias(value)}`);
+  }
+  const accept = (isSet: (p: number) => boolean): boolean => {
+    switch (op) {
+      case '$bitsAllSet':
+        return positions.every(isSet);
+      case '$bitsAnySet':
+        return positions.some(isSet);
+      case '$bitsAllClear':
+        return positions.every((p) => !isSet(p));
+      default:
+        return positions.some((p) => !isSet(p));
+    }
+  };
   return (cands) => {
     for (const c of cands) {
-      if (!isNumeric(c.v)) continue;
-      const n = toNumber(c.v);
-      if (!Number.isInteger(n)) continue;
-      const b = BigInt.asUintN(64, BigInt(n));
-      const hit = b & mask;
-      const ok =
-        op === '$bitsAllSet' ? hit === mask : op === '$bitsAnySet' ? hit !== 0n : op === '$bitsAllClear' ? hit === 0n : hit !== mask;
-      if (ok) return c;
+      if (isNumeric(c.v)) {
+        const b = asInt64(c.v);
+        if (b === undefined) continue;
+        if (accept((p) => (p >= 64 ? b < 0n : ((b >> BigInt(p)) & 1n) === 1n))) return c;
+        continue;
+      }
+      const vb = binBytes(c.v);
+      if (vb && accept((p) => (p >> 3) < vb.length && ((vb[p >> 3] >> (p & 7)) & 1) === 1)) return c;
     }
     return null;
   };

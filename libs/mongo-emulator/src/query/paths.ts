@@ -1,7 +1,7 @@
 /**
  * Dotted-path helpers shared by the matcher, projection, update operators and aggregation.
  */
-import { Doc, isPlainObject } from '../bson/values';
+import { Doc, getField, isPlainObject, setField } from '../bson/values';
 
 /** A value found while walking a path, with the index taken in the first array crossed. */
 export interface Candidate {
@@ -51,7 +51,7 @@ function walk(cur: unknown, parts: string[], i: number, idx: number | undefined,
     return;
   }
   if (isPlainObject(cur)) {
-    walk(cur[part], parts, i + 1, idx, out);
+    walk(getField(cur, part), parts, i + 1, idx, out);
     return;
   }
   out.push({ v: undefined, idx, expanded: false });
@@ -66,7 +66,7 @@ export function getPath(doc: unknown, path: string | string[]): unknown {
       if (!INDEX_RE.test(p)) return undefined;
       cur = cur[Number(p)];
     } else if (isPlainObject(cur)) {
-      cur = cur[p];
+      cur = getField(cur, p);
     } else {
       return undefined;
     }
@@ -104,7 +104,7 @@ export function aggregatePath(doc: unknown, parts: string[]): unknown {
       return out;
     }
     if (!isPlainObject(cur)) return undefined;
-    cur = cur[p];
+    cur = getField(cur, p);
     if (cur === undefined) return undefined;
   }
   return cur;
@@ -115,12 +115,12 @@ export function setPathCreate(doc: Doc, parts: string[], value: unknown): void {
   let cur: Doc = doc;
   for (let i = 0; i < parts.length - 1; i++) {
     const p = parts[i];
-    let next = cur[p];
+    let next = getField(cur, p);
     if (!isPlainObject(next)) {
       next = {};
-      cur[p] = next;
+      setField(cur, p, next);
     }
     cur = next as Doc;
   }
-  cur[parts[parts.length - 1]] = value;
+  setField(cur, parts[parts.length - 1], value);
 }

@@ -3,7 +3,7 @@
  * arrays, positional `a.$`, `$slice`, `$elemMatch` and (4.4+) computed fields.
  * Aggregation `$project` reuses the same engine in `stage` mode.
  */
-import { Doc, isNumeric, isPlainObject, toNumber } from '../bson/values';
+import { Doc, hasField, isNumeric, isPlainObject, setField, toNumber } from '../bson/values';
 import { CommandError } from '../errors';
 import { evaluateExpression, Vars } from './expression';
 import { compileFilter } from './matcher';
@@ -98,6 +98,11 @@ export function compileProjection(spec: Doc, stage = false): Projection {
           insert(path, { kind: 'elemMatch', test: valueMode ? (e) => p({ v: e }) : (e) => isPlainObject(e) && p(e) });
           continue;
         }
+        if (keys.length === 1 && keys[0] === '$meta') {
+          // metadata fields ({score: {$meta: 'textScore'}}) fit inclusion and exclusion projections alike
+          insert(path, { kind: 'expr', expr: value });
+          continue;
+        }
         if (keys.length > 0 && keys[0].startsWith('$')) {
           setMode(true, path);
           insert(path, { kind: 'expr', expr: value });
@@ -169,18 +174,18 @@ function applyInclusion(doc: Doc, tree: Map<string, Node>, root: Doc, arrayIndex
     if (value === undefined) continue;
     switch (node.kind) {
       case 'include':
-        out[key] = value;
+        setField(out, key, value);
         break;
       case 'tree': {
         const sub = projectNested(value, node.children, root, arrayIndex, vars, true);
-        if (sub !== undefined) out[key] = sub;
+        if (sub !== undefined) setField(out, key, sub);
         break;
       }
       case 'expr':
         break;
       default: {
         const r = applySpecial(value, node, arrayIndex, key);
-        if (r.set) out[key] = r.value;
+        if (r.set) setField(out, key, r.value);
       }
     }
   }
@@ -188,10 +193,10 @@ function applyInclusion(doc: Doc, tree: Map<string, Node>, root: Doc, arrayIndex
   for (const [key, node] of tree) {
     if (node.kind === 'expr') {
       const v = evaluateExpression(node.expr, root, vars);
-      if (v !== undefined) out[key] = v;
-    } else if (node.kind === 'tree' && hasExpr(node.children) && !(key in doc && isPlainObject(doc[key]))) {
+      if (v !== undefined) setField(out, key, v);
+    } else if (node.kind === 'tree' && hasExpr(node.children) && !(hasField(doc, key) && isPlainObject(doc[key]))) {
       const sub = applyInclusion({}, node.children, root, arrayIndex, vars);
-      if (Object.keys(sub).length) out[key] = sub;
+      if (Object.keys(sub).length) setField(out, key, sub);
     }
   }
   return out;
@@ -226,24 +231,33 @@ function applyExclusion(doc: Doc, tree: Map<string, Node>, root: Doc, arrayIndex
     const value = doc[key];
     if (value === undefined) continue;
     if (!node) {
-      out[key] = value;
+      setField(out, key, value);
       continue;
     }
     switch (node.kind) {
       case 'exclude':
         break;
       case 'include':
-        out[key] = value;
+        setField(out, key, value);
         break;
       case 'tree': {
         const sub = projectNested(value, node.children, root, arrayIndex, vars, false);
-        if (sub !== undefined) out[key] = sub;
+        if (sub !== undefined) setField(out, key, sub);
         break;
       }
+      case 'expr':
+        break;
       default: {
         const r = applySpecial(value, node, arrayIndex, key);
-        if (r.set) out[key] = r.value;
+        if (r.set) setField(out, key, r.value);
       }
+    }
+  }
+  if (doc === root) {
+    for (const [key, node] of tree) {
+      if (node.kind !== 'expr') continue;
+      const v = evaluateExpression(node.expr, root, vars);
+      if (v !== undefined) setField(out, key, v);
     }
   }
   return out;

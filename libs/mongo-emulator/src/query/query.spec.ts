@@ -132,13 +132,13 @@ describe('update operators', () => {
     throwsCode(() => applyUpdate(doc, { $set: { a: 1 } }, { arrayFilters: [{ 'e.sku': 'a' }] }), 9);
   });
 
-  it('validates like mongod: conflicts (40), _id is immutable (66), unknown modifier (9), empty operator (9), path not viable (28)', () => {
+  it('validates like mongod: conflicts (40), _id is immutable (66), unknown modifier (9), path not viable (28); an empty operator is a no-op (5.0)', () => {
     throwsCode(() => up({ _id: 1 }, { $set: { a: 1 }, $inc: { a: 1 } }), 40);
     throwsCode(() => up({ _id: 1 }, { $set: { 'a.b': 1, a: 2 } }), 40);
     throwsCode(() => up({ _id: 1 }, { $set: { _id: 2 } }), 66);
     assert.deepEqual(up({ _id: 1 }, { $set: { _id: 1, a: 1 } }), { _id: 1, a: 1 });
     throwsCode(() => up({ _id: 1 }, { $foo: { a: 1 } }), 9);
-    throwsCode(() => up({ _id: 1 }, { $set: {} }), 9);
+    assert.equal(applyUpdate({ _id: 1 }, { $set: {} }).changed, false);
     throwsCode(() => up({ _id: 1, a: 5 }, { $set: { 'a.b': 1 } }), 28);
     throwsCode(() => up({ _id: 1 }, { _id: 2, x: 1 }), 66);
   });

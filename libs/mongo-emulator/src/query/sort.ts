@@ -11,16 +11,26 @@ export type Comparator = (a: Doc, b: Doc) => number;
 interface Key {
   parts: string[];
   dir: 1 | -1;
+  /** `{$meta: 'textScore'}`: by score, highest first. */
+  textScore?: boolean;
 }
 
-/** Validates and compiles a sort spec (strings in `strCmp` order: a collation); undefined for an empty spec. */
-export function compileSort(spec: unknown, strCmp?: StringCompare): Comparator | undefined {
+/**
+ * Validates and compiles a sort spec (strings in `strCmp` order: a collation); returns undefined
+ * for an empty spec. `textScores` serves `{$meta: 'textScore'}` keys.
+ */
+export function compileSort(spec: unknown, strCmp?: StringCompare, textScores?: WeakMap<object, number>): Comparator | undefined {
   if (spec === undefined || spec === null) return undefined;
   if (!isPlainObject(spec)) throw new CommandError(2, 'sort must be an object');
   const keys: Key[] = [];
   for (const [path, dir] of Object.entries(spec)) {
     if (isPlainObject(dir)) {
-      if ('$meta' in dir) throw new CommandError(2, `$meta sort is not supported by the emulator`);
+      if (dir.$meta === 'textScore' && Object.keys(dir).length === 1) {
+        if (!textScores) throw new CommandError(40218, 'query requires text score metadata, but it is not available');
+        keys.push({ parts: [], dir: -1, textScore: true });
+        continue;
+      }
+      if ('$meta' in dir) throw new CommandError(2, `$meta sort ${JSON.stringify(dir)} is not supported by the emulator`);
       throw new CommandError(2, `Illegal key in $sort specification: ${path}: ${JSON.stringify(dir)}`);
     }
     if (!isNumeric(dir) || (toNumber(dir) !== 1 && toNumber(dir) !== -1)) {
@@ -32,7 +42,7 @@ export function compileSort(spec: unknown, strCmp?: StringCompare): Comparator |
   if (keys.length === 0) return undefined;
   return (a, b) => {
     for (const k of keys) {
-      const c = compareValues(sortKey(a, k, strCmp), sortKey(b, k, strCmp), strCmp);
+      const c = k.textScore ? (textScores!.get(a) ?? 0) - (textScores!.get(b) ?? 0) : compareValues(sortKey(a, k, strCmp), sortKey(b, k, strCmp), strCmp);
       if (c !== 0) return c * k.dir;
     }
     return 0;

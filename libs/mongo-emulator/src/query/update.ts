@@ -13,9 +13,12 @@ import {
   bsonTypeOf,
   compareValues,
   deepClone,
+  getField,
+  hasField,
   isNumeric,
   isPlainObject,
   toNumber,
+  setField,
   typeAlias,
   valuesEqual,
 } from '../bson/values';
@@ -140,10 +143,8 @@ function parseMods(update: Doc): Mod[] {
     if (!isPlainObject(spec)) {
       throw new CommandError(9, `Modifiers operate on fields but we found type ${typeAlias(spec)} instead. For example: {$mod: {<field>: ...}} not {${op}: ${fmt(spec)}}`);
     }
+    // An empty modifier ({$set: {}}) is a no-op since MongoDB 5.0.
     const fields = Object.keys(spec);
-    if (fields.length === 0) {
-      throw new CommandError(9, `'${op}' is empty. You must specify a field like so: {${op}: {<field>: ...}}`);
-    }
     for (const path of fields) {
       if (path === '') throw new CommandError(56, 'An empty update path is not valid.');
       if (path.split('.').some((p) => p === '')) {
@@ -265,7 +266,7 @@ function expandPath(doc: Doc, parts: string[], r: Resolver, fullPath: string, fo
     }
     let next: unknown;
     if (Array.isArray(cur)) next = isIndexPart(p) ? cur[Number(p)] : undefined;
-    else if (isPlainObject(cur)) next = cur[p];
+    else if (isPlainObject(cur)) next = getField(cur, p);
     rec(next, i + 1, [...acc, p]);
   };
   rec(doc, 0, []);
@@ -299,11 +300,11 @@ function parentOf(doc: Doc, parts: string[], create: boolean, op: string): { par
       continue;
     }
     const obj = cur as Doc;
-    let next = obj[p];
+    let next = getField(obj, p);
     if (next === undefined) {
       if (!create) return undefined;
       next = {};
-      obj[p] = next;
+      setField(obj, p, next);
     } else if (!isPlainObject(next) && !Array.isArray(next)) {
       if (!create) return undefined;
       throw new CommandError(28, `Cannot create field '${parts[i + 1]}' in element {${p}: ${fmt(next)}}`);
@@ -320,7 +321,7 @@ function parentOf(doc: Doc, parts: string[], create: boolean, op: string): { par
 }
 
 function getAt(parent: Doc | unknown[], key: string): unknown {
-  return Array.isArray(parent) ? parent[Number(key)] : parent[key];
+  return Array.isArray(parent) ? parent[Number(key)] : getField(parent, key);
 }
 
 function setAt(parent: Doc | unknown[], key: string, value: unknown): void {
@@ -328,7 +329,7 @@ function setAt(parent: Doc | unknown[], key: string, value: unknown): void {
     const idx = Number(key);
     while (parent.length < idx) parent.push(null);
     parent[idx] = value;
-  } else parent[key] = value;
+  } else setField(parent, key, value);
 }
 
 function unsetAt(parent: Doc | unknown[], key: string): boolean {
@@ -339,7 +340,7 @@ function unsetAt(parent: Doc | unknown[], key: string): boolean {
     parent[idx] = null;
     return true;
   }
-  if (!(key in parent) || parent[key] === undefined) return false;
+  if (!hasField(parent, key) || parent[key] === undefined) return false;
   delete parent[key];
   return true;
 }
@@ -411,7 +412,7 @@ function applyReplacement(doc: Doc, replacement: Doc): UpdateResult {
   if (doc._id !== undefined) out._id = doc._id;
   for (const [k, v] of Object.entries(replacement)) {
     if (k === '_id') continue;
-    if (v !== undefined) out[k] = deepClone(v);
+    if (v !== undefined) setField(out, k, deepClone(v));
   }
   return { doc: out, changed: !identical(doc, out) };
 }
@@ -498,13 +499,13 @@ function applyMod(doc: Doc, mod: Mod, parts: string[], opts: UpdateOptions): boo
       const from = parentOf(doc, parts, false, op);
       if (!from) return false;
       if (Array.isArray(from.parent)) throw new CommandError(2, `The source field cannot be an array element, '${path}' in doc with ${idDesc(doc)}`);
-      const value = from.parent[from.key];
+      const value = getField(from.parent, from.key);
       if (value === undefined) return false;
       const toParts = (arg as string).split('.');
       const to = parentOf(doc, toParts, true, op)!;
       if (Array.isArray(to.parent)) throw new CommandError(2, `The destination field cannot be an array element, '${arg}' in doc with ${idDesc(doc)}`);
       delete from.parent[from.key];
-      to.parent[to.key] = value;
+      setField(to.parent, to.key, value);
       return true;
     }
     case '$push':
@@ -687,20 +688,22 @@ export function upsertSeed(filter: Doc | undefined): Doc {
       let cur: Doc = out;
       let ok = true;
       for (let i = 0; i < parts.length - 1; i++) {
-        const n = cur[parts[i]];
-        if (n === undefined) cur[parts[i]] = {};
-        else if (!isPlainObject(n)) {
+        let n = getField(cur, parts[i]);
+        if (n === undefined) {
+          n = {};
+          setField(cur, parts[i], n);
+        } else if (!isPlainObject(n)) {
           ok = false;
           break;
         }
-        cur = cur[parts[i]] as Doc;
+        cur = n as Doc;
       }
       if (!ok) continue;
       const last = parts[parts.length - 1];
-      if (last in cur) {
+      if (hasField(cur, last)) {
         throw new CommandError(54, `cannot infer query fields to set, path '${k}' is matched twice`);
       }
-      cur[last] = deepClone(value);
+      setField(cur, last, deepClone(value));
     }
   };
   if (filter) visit(filter);

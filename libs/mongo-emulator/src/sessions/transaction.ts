@@ -6,6 +6,7 @@
 import { Doc } from '../bson/values';
 import type { Collection, DocRecord } from '../storage/collection';
 import type { CollectionIndex } from '../storage/collection-index';
+import type { Change } from '../storage/commit-log';
 
 export type TxnState = 'inProgress' | 'committed' | 'aborted';
 
@@ -15,6 +16,8 @@ export class Transaction {
   readonly id = nextId++;
   /** Pending document states by collection and record key (`null` = deleted). */
   readonly writes = new Map<Collection, Map<string, Doc | null>>();
+  /** Every write and catalog change (DDL in the transaction) in statement order: the commit log entry this transaction commits. */
+  readonly ops: Change[] = [];
   /** Records whose write lock this transaction holds. */
   readonly locked: DocRecord[] = [];
   /** The transaction's own view of unique keys: key → owning record key, or null when it freed the key. */
@@ -23,6 +26,10 @@ export class Transaction {
   state: TxnState = 'inProgress';
   /** Why the server aborted it (reported in NoSuchTransaction messages). */
   abortReason?: string;
+  /** Collections this transaction created: invisible to others until commit, dropped on abort. */
+  readonly createdCollections: Collection[] = [];
+  /** readConcern level the transaction started with (explicit DDL needs 'local'). */
+  readConcernLevel?: string;
   /** Cursors opened inside the transaction (killed when it ends). */
   readonly cursorIds = new Set<bigint>();
   /** Resolves when the transaction commits or aborts (non-transactional writers wait on it). */

@@ -29,6 +29,11 @@ export class Clock {
     return next;
   }
 
+  /** Moves the clock forward to at least `v` (times recovered from the journal stay in the past). */
+  advanceTo(v: number): void {
+    if (v > this.last) this.last = v;
+  }
+
   /** The internal value of the clock as it was `ms` milliseconds ago (for history windows). */
   ago(ms: number): number {
     return Math.floor((Date.now() - ms) / 1000) * SHIFT;

@@ -13,7 +13,7 @@
  */
 import { OrderedSet } from 'js-sdsl';
 import { Collation } from '../bson/collation';
-import { Doc, StringCompare, TypeOrder, canonicalKey, compareStrings, compareValues, isNumeric, isPlainObject, toNumber, typeOrder } from '../bson/values';
+import { Doc, StringCompare, TypeOrder, canonicalKey, compareStrings, compareValues, isNumeric, isPlainObject, setField, toNumber, typeOrder } from '../bson/values';
 import { CommandError } from '../errors';
 import { compileFilter, Predicate } from '../query/matcher';
 import { pathCandidates } from '../query/paths';
@@ -318,7 +318,7 @@ export class CollectionIndex {
         const str = acc.map((v) => (v === EMPTY_ARRAY_MARK ? 'u' : canonicalKey(v, this.canon))).join('|');
         if (!out.has(str)) {
           const value: Doc = {};
-          this.fields.forEach((f, k) => (value[f.path] = acc[k] === EMPTY_ARRAY_MARK ? undefined : acc[k]));
+          this.fields.forEach((f, k) => setField(value, f.path, acc[k] === EMPTY_ARRAY_MARK ? undefined : acc[k]));
           out.set(str, { str, value });
         }
         return;

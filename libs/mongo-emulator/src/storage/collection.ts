@@ -72,6 +72,13 @@ export class Collection {
   options: CollectionOptions;
   /** The default collation (create's `collation` option); undefined = simple. */
   readonly collation?: Collation;
+  /**
+   * The open transaction that created this collection: until it commits, nobody else sees
+   * the collection (MongoDB ≥ 4.4), and if it aborts the collection vanishes.
+   */
+  pendingTxn: Transaction | undefined = undefined;
+  /** Cluster time at which the collection became visible (a transaction with an older snapshot cannot write it). */
+  createdTs = 0;
 
   constructor(
     readonly dbName: string,
@@ -92,6 +99,11 @@ export class Collection {
   recordKey(id: unknown): string {
     // through the `_id` index, which travels with the records when a collection is renamed
     return canonicalKey(id, this.indexes.get('_id_')!.canon);
+  }
+
+  /** Whether `txn` (undefined: outside a transaction) may see this collection. */
+  visibleTo(txn: Transaction | undefined): boolean {
+    return this.pendingTxn === undefined || this.pendingTxn === txn || !this.pendingTxn.isOpen;
   }
 
   get ns(): string {

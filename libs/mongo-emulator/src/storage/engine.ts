@@ -9,7 +9,7 @@
  * committed after its snapshot, fails with WriteConflict and its transaction is aborted.
  */
 import { BSON } from 'bson';
-import { Doc, compareValues, isPlainObject } from '../bson/values';
+import { Doc, compareValues, getField, isPlainObject } from '../bson/values';
 import { formatValue } from '../bson/format';
 import { CommandError, err } from '../errors';
 import { compileFilter } from '../query/matcher';
@@ -18,6 +18,8 @@ import { Clock } from './clock';
 import { Collection, CollectionOptions, DocRecord } from './collection';
 import { PlanOptions, ScanPlan, planScan } from './planner';
 import { CollectionIndex, EntryTree, IndexEntry, IndexKey } from './collection-index';
+import { CommitLog } from './commit-log';
+import { checkCappedWrite, trimCapped } from './capped';
 
 /** Where a read or write happens: inside a transaction, at a snapshot time, or on the latest state. */
 export interface View {
@@ -26,6 +28,8 @@ export interface View {
   ts?: number;
   /** bypassDocumentValidation was set on the write command. */
   bypassValidation?: boolean;
+  /** The write is a replacement-style update (change streams report `replace`). */
+  replace?: boolean;
 }
 
 const MAX_DOC = 16 * 1024 * 1024;
@@ -40,6 +44,8 @@ export interface EngineOptions {
   historyWindowMs: number;
   /** Cap on versions kept per document beyond what open transactions need. */
   maxVersionsPerDoc: number;
+  /** Commit-log entries kept for change-stream resumption (default 10 000). */
+  commitLogMaxEntries?: number;
 }
 
 /** A visible document and its record. */
@@ -58,8 +64,21 @@ export class StorageEngine {
   private readonly snapshotPins = new Map<number, number>();
   /** Called when the engine aborts a transaction on its own (conflict, drop, reaper). */
   onAbort?: (txn: Transaction) => void;
+  /** Every commit, in commit order: feeds the journal and change streams. */
+  readonly log: CommitLog;
 
-  constructor(readonly options: EngineOptions) {}
+  constructor(readonly options: EngineOptions) {
+    this.log = new CommitLog(options.commitLogMaxEntries ?? 10_000, Math.max(options.historyWindowMs, 60_000));
+    // a resume point from before this engine existed cannot be served
+    this.log.floorTs = this.clock.now();
+  }
+
+  /** Records a successful catalog command in the commit log at a new commit time. */
+  logCatalog(db: string, command: Doc, dropped: string[]): void {
+    const ts = this.clock.tick();
+    if (this.log.active) this.log.append({ ts, wallMs: Date.now(), changes: [{ kind: 'catalog', db, command, dropped }] });
+    else this.log.skip(ts);
+  }
 
   // ---------------------------------------------------------------- catalog
 
@@ -67,12 +86,26 @@ export class StorageEngine {
     return this.dbs.get(db)?.get(name);
   }
 
-  /** Gets or implicitly creates a collection (as an insert or createIndexes does). */
-  ensureCollection(db: string, name: string, options?: CollectionOptions): { coll: Collection; created: boolean } {
+  /**
+   * Gets or implicitly creates a collection (as an insert or createIndexes does). Inside a
+   * transaction the creation is part of the transaction; a collection another open
+   * transaction created is off limits until that transaction ends (wait, or WriteConflict
+   * for a transaction).
+   */
+  ensureCollection(db: string, name: string, options?: CollectionOptions, view?: View): { coll: Collection; created: boolean } {
     const existing = this.collection(db, name);
-    if (existing) return { coll: existing, created: false };
+    const txn = view?.txn;
+    if (existing) {
+      this.checkCatalogAccess(existing, txn);
+      return { coll: existing, created: false };
+    }
     if (!options?.viewOn) this.ensureNotView(db, name);
     validateCollectionName(db, name);
+    if (txn) {
+      if (db === 'admin' || db === 'config' || db === 'local' || name.startsWith('system.')) {
+        throw new CommandError(263, `Cannot create namespace ${db}.${name} in multi-document transaction.`);
+      }
+    }
     let colls = this.dbs.get(db);
     if (!colls) {
       colls = new Map();
@@ -80,7 +113,28 @@ export class StorageEngine {
     }
     const coll = new Collection(db, name, options);
     colls.set(name, coll);
+    if (txn) {
+      coll.pendingTxn = txn;
+      txn.createdCollections.push(coll);
+    } else coll.createdTs = this.clock.tick();
     return { coll, created: true };
+  }
+
+  /**
+   * A collection created by another open transaction: a transaction gets WriteConflict (and
+   * is aborted), anything else waits for that transaction to end ({@link Blocked}). A
+   * transaction whose snapshot predates the collection cannot write to it either.
+   */
+  checkCatalogAccess(coll: Collection, txn: Transaction | undefined): void {
+    const owner = coll.pendingTxn;
+    if (owner && owner.isOpen && owner !== txn) {
+      if (txn) this.conflict(txn, `collection ${coll.ns} is being created by another transaction`);
+      throw new Blocked(owner);
+    }
+    if (txn && !owner && coll.createdTs > txn.snapshotTs) {
+      this.abort(txn, `collection ${coll.ns} was created after the transaction's snapshot`);
+      throw new CommandError(246, `Unable to write to collection '${coll.ns}' due to catalog changes; please retry the operation`);
+    }
   }
 
   private ensureNotView(_db: string, _name: string): void {
@@ -246,6 +300,7 @@ export class StorageEngine {
       rec = new DocRecord(key, doc._id);
     }
     this.write(coll, rec, null, doc, view);
+    if (coll.options.capped) trimCapped(this, coll);
   }
 
   /** Replaces the document of `rec` (as seen by `view`) with `next`. */
@@ -277,7 +332,7 @@ export class StorageEngine {
     }
   }
 
-  private conflict(txn: Transaction, why: string): never {
+  conflict(txn: Transaction, why: string): never {
     this.abort(txn, `write conflict: ${why}`);
     throw err.writeConflict();
   }
@@ -295,6 +350,7 @@ export class StorageEngine {
   }
 
   private write(coll: Collection, rec: DocRecord, prev: Doc | null, next: Doc | null, view: View): void {
+    if (coll.options.capped) checkCappedWrite(coll, view, prev, next);
     if (next) {
       const size = BSON.calculateObjectSize(next);
       if (size > MAX_DOC) {
@@ -347,6 +403,7 @@ export class StorageEngine {
         txn.locked.push(rec);
       }
       txn.pendingFor(coll).set(rec.key, next);
+      txn.ops.push({ kind: 'doc', coll, id: rec.id, prev, doc: next, replace: view.replace });
       for (const { ix, added, removed } of changes) {
         const local = txn.localKeysFor(ix);
         for (const k of removed) {
@@ -363,6 +420,8 @@ export class StorageEngine {
     }
     const ts = this.clock.tick();
     rec.addVersion(ts, next);
+    if (this.log.active) this.log.append({ ts, wallMs: Date.now(), changes: [{ kind: 'doc', coll, id: rec.id, prev, doc: next, replace: view.replace }] });
+    else this.log.skip(ts);
     for (const { ix, added, removed } of changes) {
       for (const k of removed) {
         const e = ix.entries.get(k.str);
@@ -385,7 +444,7 @@ export class StorageEngine {
   commit(txn: Transaction): void {
     if (!txn.isOpen) return;
     let ts: number | undefined;
-    if (txn.writes.size > 0) {
+    if (txn.writes.size > 0 || txn.ops.length > 0) {
       ts = this.clock.tick();
       for (const [coll, writes] of txn.writes) {
         for (const [key, doc] of writes) {
@@ -400,8 +459,17 @@ export class StorageEngine {
         }
       }
     }
+    for (const coll of txn.createdCollections) {
+      if (coll.pendingTxn !== txn) continue;
+      coll.pendingTxn = undefined;
+      coll.createdTs = ts ?? this.clock.tick();
+    }
     this.release(txn);
     this.openTxns.delete(txn);
+    if (ts !== undefined) {
+      if (this.log.active) this.log.append({ ts, wallMs: Date.now(), changes: txn.ops, txn: { sessionKey: txn.sessionKey, txnNumber: txn.txnNumber } });
+      else this.log.skip(ts);
+    }
     txn.finish('committed');
     if (ts !== undefined) {
       for (const [coll, writes] of txn.writes) {
@@ -430,7 +498,16 @@ export class StorageEngine {
         } else coll.syncIndexes(rec);
       }
     }
+    for (const coll of txn.createdCollections) {
+      if (coll.pendingTxn !== txn) continue;
+      const colls = this.dbs.get(coll.dbName);
+      if (colls?.get(coll.name) === coll) {
+        colls.delete(coll.name);
+        if (colls.size === 0) this.dbs.delete(coll.dbName);
+      }
+    }
     txn.writes.clear();
+    txn.ops.length = 0;
     txn.localKeys.clear();
     this.openTxns.delete(txn);
     txn.finish('aborted', reason);
@@ -554,7 +631,7 @@ function ttlDate(doc: Doc, parts: string[]): number | undefined {
   let cur: unknown = doc;
   for (const p of parts) {
     if (!isPlainObject(cur)) return undefined;
-    cur = cur[p];
+    cur = getField(cur, p);
   }
   if (cur instanceof Date) return cur.getTime();
   if (Array.isArray(cur)) {

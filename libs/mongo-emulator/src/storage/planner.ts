@@ -11,7 +11,7 @@
  * document — except when `exact`: then every entry in the bounds matches, so a count over a
  * non-multikey index is a rank difference and reads no document.
  */
-import { Doc, TypeOrder, bsonTypeOf, canonicalKey, compareValues, isNumeric, isPlainObject, toNumber, typeOrder } from '../bson/values';
+import { Doc, TypeOrder, bsonTypeOf, canonicalKey, compareValues, getField, isNumeric, isPlainObject, toNumber, typeOrder } from '../bson/values';
 import { pinnedIds } from '../query/matcher';
 import { Collection, DocRecord } from './collection';
 import { CollectionIndex, IndexEntry, KeyBound } from './collection-index';
@@ -74,7 +74,8 @@ function typeHigh(v: unknown): unknown {
 
 /** Conditions the filter puts on `path`: the top-level one and those inside a top-level $and. */
 function conditionsOn(filter: Doc, path: string, out: unknown[] = []): unknown[] {
-  if (filter[path] !== undefined) out.push(filter[path]);
+  const own = getField(filter, path);
+  if (own !== undefined) out.push(own);
   if (Array.isArray(filter.$and)) for (const sub of filter.$and) if (isPlainObject(sub)) conditionsOn(sub, path, out);
   return out;
 }
@@ -161,7 +162,7 @@ function consider(ix: CollectionIndex, filter: Doc, sort: [string, number][] | u
       break;
     }
     if (conds.length > 1 || !b.exact) exact = false;
-    if (conds.length === 1 && b.exact && filter[f.path] !== undefined) covered.add(f.path);
+    if (conds.length === 1 && b.exact && getField(filter, f.path) !== undefined) covered.add(f.path);
     bounds.push(b);
     if (b.kind === 'range') break;
   }
@@ -257,6 +258,13 @@ function hinted(coll: Collection, hint: unknown): CollectionIndex | '$natural' |
 
 /** The plan of a read of `filter` (undefined filter: every document). */
 export function planScan(coll: Collection, filter: unknown, opts: PlanOptions = {}): ScanPlan {
+  const plan = planFor(coll, filter, opts);
+  // a sort no index can give (`{$meta: 'textScore'}`) is the caller's to do
+  if (plan.sorted && sortFields(opts.sort) === undefined && isPlainObject(opts.sort) && Object.keys(opts.sort).length > 0) plan.sorted = false;
+  return plan;
+}
+
+function planFor(coll: Collection, filter: unknown, opts: PlanOptions): ScanPlan {
   const f: Doc = isPlainObject(filter) ? filter : {};
   const sort = sortFields(opts.sort);
   const hint = hinted(coll, opts.hint);

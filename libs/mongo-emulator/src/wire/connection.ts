@@ -27,8 +27,9 @@ export class Connection {
     private readonly server: EmulatorServer,
     readonly socket: Socket,
     id: number,
+    member = 0,
   ) {
-    this.state = { id, socket, closed: false };
+    this.state = { id, socket, closed: false, member };
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('close', () => (this.state.closed = true));

@@ -2,8 +2,8 @@
  * MongoDB wire protocol framing: OP_MSG (kind-0 body, kind-1 document sequences, checksum),
  * legacy OP_QUERY (the driver's first `ismaster`) and OP_REPLY.
  */
-import { BSON } from 'bson';
-import { Doc } from '../bson/values';
+import { BSON, type DBRef } from 'bson';
+import { Doc, bsonTypeOf, isPlainObject, setField } from '../bson/values';
 import { crc32c } from './crc32c';
 
 export const OP_REPLY = 1;
@@ -60,8 +60,37 @@ function readCString(buf: Buffer, offset: number): { value: string; next: number
 function readDoc(buf: Buffer, offset: number): { doc: Doc; next: number } {
   const size = buf.readInt32LE(offset);
   if (size < 5 || offset + size > buf.length) throw new ProtocolError('invalid BSON document size');
-  const doc = BSON.deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS) as Doc;
+  const raw = buf.subarray(offset, offset + size);
+  const doc = BSON.deserialize(raw, DESERIALIZE_OPTIONS) as Doc;
+  // bson turns every {$ref, $id[, $db]} subdocument into a DBRef instance; to the server it is
+  // an ordinary document whose field names are data (`{'one.$id': x}`). The byte search keeps
+  // the common case (no DBRef anywhere) free.
+  if (raw.includes(DBREF_MARK)) return { doc: plainDbRefs(doc) as Doc, next: offset + size };
   return { doc, next: offset + size };
+}
+
+const DBREF_MARK = Buffer.from('$ref\0', 'latin1');
+
+/** Replaces DBRef instances by the plain `{$ref, $id, $db?, ...}` documents they were sent as. */
+function plainDbRefs(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = plainDbRefs(v[i]);
+    return v;
+  }
+  if (v === null || typeof v !== 'object') return v;
+  if (bsonTypeOf(v) === 'DBRef') {
+    const r = v as DBRef;
+    const out: Doc = { $ref: r.collection, $id: plainDbRefs(r.oid) };
+    if (r.db) out.$db = r.db;
+    for (const [k, x] of Object.entries(r.fields ?? {})) setField(out, k, plainDbRefs(x));
+    return out;
+  }
+  if (!isPlainObject(v)) return v;
+  for (const k of Object.keys(v)) {
+    const x = v[k];
+    if (x !== null && typeof x === 'object') setField(v, k, plainDbRefs(x));
+  }
+  return v;
 }
 
 /** Parses one complete message (header included). */
