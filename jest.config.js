@@ -3,31 +3,29 @@
 // NestJS 12 and some of its dependencies ship only as ES modules. Jest's CommonJS runtime
 // cannot require them, and its native-ESM mode (--experimental-vm-modules) is still
 // experimental on Node 20, so those packages go through the same swc transform as our own
-// code (to CommonJS). Which packages that is, is read from node_modules at start-up
-// (package.json `type: module`; their `.cjs` files, if any, are left alone), so a new
-// ESM-only dependency needs no edit here.
+// code (to CommonJS). Which packages that is, is read from node_modules (nested ones too) at
+// start-up (package.json `type: module`; their `.cjs` files, if any, are left alone), so a
+// new ESM-only dependency needs no edit here.
 'use strict';
 const { readdirSync, readFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-function esmOnlyPackages(dir = join(__dirname, 'node_modules')) {
-  const names = [];
-  const consider = (name) => {
-    const file = join(dir, name, 'package.json');
-    if (!existsSync(file)) return;
+function esmOnlyPackages(dir = join(__dirname, 'node_modules'), names = new Set()) {
+  const consider = (path, name) => {
     try {
-      const pkg = JSON.parse(readFileSync(file, 'utf8'));
-      if (pkg.type === 'module') names.push(name);
+      if (JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')).type === 'module') names.add(name);
     } catch {
       // not a package
     }
+    // A dependency's own node_modules may hold ESM-only versions of other packages.
+    if (existsSync(join(path, 'node_modules'))) esmOnlyPackages(join(path, 'node_modules'), names);
   };
   for (const entry of readdirSync(dir)) {
     if (entry.startsWith('.')) continue;
-    if (entry.startsWith('@')) for (const sub of readdirSync(join(dir, entry))) consider(`${entry}/${sub}`);
-    else consider(entry);
+    if (entry.startsWith('@')) for (const sub of readdirSync(join(dir, entry))) consider(join(dir, entry, sub), `${entry}/${sub}`);
+    else consider(join(dir, entry), entry);
   }
-  return names;
+  return [...names];
 }
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -54,7 +52,11 @@ const shared = {
   // The driver loads `os` with a dynamic import(), which Jest's CommonJS runtime refuses (the
   // client's handshake metadata would then be empty, and fail points keyed by appName miss):
   // swc turns that one file's import() into require().
-  transformIgnorePatterns: [`/node_modules/(?!((${esm.map(escape).join('|')})/|mongodb/lib/runtime_adapters\\.js$))`],
+  // The pattern looks at the innermost node_modules segment of a path only, so an ESM-only
+  // package nested inside a CommonJS one is transformed too.
+  transformIgnorePatterns: [
+    `/node_modules/(?!(?:${esm.map(escape).join('|')})/|mongodb/lib/runtime_adapters\\.js$)(?:@[^/]+/)?[^/]+/(?!.*node_modules/)`,
+  ],
   moduleNameMapper: {
     '^@app/concurrency$': '<rootDir>/libs/concurrency/src',
     '^@app/concurrency/(.*)$': '<rootDir>/libs/concurrency/src/$1',
