@@ -28,7 +28,10 @@ export class Environment {
   @IsString()
   HOST?: string;
 
-  /** A real MongoDB replica set. Absent: an in-memory emulator is started inside the process. */
+  /**
+   * A real MongoDB replica set. Absent: an in-memory emulator is started inside the process —
+   * outside production only, since every restart would lose all data.
+   */
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -76,8 +79,15 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     const lines = errors.map((e) => `  - ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
+  const production: string[] = [];
   if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEFAULT_JWT_SECRET) {
-    throw new Error('Invalid environment configuration:\n  - JWT_SECRET: must be set to a secret of your own in production');
+    production.push('  - JWT_SECRET: must be set to a secret of your own in production');
   }
+  if (env.NODE_ENV === 'production' && !env.MONGODB_URI) {
+    production.push(
+      '  - MONGODB_URI: must be set in production (a MongoDB replica set); without it the app would run on the in-memory emulator and lose all data on every restart',
+    );
+  }
+  if (production.length > 0) throw new Error(`Invalid environment configuration:\n${production.join('\n')}`);
   return env;
 }
