@@ -46,7 +46,8 @@ const STATUS_CODES: Record<number, [code: string, title: string]> = {
 const GENERIC_DETAIL = 'An unexpected error occurred. It has been logged; quote the request id when reporting it.';
 
 function fromAppError(error: AppError, instance: string): ResolvedProblem {
-  const fault = error.status >= 500;
+  // A deliberate 503 (database away, not ready) is an answer the client acts on (Retry-After), not a fault.
+  const fault = error.status >= 500 && error.status !== 503;
   return {
     body: {
       type: problemType(fault ? 'internal' : error.code),

@@ -1,8 +1,11 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import mongoose, { Connection } from 'mongoose';
 import { AppConfigService } from '../config/app-config.service';
 import { startEmbeddedMongo, stopEmbeddedMongo } from './embedded-mongo';
+import { IndexGateGuard } from './index-gate.guard';
+import { IndexSync } from './index-sync.service';
 
 // Every mongoose call inside a transaction joins it without a session argument
 // (libs/concurrency relies on this); it must be set before the first connection.
@@ -12,7 +15,9 @@ mongoose.set('strictQuery', 'throw');
 
 /**
  * The database connection: MONGODB_URI when set (a real replica set — the production
- * path), otherwise the embedded emulator, started inside this process.
+ * path), otherwise the embedded emulator, started inside this process. The indexes of every
+ * model are kept in place by {@link IndexSync}; requests wait behind {@link IndexGateGuard}
+ * (503) while they are rebuilt.
  */
 @Global()
 @Module({
@@ -27,7 +32,8 @@ mongoose.set('strictQuery', 'throw');
         readPreference: 'primary',
         writeConcern: { w: 'majority' },
         retryWrites: true,
-        autoIndex: true,
+        // IndexSync builds them (at boot, and again whenever the database may have been replaced).
+        autoIndex: false,
         serverSelectionTimeoutMS: 10_000,
         // Test suites count the queries a request sends (e.g. "the dashboard answers with a
         // bounded number of queries") through the driver's command monitoring.
@@ -35,6 +41,8 @@ mongoose.set('strictQuery', 'throw');
       }),
     }),
   ],
+  providers: [IndexSync, { provide: APP_GUARD, useClass: IndexGateGuard }],
+  exports: [IndexSync],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(getConnectionToken()) private readonly connection: Connection) {}
