@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection, Model, Schema } from 'mongoose';
 import {
-  COUNTER_MODEL, CounterDoc, CounterSchema, IDEMPOTENCY_MODEL, IdempotencyRecordDoc, IdempotencyRecordSchema, LEASE_MODEL, LeaseDoc, LeaseSchema,
+  COUNTER_MODEL, CounterDoc, CounterSchema, IDEMPOTENCY_LOCK_MODEL, IDEMPOTENCY_MODEL, IdempotencyLockDoc, IdempotencyLockSchema, IdempotencyRecordDoc, IdempotencyRecordSchema, LEASE_MODEL, LeaseDoc, LeaseSchema,
   OUTBOX_MODEL, OutboxEventDoc, OutboxEventSchema, PROCESSED_EVENT_MODEL, ProcessedEventDoc, ProcessedEventSchema,
 } from './concurrency.schemas';
 
@@ -18,6 +18,7 @@ export class ConcurrencyModels {
   readonly counters: Model<CounterDoc>;
   readonly leases: Model<LeaseDoc>;
   readonly idempotency: Model<IdempotencyRecordDoc>;
+  readonly idempotencyLocks: Model<IdempotencyLockDoc>;
   readonly outbox: Model<OutboxEventDoc>;
   readonly processedEvents: Model<ProcessedEventDoc>;
 
@@ -25,13 +26,14 @@ export class ConcurrencyModels {
     this.counters = modelOf(connection, COUNTER_MODEL, CounterSchema);
     this.leases = modelOf(connection, LEASE_MODEL, LeaseSchema);
     this.idempotency = modelOf(connection, IDEMPOTENCY_MODEL, IdempotencyRecordSchema);
+    this.idempotencyLocks = modelOf(connection, IDEMPOTENCY_LOCK_MODEL, IdempotencyLockSchema);
     this.outbox = modelOf(connection, OUTBOX_MODEL, OutboxEventSchema);
     this.processedEvents = modelOf(connection, PROCESSED_EVENT_MODEL, ProcessedEventSchema);
   }
 
   /** Builds the indexes the invariants rely on, before any request can race. */
   async ensureIndexes(): Promise<void> {
-    for (const model of [this.counters, this.leases, this.idempotency, this.outbox, this.processedEvents] as Model<unknown>[]) {
+    for (const model of [this.counters, this.leases, this.idempotency, this.idempotencyLocks, this.outbox, this.processedEvents] as Model<unknown>[]) {
       await model.init();
     }
   }

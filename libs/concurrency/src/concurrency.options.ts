@@ -9,7 +9,10 @@ export interface ConcurrencyModuleOptions {
   idempotency?: {
     /** How long a key is remembered (TTL index). Default 86 400 (24 h). */
     ttlSeconds?: number;
-    /** How long a claim blocks duplicates before a crashed worker's claim may be taken over. Default 60 000. */
+    /**
+     * Lease of an in-progress key: renewed every leaseMs/3 while its request runs, so only a
+     * dead holder's key frees — this long after it died. Default 10 000.
+     */
     leaseMs?: number;
   };
   outbox?: {
@@ -47,7 +50,7 @@ export function resolveConcurrencyOptions(options: ConcurrencyModuleOptions = {}
   return {
     connectionName: options.connectionName,
     transactions: { maxRetryTimeMs: options.transactions?.maxRetryTimeMs ?? 30_000 },
-    idempotency: { ttlSeconds: options.idempotency?.ttlSeconds ?? 86_400, leaseMs: options.idempotency?.leaseMs ?? 60_000 },
+    idempotency: { ttlSeconds: options.idempotency?.ttlSeconds ?? 86_400, leaseMs: options.idempotency?.leaseMs ?? 10_000 },
     outbox: {
       enabled: options.outbox?.enabled ?? true,
       pollIntervalMs: options.outbox?.pollIntervalMs ?? 1_000,

@@ -75,6 +75,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     const handler = context.getHandler();
     const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'POST' ? 201 : 200);
+    const stopKeepAlive = this.store.keepAlive(claim);
     try {
       const body = await transactions.run(
         async () => {
@@ -90,6 +91,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       concurrencyMetrics.idempotencyOutcomes.inc({ outcome: 'executed' });
       return body;
     } catch (error) {
+      stopKeepAlive();
       const problem = resolveProblem(error, path);
       if (isRetryableOutcome(problem.body.status, problem.body.code)) {
         concurrencyMetrics.idempotencyOutcomes.inc({ outcome: 'released' });
@@ -99,6 +101,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         await transactions.suspend(() => this.store.complete({ id: claim.id, lockToken: claim.lockToken, status: problem.body.status, body: problem.body, problem: true })).catch(() => undefined);
       }
       throw error;
+    } finally {
+      stopKeepAlive();
     }
   }
 }
