@@ -42,7 +42,9 @@ export class AppModule {
         LoggingModule,
         ClsModule.forRoot({ global: true, middleware: { mount: true } }),
         DatabaseModule,
-        ConcurrencyModule.forRoot({ outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS } }),
+        ConcurrencyModule.forRoot({
+          outbox: { pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, retentionSeconds: env.OUTBOX_RETENTION_SECONDS, maxAttempts: env.OUTBOX_MAX_ATTEMPTS },
+        }),
         HealthModule,
         MetricsModule,
         ...DOMAIN_MODULES,

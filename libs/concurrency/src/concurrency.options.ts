@@ -24,6 +24,13 @@ export interface ConcurrencyModuleOptions {
     batchSize?: number;
     /** TTL of the 'outbox-relay' lease; a crashed relay is replaced after it. Default 10 000. */
     leaseTtlMs?: number;
+    /**
+     * How long delivered events and subscribers' processed markers are kept before a TTL
+     * index removes them (also how far back an SSE client can resume). Default 604 800 (7 days).
+     */
+    retentionSeconds?: number;
+    /** Delivery attempts before an event whose subscriber keeps failing becomes `dead`. Default 10. */
+    maxAttempts?: number;
   };
   http?: {
     /** Register ProblemDetailsFilter as the global exception filter (APP_FILTER). Default false: the app registers it. */
@@ -41,7 +48,7 @@ export interface ResolvedConcurrencyOptions {
   connectionName?: string;
   transactions: { maxRetryTimeMs: number };
   idempotency: { ttlSeconds: number; leaseMs: number };
-  outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseTtlMs: number };
+  outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseTtlMs: number; retentionSeconds: number; maxAttempts: number };
   http: { problemDetailsFilter: boolean; etagInterceptor: boolean };
 }
 
@@ -56,6 +63,8 @@ export function resolveConcurrencyOptions(options: ConcurrencyModuleOptions = {}
       pollIntervalMs: options.outbox?.pollIntervalMs ?? 1_000,
       batchSize: options.outbox?.batchSize ?? 100,
       leaseTtlMs: options.outbox?.leaseTtlMs ?? 10_000,
+      retentionSeconds: options.outbox?.retentionSeconds ?? 604_800,
+      maxAttempts: options.outbox?.maxAttempts ?? 10,
     },
     http: { problemDetailsFilter: options.http?.problemDetailsFilter ?? false, etagInterceptor: options.http?.etagInterceptor ?? false },
   };

@@ -62,6 +62,18 @@ export class Environment {
   @Min(10)
   OUTBOX_POLL_INTERVAL_MS = 200;
 
+  /** How long delivered outbox events and processed markers are kept (TTL); also how far back SSE can resume. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  OUTBOX_RETENTION_SECONDS = 604_800;
+
+  /** Failed deliveries before an outbox event becomes `dead` (metric outbox_events_dead_total). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  OUTBOX_MAX_ATTEMPTS = 10;
+
   /** Bench-only routes (never in production). */
   @Transform(toBool)
   BENCH_ROUTES = false;
