@@ -214,6 +214,10 @@ describe('chaos: two instances, random fail points, one instance killed and rest
     await sleep(TAIL_MS);
     running = false;
     await Promise.all([...loops, injector]);
+    // A dropped connection makes an instance re-check its indexes (503 meanwhile): wait for both.
+    await eventually(async () => {
+      for (const i of [a!, b!]) assert.equal((await i.http.get('/health/ready')).status, 200, `${i.name} is not ready`);
+    }, { timeoutMs: 60_000, intervalMs: 250 });
 
     await assertInventoryConsistent(admin);
     await assertReconciled(admin);

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expectCounts, race } from '@app/concurrency/testing';
 import { MongoEmulator } from '@app/mongo-emulator';
+import { MongoClient } from 'mongodb';
 import { DEFAULT_PASSWORD } from '../support/context';
 import { INVENTORY, nextSku } from '../support/factories/inventory';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -93,6 +94,18 @@ describe('database replaced under a running app', () => {
     assert.equal((await t.http.get('/health/live')).status, 200);
 
     emu.server.failPoints.configure({ configureFailPoint: 'failCommand', mode: 'off' });
+    await until('readiness is back', async () => (await readiness()).status === 200);
+    await raceDuplicates();
+  });
+
+  it('a database wiped without any reconnection is noticed by readiness, which waits for the rebuild', async () => {
+    const client = new MongoClient(emu.uri);
+    try {
+      await client.db('test').dropDatabase();
+    } finally {
+      await client.close();
+    }
+    await until('readiness notices the missing indexes', async () => (await readiness()).status === 503);
     await until('readiness is back', async () => (await readiness()).status === 200);
     await raceDuplicates();
   });
