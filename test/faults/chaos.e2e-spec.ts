@@ -166,10 +166,10 @@ describe('chaos: two instances, random fail points, one instance killed and rest
       return as(l[Math.floor(Math.random() * l.length)]);
     };
     let running = true;
-    let allocated = { ok: 0, unknown: 0 };
-    let transfers = { ok: 0, unknown: 0 };
-    let edits = { ok: 0, unknown: 0 };
-    let versions = { ok: 0, unknown: 0 };
+    const allocated = { ok: 0, unknown: 0 };
+    const transfers = { ok: 0, unknown: 0 };
+    const edits = { ok: 0, unknown: 0 };
+    const versions = { ok: 0, unknown: 0 };
     const count = (res: HttpResponse | undefined, okStatus: number, into: { ok: number; unknown: number }, weight = 1) => {
       if (res === undefined) into.unknown += weight;
       else if (res.status === okStatus) into.ok += weight;
