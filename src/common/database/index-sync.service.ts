@@ -14,6 +14,13 @@ const FIRST_RETRY_MS = 200;
 const MAX_RETRY_MS = 5_000;
 /** Readiness re-reads the index lists at most this often (a wipe without a reconnect). */
 const VERIFY_INTERVAL_MS = 5_000;
+/**
+ * Written after every complete build. After a reconnection, finding it proves the data set
+ * survived (a dropped connection, a restart with its data), so serving resumes after one
+ * read instead of a full rebuild; a replaced or wiped database has lost it.
+ */
+const MARKER_COLLECTION = 'index_sync';
+const MARKER_ID = 'indexes';
 
 function isWritable(d: ServerDescription): boolean {
   return WRITABLE.has(d.type);
@@ -32,9 +39,10 @@ function processIdOf(d: ServerDescription): string | undefined {
  * primary that lacks them) would otherwise serve without them, and every duplicate the
  * indexes exist to refuse would be accepted.
  *
- * The indexes are (re)built at boot, whenever a writable server appears (the driver's
- * `serverDescriptionChanged`: reconnection, a new primary, a restarted process) and whenever
- * readiness finds one missing. Until a build has finished, {@link ready} is false: the index
+ * The indexes are built at boot and whenever readiness finds one missing. When the writable
+ * server goes away and comes back (the driver's `serverDescriptionChanged`: reconnection, a
+ * new primary, a restarted process) they are rebuilt unless the build marker survived, i.e.
+ * unless it is the same data set. Until that is settled, {@link ready} is false: the index
  * gate answers 503 and /health/ready is down. Indexes are only created, never dropped, so a
  * rolling deploy's older instances keep theirs.
  */
@@ -44,6 +52,8 @@ export class IndexSync implements OnApplicationBootstrap, OnApplicationShutdown 
   private current: IndexState = 'pending';
   /** Set when a trigger arrives while a build runs: that build must not end in `ready`. */
   private dirty = false;
+  /** The next round must build every index (boot, an index found missing), not only look for the marker. */
+  private needFull = false;
   private running?: Promise<void>;
   private wake?: () => void;
   private closed = false;
@@ -70,7 +80,7 @@ export class IndexSync implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationBootstrap(): Promise<void> {
     this.connection.getClient().on('serverDescriptionChanged', this.onServerDescriptionChanged);
     this.connection.on('reconnected', this.onReconnected);
-    this.invalidate('boot');
+    this.invalidate('boot', true);
     // Fail the boot rather than serve without indexes (e.g. duplicates already stored).
     await this.running;
     if (!this.ready) throw new Error(`Could not build the database indexes: ${this.lastError ?? 'unknown error'}`);
@@ -94,9 +104,10 @@ export class IndexSync implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.verifying;
   }
 
-  /** Marks the indexes as unverified and (re)starts a build. */
-  invalidate(reason: string): void {
+  /** Marks the indexes as unverified and (re)starts a build (`full`: skip the marker shortcut). */
+  invalidate(reason: string, full = false): void {
     if (this.closed) return;
+    this.needFull ||= full;
     if (this.current === 'ready') this.logger.warn(`Re-creating database indexes (${reason}); requests answer 503 until done.`);
     this.current = 'pending';
     this.dirty = true;
@@ -126,19 +137,27 @@ export class IndexSync implements OnApplicationBootstrap, OnApplicationShutdown 
     let delay = FIRST_RETRY_MS;
     while (!this.closed) {
       this.dirty = false;
+      const full = this.needFull;
+      this.needFull = false;
       this.current = 'syncing';
       try {
-        for (const model of this.models()) await model.createIndexes();
+        const marker = this.connection.db!.collection<{ _id: string; builtAt: Date }>(MARKER_COLLECTION);
+        const survived = !full && (await marker.findOne({ _id: MARKER_ID })) !== null;
+        if (!survived) {
+          for (const model of this.models()) await model.createIndexes();
+          await marker.updateOne({ _id: MARKER_ID }, { $set: { builtAt: new Date() } }, { upsert: true });
+        }
         if (this.dirty) continue;
         this.current = 'ready';
         this.lastError = undefined;
         this.verifiedAt = Date.now();
-        this.logger.log('Database indexes are in place.');
+        this.logger.log(survived ? 'Database reconnected with its indexes in place.' : 'Database indexes are in place.');
         return;
       } catch (error) {
+        this.needFull ||= full;
         this.current = 'failed';
         this.lastError = error instanceof Error ? error.message : String(error);
-        this.logger.error(`Building the database indexes failed (retrying in ${delay} ms): ${this.lastError}`);
+        this.logger.warn(`Building the database indexes failed (retrying in ${delay} ms): ${this.lastError}`);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
@@ -158,7 +177,7 @@ export class IndexSync implements OnApplicationBootstrap, OnApplicationShutdown 
       for (const model of this.models()) {
         const missing = await this.missingIndex(model);
         if (missing) {
-          this.invalidate(`index ${missing} of ${model.collection.collectionName} is missing`);
+          this.invalidate(`index ${missing} of ${model.collection.collectionName} is missing`, true);
           return false;
         }
       }
