@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { ServerDescription, ServerDescriptionChangedEvent } from 'mongodb';
 import type { Connection, Model } from 'mongoose';
@@ -47,7 +47,7 @@ function processIdOf(d: ServerDescription): string | undefined {
  * rolling deploy's older instances keep theirs.
  */
 @Injectable()
-export class IndexSync implements OnApplicationBootstrap, OnApplicationShutdown {
+export class IndexSync implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IndexSync.name);
   private current: IndexState = 'pending';
   /** Set when a trigger arrives while a build runs: that build must not end in `ready`. */
@@ -86,7 +86,8 @@ export class IndexSync implements OnApplicationBootstrap, OnApplicationShutdown 
     if (!this.ready) throw new Error(`Could not build the database indexes: ${this.lastError ?? 'unknown error'}`);
   }
 
-  onApplicationShutdown(): void {
+  /** Before the connection closes: its closing must not look like a database to rebuild. */
+  beforeApplicationShutdown(): void {
     this.closed = true;
     this.connection.getClient().off('serverDescriptionChanged', this.onServerDescriptionChanged);
     this.connection.off('reconnected', this.onReconnected);
@@ -161,6 +162,7 @@ export class IndexSync implements OnApplicationBootstrap, OnApplicationShutdown 
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
+        timer.unref();
         this.wake = () => {
           clearTimeout(timer);
           resolve();
