@@ -44,7 +44,13 @@ export class AppModule {
         DatabaseModule,
         ConcurrencyModule.forRootAsync({
           inject: [AppConfigService],
-          useFactory: (config: AppConfigService) => ({ outbox: { pollIntervalMs: config.get('OUTBOX_POLL_INTERVAL_MS') } }),
+          useFactory: (config: AppConfigService) => ({
+            outbox: {
+              pollIntervalMs: config.get('OUTBOX_POLL_INTERVAL_MS'),
+              retentionSeconds: config.get('OUTBOX_RETENTION_SECONDS'),
+              maxAttempts: config.get('OUTBOX_MAX_ATTEMPTS'),
+            },
+          }),
         }),
         HealthModule,
         // Which routes exist is decided before the config service exists; the value itself is

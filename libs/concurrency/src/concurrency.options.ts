@@ -17,7 +17,10 @@ export interface ConcurrencyModuleOptions {
   idempotency?: {
     /** How long a key is remembered (TTL index). Default 86 400 (24 h). */
     ttlSeconds?: number;
-    /** How long a claim blocks duplicates before a crashed worker's claim may be taken over. Default 60 000. */
+    /**
+     * Lease of an in-progress key: renewed every leaseMs/3 while its request runs, so only a
+     * dead holder's key frees — this long after it died. Default 10 000.
+     */
     leaseMs?: number;
   };
   outbox?: {
@@ -29,6 +32,13 @@ export interface ConcurrencyModuleOptions {
     batchSize?: number;
     /** TTL of the 'outbox-relay' lease; a crashed relay is replaced after it. Default 10 000. */
     leaseTtlMs?: number;
+    /**
+     * How long delivered events and subscribers' processed markers are kept before a TTL
+     * index removes them (also how far back an SSE client can resume). Default 604 800 (7 days).
+     */
+    retentionSeconds?: number;
+    /** Delivery attempts before an event whose subscriber keeps failing becomes `dead`. Default 10. */
+    maxAttempts?: number;
   };
 }
 
@@ -46,7 +56,7 @@ export interface ResolvedConcurrencyOptions {
   connectionName?: string;
   transactions: { maxRetryTimeMs: number; maxUnavailableMs: number; maxCommitTimeMs: number };
   idempotency: { ttlSeconds: number; leaseMs: number };
-  outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseTtlMs: number };
+  outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseTtlMs: number; retentionSeconds: number; maxAttempts: number };
 }
 
 /** Fills in the defaults of {@link ConcurrencyModuleOptions}. */
@@ -58,12 +68,14 @@ export function resolveConcurrencyOptions(options: ConcurrencyModuleOptions = {}
       maxUnavailableMs: options.transactions?.maxUnavailableMs ?? 3_000,
       maxCommitTimeMs: options.transactions?.maxCommitTimeMs ?? 5_000,
     },
-    idempotency: { ttlSeconds: options.idempotency?.ttlSeconds ?? 86_400, leaseMs: options.idempotency?.leaseMs ?? 60_000 },
+    idempotency: { ttlSeconds: options.idempotency?.ttlSeconds ?? 86_400, leaseMs: options.idempotency?.leaseMs ?? 10_000 },
     outbox: {
       enabled: options.outbox?.enabled ?? true,
       pollIntervalMs: options.outbox?.pollIntervalMs ?? 1_000,
       batchSize: options.outbox?.batchSize ?? 100,
       leaseTtlMs: options.outbox?.leaseTtlMs ?? 10_000,
+      retentionSeconds: options.outbox?.retentionSeconds ?? 604_800,
+      maxAttempts: options.outbox?.maxAttempts ?? 10,
     },
   };
 }

@@ -162,9 +162,9 @@ export class DatabaseUnavailableError extends AppError {
   readonly status = 503;
   readonly code = 'database-unavailable';
   readonly title = 'Database unavailable';
-  constructor(options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+  constructor(options: { detail?: string; retryAfterSeconds?: number; cause?: unknown } = {}) {
     super({
-      detail: 'The database is unavailable right now; retry the request later.',
+      detail: options.detail ?? 'The database is unavailable right now; retry the request later.',
       headers: { 'retry-after': String(options.retryAfterSeconds ?? 2) },
       cause: options.cause,
     });

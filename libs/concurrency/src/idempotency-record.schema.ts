@@ -1,6 +1,9 @@
-import { Schema } from 'mongoose';
+import { Schema, Types } from 'mongoose';
 
-/** idempotency_keys: one record per (scope, key), claimed under a lease, TTL-expired. */
+/**
+ * idempotency_keys: one record per (scope, key), TTL-expired. While in progress, the holder's
+ * lease lives in `idempotency_locks` (below), never in this document.
+ */
 export interface IdempotencyRecordDoc {
   scope: string;
   key: string;
@@ -9,7 +12,6 @@ export interface IdempotencyRecordDoc {
   fingerprint: string;
   state: 'in-progress' | 'completed';
   lockToken?: string;
-  lockedUntil?: Date;
   status?: number;
   /** The response body as sent, JSON-encoded (a string: bodies may hold `$`/`.` keys). */
   responseJson?: string;
@@ -33,7 +35,6 @@ export const IdempotencyRecordSchema = new Schema<IdempotencyRecordDoc>(
     fingerprint: { type: String, required: true },
     state: { type: String, required: true, enum: ['in-progress', 'completed'] },
     lockToken: String,
-    lockedUntil: Date,
     status: Number,
     responseJson: String,
     problem: Boolean,
@@ -45,3 +46,26 @@ export const IdempotencyRecordSchema = new Schema<IdempotencyRecordDoc>(
 );
 IdempotencyRecordSchema.index({ scope: 1, key: 1 }, { unique: true });
 IdempotencyRecordSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
+/**
+ * idempotency_locks: the lease of an in-progress record (same `_id`), renewed by the running
+ * request. Kept apart from the record because the handler's transaction writes the record
+ * (its response): a renewal of that document would make every request outliving a renewal
+ * interval fail its commit with a write conflict. A missing lock means an expired one; the
+ * TTL index sweeps them.
+ */
+export interface IdempotencyLockDoc {
+  _id: Types.ObjectId;
+  lockToken: string;
+  lockedUntil: Date;
+}
+
+/** Model name of the idempotency locks collection. */
+export const IDEMPOTENCY_LOCK_MODEL = 'ConcurrencyIdempotencyLock';
+
+/** Schema of the idempotency locks collection. */
+export const IdempotencyLockSchema = new Schema<IdempotencyLockDoc>(
+  { _id: { type: Schema.Types.ObjectId, required: true }, lockToken: { type: String, required: true }, lockedUntil: { type: Date, required: true } },
+  { collection: 'idempotency_locks', versionKey: false },
+);
+IdempotencyLockSchema.index({ lockedUntil: 1 }, { expireAfterSeconds: 0 });

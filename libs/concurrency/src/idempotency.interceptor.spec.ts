@@ -9,7 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyModels } from './concurrency-models';
 import { InvalidStateError } from './errors';
 import { HttpRequestLike } from './http-context';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { resolveConcurrencyOptions } from './concurrency.options';
+import { IdempotencyInterceptor, requestFingerprint } from './idempotency.interceptor';
+import { IdempotencyStore } from './idempotency.store';
 import { Idempotent } from './idempotent.decorator';
 import { race } from './testing';
 import { startTestApp, TestApp } from './testing/test-app';
@@ -34,6 +36,9 @@ class FakeAuthGuard implements CanActivate {
 }
 
 let failNext5xx = false;
+
+/** A short Idempotency-Key lease, so that expiry and renewal are observable in a test. */
+const LEASE_MS = 300;
 
 @Injectable()
 class PaymentService {
@@ -103,6 +108,7 @@ describe(IdempotencyInterceptor.name, () => {
       imports: [MongooseModule.forFeature([{ name: 'Effect', schema: EffectSchema }])],
       providers: [PaymentService, { provide: APP_GUARD, useClass: FakeAuthGuard }],
       controllers: [PaymentsController],
+      concurrency: { idempotency: { leaseMs: LEASE_MS } },
     });
     transactions = t.app.get(TransactionRunner);
     effects = t.app.get(PaymentService).effects;
@@ -185,12 +191,45 @@ describe(IdempotencyInterceptor.name, () => {
     const body = { amount: 7 };
     const first = await post('/payments', 'k-crash-probe', body);
     const record = await models.idempotency.findOne({ key: 'k-crash-probe' }).lean();
-    await models.idempotency.create({ ...record, _id: undefined, key: 'k-crash', state: 'in-progress', lockToken: 'dead', lockedUntil: new Date(Date.now() - 1000), responseJson: undefined, status: undefined });
+    const dead = await models.idempotency.create({ ...record, _id: undefined, key: 'k-crash', state: 'in-progress', lockToken: 'dead', responseJson: undefined, status: undefined });
+    await models.idempotencyLocks.create({ _id: dead._id, lockToken: 'dead', lockedUntil: new Date(Date.now() - 1000) });
     assert.equal(first.status, 201);
     const res = await post('/payments', 'k-crash', body);
     assert.equal(res.status, 201);
     assert.equal(res.headers.get('idempotent-replayed'), null);
     assert.equal(await effects.countDocuments(), 2);
+  });
+
+  it('a request running longer than its lease keeps the key (heartbeat): the duplicate gets 409, one effect', async () => {
+    const body = { amount: 9, holdMs: LEASE_MS * 10 };
+    const original = post('/payments', 'k-long', body);
+    const models = t.app.get(ConcurrencyModels);
+    while (!(await models.idempotency.exists({ key: 'k-long' }))) await sleep(10);
+    // Several leases later, the original still runs: its lock was renewed, so no takeover.
+    await sleep(LEASE_MS * 3);
+    const duplicate = await post('/payments', 'k-long', body);
+    assert.equal(duplicate.status, 409, duplicate.text);
+    assert.equal((duplicate.body as Record<string, unknown>).code, 'idempotency-in-progress');
+    const first = await original;
+    assert.equal(first.status, 201, first.text);
+    assert.equal(await effects.countDocuments(), 1);
+    const replay = await post('/payments', 'k-long', body);
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+  });
+
+  it('a key whose holder died frees within one short lease (nothing renews it)', async () => {
+    assert.ok(resolveConcurrencyOptions().idempotency.leaseMs <= 10_000, 'the default lease is seconds, not a minute');
+    const body = { amount: 10 };
+    // A holder that claimed the key and died before finishing: the claim, and no heartbeat.
+    const store = t.app.get(IdempotencyStore);
+    const claim = await store.claim({ scope: 'public', key: 'k-dead', method: 'POST', path: '/payments', fingerprint: requestFingerprint({ method: 'POST', url: '/payments', body, headers: {} } as HttpRequestLike) });
+    assert.equal(claim.kind, 'claimed');
+    assert.equal((await post('/payments', 'k-dead', body)).status, 409);
+    await sleep(LEASE_MS + 50);
+    const retry = await post('/payments', 'k-dead', body);
+    assert.equal(retry.status, 201, retry.text);
+    assert.equal(retry.headers.get('idempotent-replayed'), null);
+    assert.equal(await effects.countDocuments(), 1);
   });
 
   it('a record past its TTL is forgotten: the key executes again', async () => {

@@ -78,6 +78,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     const handler = context.getHandler();
     const status = (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'POST' ? 201 : 200);
+    const stopKeepAlive = this.store.keepAlive(claim);
     try {
       const body = await this.transactions.run(
         async () => {
@@ -93,6 +94,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       concurrencyMetrics.idempotencyOutcomes.inc({ outcome: 'executed' });
       return body;
     } catch (error) {
+      stopKeepAlive();
       const problem = resolveProblem(error, path);
       if (isRetryableOutcome(problem.body.status, problem.body.code)) {
         concurrencyMetrics.idempotencyOutcomes.inc({ outcome: 'released' });
@@ -102,6 +104,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         await this.transactions.suspend(() => this.store.complete({ id: claim.id, lockToken: claim.lockToken, status: problem.body.status, body: problem.body, problem: true })).catch(() => undefined);
       }
       throw error;
+    } finally {
+      stopKeepAlive();
     }
   }
 }

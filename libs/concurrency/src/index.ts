@@ -61,6 +61,6 @@ export { OutboxRelay, OUTBOX_RELAY_LEASE } from './outbox-relay';
 
 // Collections
 export {
-  CounterDoc, CounterSchema, COUNTER_MODEL, LeaseDoc, LeaseSchema, LEASE_MODEL, IdempotencyRecordDoc, IdempotencyRecordSchema, IDEMPOTENCY_MODEL,
+  CounterDoc, CounterSchema, COUNTER_MODEL, LeaseDoc, LeaseSchema, LEASE_MODEL, LeaseFenceDoc, LeaseFenceSchema, LEASE_FENCE_MODEL, IdempotencyRecordDoc, IdempotencyRecordSchema, IDEMPOTENCY_MODEL, IdempotencyLockDoc, IdempotencyLockSchema, IDEMPOTENCY_LOCK_MODEL,
   OutboxEventDoc, OutboxEventSchema, OUTBOX_MODEL, ProcessedEventDoc, ProcessedEventSchema, PROCESSED_EVENT_MODEL,
 } from './concurrency.schemas';

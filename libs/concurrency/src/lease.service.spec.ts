@@ -97,7 +97,7 @@ describe(LeaseService.name, () => {
     await assert.rejects(leases.fence({ resource: 'report:r1', token: fresh.token }), /inside a transaction/);
   });
 
-  it('a takeover racing an in-flight fenced transaction waits for it: a stale write never lands after the takeover', async () => {
+  it('a takeover racing an in-flight fenced transaction: the stale write never lands after the successor\'s fenced write', async () => {
     await reports.create({ _id: 'r2', writtenBy: 'nobody', writes: 0 });
     const a = await leases.acquire({ resource: 'report:r2', owner: 'A', ttlMs: 50 });
     assert.ok(a);
@@ -122,6 +122,37 @@ describe(LeaseService.name, () => {
       await leases.fence({ resource: a.resource, token: a.token });
     }), StaleFencingTokenError);
     assert.equal((await reports.findById('r2').lean())?.writtenBy, before);
+  });
+
+  it('a transaction a dead holder left open does not hold the lease: the takeover is immediate, fenced writes serialise', async () => {
+    const a = await leases.acquire({ resource: 'relay:x', owner: 'dead', ttlMs: 50 });
+    assert.ok(a);
+    // The dead holder's fenced transaction: opened, fenced, never committed (its process was killed).
+    let kill!: (e: Error) => void;
+    const killed = new Promise<never>((_, reject) => (kill = reject));
+    let fenced!: () => void;
+    const hasFenced = new Promise<void>((resolve) => (fenced = resolve));
+    const dead = transactions
+      .run(async () => {
+        await leases.fence({ resource: a.resource, token: a.token });
+        fenced();
+        await killed;
+      }, { maxRetryTimeMs: 0 })
+      .catch(() => undefined);
+    await hasFenced;
+    await sleep(80);
+
+    // Before: the takeover waited for that transaction (60 s, the server's lifetime limit).
+    const b = await Promise.race([leases.acquire({ resource: 'relay:x', owner: 'survivor', ttlMs: 10_000 }), sleep(5_000).then(() => 'blocked' as const)]);
+    if (b === 'blocked') assert.fail('the takeover waited for the dead holder\'s transaction');
+    assert.ok(b && b.token > a.token);
+    // The successor's fenced writes conflict with the open one (bounded by the lifetime limit)...
+    await assert.rejects(transactions.run(() => leases.fence({ resource: b.resource, token: b.token }), { maxRetryTimeMs: 100 }));
+    kill(new Error('killed'));
+    await dead;
+    // ...and go through once it is gone; the dead holder's token is fenced out.
+    await transactions.run(() => leases.fence({ resource: b.resource, token: b.token }));
+    await assert.rejects(transactions.run(() => leases.fence({ resource: a.resource, token: a.token })), StaleFencingTokenError);
   });
 
   it('withLease runs fn while holding, renews, releases; a second caller gets 409 lease-unavailable', async () => {

@@ -8,6 +8,9 @@ import { isDuplicateKeyError } from './mongo-errors';
 import { Propagation } from './propagation';
 import { TransactionRunner } from './transaction-runner';
 
+/** Upper bound on one lease operation; a lease must never hang behind a lock. */
+export const LEASE_OP_MAX_TIME_MS = 5_000;
+
 /** A lease held by this process. `token` is the fencing token: it only ever grows per resource. */
 export interface Lease {
   resource: string;
@@ -45,7 +48,9 @@ export interface WithLeaseOptions {
  * from the token, which every guarded write checks ({@link LeaseService.fence}), so a paused
  * or partitioned former holder cannot write after a takeover.
  *
- * Lease operations commit on their own, never inside the caller's transaction.
+ * Lease operations commit on their own, never inside the caller's transaction, and never
+ * wait on a lock (no transaction writes a lease document; {@link LEASE_OP_MAX_TIME_MS} bounds
+ * them anyway).
  */
 @Injectable()
 export class LeaseService {
@@ -69,7 +74,7 @@ export class LeaseService {
           .findOneAndUpdate(
             { _id: resource, expiresAt: { $lte: now } },
             { $set: { owner, expiresAt, acquiredAt: now }, $inc: { token: 1 } },
-            { upsert: true, returnDocument: 'after' },
+            { upsert: true, returnDocument: 'after', maxTimeMS: LEASE_OP_MAX_TIME_MS },
           )
           .lean()
           .exec();
@@ -89,7 +94,7 @@ export class LeaseService {
     const { lease, ttlMs } = options;
     return this.transactions.suspend(async () => {
       const expiresAt = new Date(Date.now() + ttlMs);
-      const res = await this.models.leases.updateOne({ _id: lease.resource, owner: lease.owner, token: lease.token }, { $set: { expiresAt } }).exec();
+      const res = await this.models.leases.updateOne({ _id: lease.resource, owner: lease.owner, token: lease.token }, { $set: { expiresAt } }, { maxTimeMS: LEASE_OP_MAX_TIME_MS }).exec();
       if (res.matchedCount === 1) lease.expiresAt = expiresAt;
       return res.matchedCount === 1;
     });
@@ -102,23 +107,33 @@ export class LeaseService {
   async release(options: { lease: Lease }): Promise<boolean> {
     const { lease } = options;
     return this.transactions.suspend(async () => {
-      const res = await this.models.leases.updateOne({ _id: lease.resource, owner: lease.owner, token: lease.token }, { $set: { expiresAt: new Date(0) } }).exec();
+      const res = await this.models.leases.updateOne({ _id: lease.resource, owner: lease.owner, token: lease.token }, { $set: { expiresAt: new Date(0) } }, { maxTimeMS: LEASE_OP_MAX_TIME_MS }).exec();
       return res.matchedCount === 1;
     });
   }
 
   /**
-   * Guards the caller's transaction with the lease: writes the lease document under the
-   * caller's `token`, inside the caller's transaction. A takeover also writes that document,
-   * so the two cannot both commit (write conflict); a token already superseded fails here
-   * with 409 `stale-lease` and the transaction's writes roll back. Reading the lease would
-   * not do: a snapshot read does not conflict with a later takeover.
+   * Guards the caller's transaction with the lease: the lease must still carry `token`, and
+   * the transaction writes the resource's fence under `token`. A successor's fenced
+   * transaction writes the same fence with a higher token, so the two conflict and commit in
+   * token order: a stale holder's transaction commits before the successor's first fenced
+   * one or not at all, and a token already superseded fails here with 409 `stale-lease`
+   * (its writes roll back). Reading the lease alone would not do (a snapshot read does not
+   * conflict with a later takeover); writing the lease itself would make every takeover
+   * wait for a transaction a dead holder left open, up to the server's lifetime limit.
    */
   async fence(options: { resource: string; token: number }): Promise<void> {
     await this.transactions.run(
       async () => {
-        const res = await this.models.leases.updateOne({ _id: options.resource, token: options.token }, { $set: { fencedAt: new Date() } }).exec();
-        if (res.matchedCount !== 1) throw new StaleFencingTokenError(options);
+        const lease = await this.models.leases.findById(options.resource).select({ token: 1 }).lean().exec();
+        if (lease?.token !== options.token) throw new StaleFencingTokenError(options);
+        try {
+          // Fails (duplicate key on the upsert) once a successor's fenced transaction committed.
+          await this.models.leaseFences.updateOne({ _id: options.resource, token: { $lte: options.token } }, { $set: { token: options.token } }, { upsert: true }).exec();
+        } catch (error) {
+          if (isDuplicateKeyError(error)) throw new StaleFencingTokenError(options);
+          throw error;
+        }
       },
       { name: 'lease.fence', propagation: Propagation.MANDATORY },
     );

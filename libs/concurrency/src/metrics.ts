@@ -27,5 +27,6 @@ export const concurrencyMetrics = {
   leaseAcquisitions: counter('lease_acquisitions_total', 'Lease acquire attempts by result (acquired, held).', ['resource', 'result']),
   outboxDelivered: counter('outbox_events_delivered_total', 'Outbox events delivered to all their subscribers.', ['type']),
   outboxFailures: counter('outbox_delivery_failures_total', 'Subscriber failures (the event is redelivered later).', ['subscriber']),
+  outboxDead: counter('outbox_events_dead_total', 'Outbox events given up after maxAttempts failed deliveries (status dead; alert on any).', ['type']),
   outboxLag: histogram('outbox_delivery_lag_seconds', 'Time from outbox.add (commit) to delivery to subscribers.', ['type'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]),
 };

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyModels } from './concurrency-models';
+import { OutboxEventDoc } from './concurrency.schemas';
 import { CONCURRENCY_OPTIONS, ResolvedConcurrencyOptions } from './concurrency.options';
 import { Lease, LeaseService } from './lease.service';
 import { concurrencyMetrics } from './metrics';
@@ -179,13 +180,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       // A long round must not outlive the lease: a successor would deliver the same events.
       if (!(await this.keepLease(lease))) break;
       const event = toOutboxEvent(doc);
-      let failed = false;
+      let failure: string | undefined;
       for (const subscription of this.outbox.subscribersFor(event.type)) {
         if (doc.deliveredTo.includes(subscription.name)) continue;
         try {
           await subscription.handler(event);
         } catch (error) {
-          failed = true;
+          failure = `${subscription.name}: ${String(error)}`.slice(0, 1000);
           concurrencyMetrics.outboxFailures.inc({ subscriber: subscription.name });
           this.logger.warn(`subscriber ${subscription.name} failed on ${event.type} ${event.id}: ${String(error)}`);
           continue;
@@ -194,17 +195,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         }
         await this.models.outbox.updateOne({ _id: doc._id }, { $addToSet: { deliveredTo: subscription.name } }).exec();
       }
-      if (failed) {
-        const attempts = doc.attempts + 1;
-        await this.models.outbox
-          .updateOne({ _id: doc._id }, { $set: { attempts, nextAttemptAt: new Date(Date.now() + Math.min(1000 * 2 ** attempts, 60_000)) } })
-          .exec();
+      if (failure !== undefined) {
+        await this.recordFailure(doc, failure);
         continue;
       }
       await this.transactions.run(
         async () => {
           await this.leases.fence({ resource: lease.resource, token: lease.token });
-          await this.models.outbox.updateOne({ _id: doc._id, status: 'pending' }, { $set: { status: 'delivered', deliveredAt: new Date() } }).exec();
+          const deliveredAt = new Date();
+          const purgeAt = new Date(deliveredAt.getTime() + this.options.outbox.retentionSeconds * 1000);
+          await this.models.outbox.updateOne({ _id: doc._id, status: 'pending' }, { $set: { status: 'delivered', deliveredAt, purgeAt } }).exec();
         },
         { name: 'outbox.markDelivered' },
       );
@@ -213,5 +213,22 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       concurrencyMetrics.outboxLag.observe({ type: event.type }, (Date.now() - event.createdAt.getTime()) / 1000);
     }
     return delivered;
+  }
+
+  /**
+   * A failed delivery: retried with exponential backoff (capped at a minute) until
+   * `maxAttempts`, then the event is `dead` — kept, counted, logged, never retried — so one
+   * poisoned event cannot retry forever.
+   */
+  private async recordFailure(doc: OutboxEventDoc & { _id: unknown }, lastError: string): Promise<void> {
+    const attempts = doc.attempts + 1;
+    if (attempts >= this.options.outbox.maxAttempts) {
+      await this.models.outbox.updateOne({ _id: doc._id, status: 'pending' }, { $set: { attempts, status: 'dead', deadAt: new Date(), lastError }, $unset: { nextAttemptAt: 1 } }).exec();
+      concurrencyMetrics.outboxDead.inc({ type: doc.type });
+      this.logger.error(`outbox event ${doc.type} ${String(doc._id)} is dead after ${attempts} failed deliveries: ${lastError}`);
+      return;
+    }
+    const nextAttemptAt = new Date(Date.now() + Math.min(1000 * 2 ** attempts, 60_000));
+    await this.models.outbox.updateOne({ _id: doc._id }, { $set: { attempts, nextAttemptAt, lastError } }).exec();
   }
 }

@@ -3,7 +3,8 @@ import { MessageEvent } from '@nestjs/common';
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Schema } from 'mongoose';
+import { Model, Schema } from 'mongoose';
+import { register } from 'prom-client';
 import { Subscription } from 'rxjs';
 import { ConcurrencyModels } from './concurrency-models';
 import { CONCURRENCY_OPTIONS, ResolvedConcurrencyOptions } from './concurrency.options';
@@ -172,4 +173,70 @@ describe(OutboxService.name, () => {
       sub.unsubscribe();
     }
   });
+
+  it('a subscriber that keeps failing: retried, then dead after maxAttempts (kept, counted, never retried again)', async () => {
+    await relay.stop();
+    const options = t.app.get<ResolvedConcurrencyOptions>(CONCURRENCY_OPTIONS);
+    const strict = new OutboxRelay(models, outbox, t.app.get(LeaseService), t.app.get(SequencesService), { ...options, outbox: { ...options.outbox, maxAttempts: 3 } }, transactions);
+    let calls = 0;
+    const unsubscribe = outbox.subscribe({ name: 'poisoned', types: ['poison.pill'], handler: async () => void (calls++, assert.fail('cannot handle this')) });
+    const deadBefore = await metricValue('outbox_events_dead_total', { type: 'poison.pill' });
+    try {
+      await transactions.run(() => outbox.add({ type: 'poison.pill', tenantId: 't1', payload: {} }));
+      strict.start();
+      await eventually(
+        async () => {
+          // Time passes: each backoff is over at once.
+          await models.outbox.updateOne({ type: 'poison.pill', status: 'pending' }, { $set: { nextAttemptAt: new Date(0) } });
+          assert.equal((await models.outbox.findOne({ type: 'poison.pill' }).lean())?.status, 'dead');
+        },
+        { timeoutMs: 10_000 },
+      );
+      await sleep(200);
+      const doc = await models.outbox.findOne({ type: 'poison.pill' }).lean();
+      assert.equal(doc?.status, 'dead');
+      assert.equal(doc?.attempts, 3);
+      assert.equal(calls, 3, 'a dead event is not retried');
+      assert.match(doc?.lastError ?? '', /poisoned: .*cannot handle this/);
+      assert.equal(doc?.purgeAt, undefined, 'a dead event is kept for an operator');
+      assert.equal(await metricValue('outbox_events_dead_total', { type: 'poison.pill' }), deadBefore + 1);
+    } finally {
+      unsubscribe();
+      await strict.stop();
+      relay.start();
+    }
+  });
+
+  it('delivered events and processed markers expire after the retention (TTL), so the outbox does not grow forever', async () => {
+    const { retentionSeconds } = t.app.get<ResolvedConcurrencyOptions>(CONCURRENCY_OPTIONS).outbox;
+    const unsubscribe = outbox.subscribe({ name: 'keeper', types: ['kept.evt'], handler: (e) => outbox.processOnce({ eventId: e.id, subscriber: 'keeper' }, async () => undefined).then(() => undefined) });
+    try {
+      const id = await transactions.run(() => outbox.add({ type: 'kept.evt', tenantId: 't1', payload: {} }));
+      await eventually(async () => assert.equal((await models.outbox.findById(id).lean())?.status, 'delivered'));
+      const event = await models.outbox.findById(id).lean();
+      const marker = await models.processedEvents.findById(`keeper:${id}`).lean();
+      assert.equal(event?.purgeAt?.getTime(), event!.deliveredAt!.getTime() + retentionSeconds * 1000);
+      assert.equal(marker?.purgeAt?.getTime(), marker!.processedAt.getTime() + retentionSeconds * 1000);
+      for (const model of [models.outbox, models.processedEvents] as Model<unknown>[]) {
+        const indexes = await model.collection.indexes();
+        assert.ok(indexes.some((ix) => ix.key.purgeAt === 1 && ix.expireAfterSeconds === 0), `TTL index on ${model.collection.collectionName}.purgeAt`);
+      }
+      // The retention is over: the server's TTL monitor removes both.
+      await models.outbox.updateOne({ _id: id }, { $set: { purgeAt: new Date(Date.now() - 1000) } });
+      await models.processedEvents.updateOne({ _id: `keeper:${id}` }, { $set: { purgeAt: new Date(Date.now() - 1000) } });
+      await eventually(async () => {
+        assert.equal(await models.outbox.countDocuments({ _id: id }), 0);
+        assert.equal(await models.processedEvents.countDocuments({ _id: `keeper:${id}` }), 0);
+      });
+    } finally {
+      unsubscribe();
+    }
+  });
 });
+
+async function metricValue(name: string, labels: Record<string, string>): Promise<number> {
+  const metric = register.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
+}

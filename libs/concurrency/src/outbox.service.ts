@@ -119,7 +119,9 @@ export class OutboxService {
         // concurrent duplicate that commits first makes our insert conflict (retry), and
         // the retry's snapshot then sees its marker.
         if (await this.models.processedEvents.exists({ _id })) return false;
-        await this.models.processedEvents.create({ _id, subscriber: options.subscriber, eventId: options.eventId, processedAt: new Date() });
+        const processedAt = new Date();
+        const purgeAt = new Date(processedAt.getTime() + this.options.outbox.retentionSeconds * 1000);
+        await this.models.processedEvents.create({ _id, subscriber: options.subscriber, eventId: options.eventId, processedAt, purgeAt });
         await fn();
         return true;
       },

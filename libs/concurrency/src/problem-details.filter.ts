@@ -46,8 +46,9 @@ const STATUS_CODES: Record<number, [code: string, title: string]> = {
 const GENERIC_DETAIL = 'An unexpected error occurred. It has been logged; quote the request id when reporting it.';
 
 function fromAppError(error: AppError, instance: string): ResolvedProblem {
-  // A 503 says "come back later" and names no internals: shown as is, and not a fault to log with a stack.
-  const fault = error.status >= 500 && !(error instanceof DatabaseUnavailableError);
+  // A deliberate 503 (database away, indexes being rebuilt, not ready) says "come back later" and
+  // names no internals: shown as is (with Retry-After), and not a fault to log with a stack.
+  const fault = error.status >= 500 && error.status !== 503;
   return {
     body: {
       type: problemType(fault ? 'internal' : error.code),

@@ -13,8 +13,16 @@ describe(validateEnvironment.name, () => {
     assert.throws(() => validateEnvironment({ NODE_ENV: 'development', JWT_SECRET: 'too-short' }), /JWT_SECRET/);
   });
 
-  it('starts in production with a secret of its own', () => {
-    const env = validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-32-characters!!' });
+  it('refuses to start in production without MONGODB_URI (the in-memory emulator would lose all data)', () => {
+    const secret = 'a-real-secret-of-32-characters!!';
+    assert.throws(() => validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: secret }), /MONGODB_URI: must be set in production/);
+    assert.throws(() => validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: secret, MONGODB_URI: '' }), /MONGODB_URI: must be set in production/);
+    // Both mistakes at once are reported together.
+    assert.throws(() => validateEnvironment({ NODE_ENV: 'production' }), /JWT_SECRET[\s\S]*MONGODB_URI/);
+  });
+
+  it('starts in production with a secret of its own and a database', () => {
+    const env = validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-32-characters!!', MONGODB_URI: 'mongodb://db:27017/app?replicaSet=rs0' });
     assert.equal(env.JWT_SECRET, 'a-real-secret-of-32-characters!!');
     assert.equal(env.JWT_ACCESS_TTL_SECONDS, 900);
   });

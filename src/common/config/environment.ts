@@ -28,7 +28,10 @@ export class Environment {
   @IsString()
   HOST?: string;
 
-  /** A real MongoDB replica set. Absent: the emulator is started inside the process (see MONGODB_EMULATOR_DBPATH). */
+  /**
+   * A real MongoDB replica set. Absent: the emulator is started inside the process (see
+   * MONGODB_EMULATOR_DBPATH) — outside production only.
+   */
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -87,6 +90,18 @@ export class Environment {
   @Min(10)
   OUTBOX_POLL_INTERVAL_MS = 200;
 
+  /** How long delivered outbox events and processed markers are kept (TTL); also how far back SSE can resume. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  OUTBOX_RETENTION_SECONDS = 604_800;
+
+  /** Failed deliveries before an outbox event becomes `dead` (metric outbox_events_dead_total). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  OUTBOX_MAX_ATTEMPTS = 10;
+
   /**
    * Serve GET /metrics on this port (on HOST) instead of the API port, so only the network
    * the scraper sits on can reach it. Empty: on the API port.
@@ -132,8 +147,15 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     const lines = errors.map((e) => `  - ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
+  const production: string[] = [];
   if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEFAULT_JWT_SECRET) {
-    throw new Error('Invalid environment configuration:\n  - JWT_SECRET: must be set to a secret of your own in production');
+    production.push('  - JWT_SECRET: must be set to a secret of your own in production');
   }
+  if (env.NODE_ENV === 'production' && !env.MONGODB_URI) {
+    production.push(
+      '  - MONGODB_URI: must be set in production (a MongoDB replica set); without it the app would run on the in-memory emulator and lose all data on every restart',
+    );
+  }
+  if (production.length > 0) throw new Error(`Invalid environment configuration:\n${production.join('\n')}`);
   return env;
 }

@@ -1,15 +1,20 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import mongoose, { Connection } from 'mongoose';
 import { AppConfigService } from '../config/app-config.service';
 import { embeddedDbPath, startEmbeddedMongo, stopEmbeddedMongo } from './embedded-mongo';
+import { IndexGateGuard } from './index-gate.guard';
+import { IndexSync } from './index-sync.service';
 
 // Queries never silently drop unknown filter keys: a typo must not widen a filter.
 mongoose.set('strictQuery', 'throw');
 
 /**
  * The database connection: MONGODB_URI when set (a real replica set — the production
- * path), otherwise the embedded emulator, started inside this process.
+ * path), otherwise the embedded emulator, started inside this process. The indexes of every
+ * model are kept in place by {@link IndexSync}; requests wait behind {@link IndexGateGuard}
+ * (503) while they are rebuilt.
  */
 @Global()
 @Module({
@@ -28,7 +33,8 @@ mongoose.set('strictQuery', 'throw');
         // The drivers' retryable reads and writes: one retry after a network error or a step-down.
         retryWrites: true,
         retryReads: true,
-        autoIndex: true,
+        // IndexSync builds them (at boot, and again whenever the database may have been replaced).
+        autoIndex: false,
         // An unreachable database answers 503 within this, instead of the driver's 30 s.
         serverSelectionTimeoutMS: config.get('MONGODB_SERVER_SELECTION_TIMEOUT_MS'),
         connectTimeoutMS: config.get('MONGODB_SERVER_SELECTION_TIMEOUT_MS'),
@@ -49,6 +55,8 @@ mongoose.set('strictQuery', 'throw');
       }),
     }),
   ],
+  providers: [IndexSync, { provide: APP_GUARD, useClass: IndexGateGuard }],
+  exports: [IndexSync],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(getConnectionToken()) private readonly connection: Connection) {}

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { register } from 'prom-client';
+import { ServesWithoutIndexes } from '../database/index-gate.guard';
 import { Public } from '../http/public.decorator';
 import { MetricsTokenGuard } from './metrics-token.guard';
 
@@ -12,6 +13,7 @@ import { MetricsTokenGuard } from './metrics-token.guard';
 @ApiExcludeController()
 @Public()
 @UseGuards(MetricsTokenGuard)
+@ServesWithoutIndexes()
 @Controller('metrics')
 export class MetricsController {
   @Get()
