@@ -2,7 +2,8 @@
  * Shared set-up for the emulator's own specs: one emulator plus a driver client per suite.
  * (Not exported from the package index.)
  */
-import { MongoClient, MongoClientOptions } from 'mongodb';
+import { afterAll, beforeAll } from '@jest/globals';
+import { Db, MongoClient, MongoClientOptions } from 'mongodb';
 import { MongoEmulator, MongoEmulatorOptions } from './mongo-emulator';
 
 export interface Harness {
@@ -27,6 +28,21 @@ export async function startHarness(options: MongoEmulatorOptions = {}, clientOpt
       await emu.stop();
     },
   };
+}
+
+/**
+ * One harness and one fresh database for the enclosing `describe`: starts them before its
+ * tests, hands them over, and closes them after.
+ */
+export function useHarness(ready: (h: Harness, db: Db) => void, options: MongoEmulatorOptions = {}): void {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness(options);
+    ready(h, h.client.db(h.dbName()));
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
 }
 
 /** Resolves after `ms`. */

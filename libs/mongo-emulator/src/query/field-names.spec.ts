@@ -3,20 +3,15 @@
  * empty update operators, field names that exist on Object.prototype, DBRef field names,
  * and the bit-test operators over BinData.
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Binary, Db, DBRef, Long, MongoServerError, ObjectId } from 'mongodb';
-import { Harness, startHarness } from '../spec-helpers';
+import { useHarness } from '../spec-helpers';
 
 describe('query and update corners', () => {
-  let h: Harness;
   let db: Db;
-  beforeAll(async () => {
-    h = await startHarness();
-    db = h.client.db(h.dbName());
-  });
-  afterAll(async () => {
-    await h.close();
+  useHarness((_h, database) => {
+    db = database;
   });
 
   describe('empty update operators (MongoDB ≥ 5.0)', () => {

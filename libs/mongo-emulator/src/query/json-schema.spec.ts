@@ -2,10 +2,10 @@
  * `$jsonSchema` in collection validators (with validationLevel and validationAction) and in
  * queries (issue 19 item 12), through the driver.
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Db, Int32, MongoServerError } from 'mongodb';
-import { Harness, startHarness } from '../spec-helpers';
+import { useHarness } from '../spec-helpers';
 
 const schema = {
   bsonType: 'object',
@@ -21,14 +21,9 @@ const schema = {
 };
 
 describe('$jsonSchema', () => {
-  let h: Harness;
   let db: Db;
-  beforeAll(async () => {
-    h = await startHarness();
-    db = h.client.db(h.dbName());
-  });
-  afterAll(async () => {
-    await h.close();
+  useHarness((_h, database) => {
+    db = database;
   });
 
   it('validates inserts and updates against a collection validator', async () => {

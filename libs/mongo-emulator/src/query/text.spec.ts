@@ -2,20 +2,15 @@
  * `$text` search with `{$meta: 'textScore'}` (issue 19 items 9 and 13), `$geoWithin` and its
  * old name `$within` (item 9), through the driver.
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Db, MongoServerError } from 'mongodb';
-import { Harness, startHarness } from '../spec-helpers';
+import { useHarness } from '../spec-helpers';
 
 describe('text and geo queries', () => {
-  let h: Harness;
   let db: Db;
-  beforeAll(async () => {
-    h = await startHarness();
-    db = h.client.db(h.dbName());
-  });
-  afterAll(async () => {
-    await h.close();
+  useHarness((_h, database) => {
+    db = database;
   });
 
   it('refuses $text without a text index (27), finds with one, stems and drops stop words', async () => {

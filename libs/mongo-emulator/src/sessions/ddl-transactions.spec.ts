@@ -4,20 +4,17 @@
  * only creation is allowed, with readConcern 'local', and only on collections the
  * transaction created itself.
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Db, MongoServerError } from 'mongodb';
-import { Harness, startHarness, stillPending } from '../spec-helpers';
+import { Harness, stillPending, useHarness } from '../spec-helpers';
 
 describe('DDL in transactions', () => {
   let h: Harness;
   let db: Db;
-  beforeAll(async () => {
-    h = await startHarness();
-    db = h.client.db(h.dbName());
-  });
-  afterAll(async () => {
-    await h.close();
+  useHarness((harness, database) => {
+    h = harness;
+    db = database;
   });
 
   const names = async () => (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();

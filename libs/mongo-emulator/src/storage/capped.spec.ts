@@ -3,20 +3,17 @@
  * dropping the oldest documents, results come in insertion order, and what mongod refuses on
  * capped collections is refused.
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Db, MongoServerError } from 'mongodb';
-import { Harness, startHarness } from '../spec-helpers';
+import { Harness, useHarness } from '../spec-helpers';
 
 describe('capped collections', () => {
   let h: Harness;
   let db: Db;
-  beforeAll(async () => {
-    h = await startHarness();
-    db = h.client.db(h.dbName());
-  });
-  afterAll(async () => {
-    await h.close();
+  useHarness((harness, database) => {
+    h = harness;
+    db = database;
   });
 
   it('requires size when capped', async () => {
