@@ -35,6 +35,11 @@ export interface Posting {
 /** Thrown for a posting that is not a valid double entry: a programming error, never user input. */
 export class UnbalancedPostingError extends Error {}
 
+/** The admission key of an account's balance: postings to one account start one after another in this process. */
+export function accountKey(tenantId: string, account: Pick<AccountRecord, '_id'>): string {
+  return `account:${tenantId}:${account._id.toHexString()}`;
+}
+
 /**
  * Checks a posting is a valid double entry: at least two lines, each either a debit or a
  * credit of a positive safe integer, Σ debit = Σ credit (every partial sum a safe integer).

@@ -8,7 +8,7 @@ import { CreateTransferDto } from './dto/create-transfer.dto';
 import { TransferDto } from './dto/transfer.dto';
 import { CurrencyMismatchError } from './finance.errors';
 import { countOutcome, financeMetrics } from './finance.metrics';
-import { LedgerService } from './ledger.service';
+import { accountKey, LedgerService } from './ledger.service';
 import { TransferRepository } from './transfer.repository';
 
 /** Transfers between two of the tenant's accounts. */
@@ -44,7 +44,7 @@ export class TransfersService {
     return TransferDto.from(transfer);
   }
 
-  @Transactional({ name: 'finance.transfer' })
+  @Transactional({ name: 'finance.transfer', serializeOn: (user: AuthUser, _dto: unknown, from: AccountRecord, to: AccountRecord) => [accountKey(user.tenantId, from), accountKey(user.tenantId, to)] })
   private async post(user: AuthUser, dto: CreateTransferDto, from: AccountRecord, to: AccountRecord): Promise<TransferDto> {
     const { tenantId } = user;
     const transferId = new Types.ObjectId();

@@ -16,6 +16,11 @@ import { MovementRepository } from './movement.repository';
 /** Who acts: the tenant scopes every query, the user signs every movement. */
 export type Actor = Pick<AuthUser, 'tenantId' | 'userId'>;
 
+/** The admission key of an item's quantities: writers of one item start one after another in this process. */
+export function itemKey(actor: Actor, itemId: string): string {
+  return `item:${actor.tenantId}:${itemId}`;
+}
+
 /** What {@link StockService.reserve} needs. */
 export interface ReserveRequest {
   itemId: string;
@@ -41,7 +46,7 @@ export class StockService {
   ) {}
 
   /** Adds received stock to the item (on hand and available) and records a `receipt` movement. */
-  @Transactional()
+  @Transactional({ serializeOn: (actor: Actor, itemId: string) => [itemKey(actor, itemId)] })
   async receive(actor: Actor, itemId: string, dto: ReceiveStockDto): Promise<ItemDto> {
     const item = await this.items.adjustQuantities({ _id: itemId, tenantId: actor.tenantId }, { onHand: dto.quantity, allocated: 0, available: dto.quantity });
     if (!item) throw new NotFoundError('Item');
@@ -57,7 +62,7 @@ export class StockService {
   }
 
   /** Reserves stock of one item: 409 `insufficient-stock` (with `available`) when there is not enough free stock. */
-  @Transactional()
+  @Transactional({ serializeOn: (actor: Actor, itemId: string) => [itemKey(actor, itemId)] })
   async allocate(actor: Actor, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
     const { allocation, item } = await this.reserve(actor, { itemId, quantity: dto.quantity, orderReference: dto.orderReference });
     return AllocationDto.from(allocation, item.quantityAvailable);
