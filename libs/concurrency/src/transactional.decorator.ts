@@ -14,7 +14,6 @@ export interface TransactionalOptions extends TransactionOptions {
    * colliding in write conflicts (timing only; MongoDB still decides every conflict).
    * e.g. `serializeOn: (actor, itemId) => ['item:' + itemId]`
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the decorated method's own parameters
   serializeOn?: (...args: any[]) => Iterable<string>;
 }
 
