@@ -18,6 +18,12 @@ export class AllocationRepository extends TenantScopedRepository<Allocation, All
     return created.toObject() as unknown as AllocationRecord;
   }
 
+  /** Several allocations in one command (a group-commit batch), in order. */
+  async insertMany(allocations: Allocation[]): Promise<AllocationRecord[]> {
+    const created = await this.allocations.insertMany(allocations);
+    return created.map((doc) => doc.toObject() as unknown as AllocationRecord);
+  }
+
 
   /** open → released as one guarded update: of concurrent releases exactly one matches; the rest get 409 `invalid-state`. */
   async release(filter: TenantFilter<Allocation>): Promise<AllocationRecord> {

@@ -9,6 +9,7 @@ import { ContentionError, DatabaseUnavailableError, TransactionPropagationError 
 import { concurrencyMetrics } from './metrics';
 import { isDatabaseUnavailable, isServerSelectionError, isTransientTransactionError, isUnknownCommitResult } from './mongo-errors';
 import { Propagation } from './propagation';
+import { BatchBody, GroupCommit } from './group-commit';
 import { KeyedAdmission } from './keyed-admission';
 import { RetryTurnstile } from './retry-turnstile';
 
@@ -76,6 +77,8 @@ const DRIVER_TRANSACTION_OPTIONS: DriverTransactionOptions = {
 const CONFLICT_BACKOFF = { baseMs: 5, growth: 1.5, maxMs: 250 } as const;
 /** Backoff while the database is unreachable: ceiling 25 ms, doubling up to 500 ms, full jitter. */
 const UNAVAILABLE_BACKOFF = { baseMs: 25, growth: 2, maxMs: 500 } as const;
+/** Inputs in one group-commit batch unless the caller says otherwise: bounds a transaction's size and a batch's latency. */
+const DEFAULT_MAX_BATCH = 64;
 /** A retry-turnstile lane with no progress for this long lets its next waiter in anyway. */
 const TURNSTILE_STALL_MS = 500;
 
@@ -120,6 +123,10 @@ export class TransactionRunner {
   private readonly als: TransactionStorage;
   private readonly turnstile = new RetryTurnstile(TURNSTILE_STALL_MS);
   private readonly admission = new KeyedAdmission();
+  private readonly groups = new GroupCommit((key, options, size, run) => {
+    concurrencyMetrics.transactionBatchSize.observe({ name: options.name }, size);
+    return this.runNew(run, options.name, { keys: [key] });
+  });
   private readonly policy: ResolvedConcurrencyOptions['transactions'];
 
   constructor(
@@ -149,6 +156,21 @@ export class TransactionRunner {
       case Propagation.NOT_SUPPORTED:
         return this.suspend(fn);
     }
+  }
+
+  /**
+   * Group commit: `input` joins the next batch of `key` (see {@link GroupCommit}), and
+   * `body` answers the whole batch in one new transaction that also holds `key` as an
+   * admission key. Inside an open transaction the body runs at once, for this input alone,
+   * in that transaction.
+   */
+  async batch<I, O>(key: string, input: I, body: BatchBody<I, O>, options: { name: string; maxBatch?: number }): Promise<O> {
+    if (this.activeStore()) {
+      const [outcome] = await body([input]);
+      if (outcome.ok) return outcome.value;
+      throw outcome.error;
+    }
+    return this.groups.submit(key, input, body, { name: options.name, maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH });
   }
 
   /** True when the caller runs inside a transaction of this connection. */
