@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
+import { BatchOutcome, NotFoundError, TransactionRunner, ValidationFailedError } from '@app/concurrency';
 import { Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { AccountRepository } from './account.repository';
@@ -8,8 +8,16 @@ import { CreateTransferDto } from './dto/create-transfer.dto';
 import { TransferDto } from './dto/transfer.dto';
 import { CurrencyMismatchError } from './finance.errors';
 import { countOutcome, financeMetrics } from './finance.metrics';
-import { accountKey, LedgerService } from './ledger.service';
+import { LedgerService } from './ledger.service';
 import { TransferRepository } from './transfer.repository';
+
+/** One caller's transfer, as a group-commit batch sees it. */
+interface TransferRequest {
+  user: AuthUser;
+  dto: CreateTransferDto;
+  from: AccountRecord;
+  to: AccountRecord;
+}
 
 /** Transfers between two of the tenant's accounts. */
 @Injectable()
@@ -18,6 +26,7 @@ export class TransfersService {
     private readonly accounts: AccountRepository,
     private readonly transfers: TransferRepository,
     private readonly ledger: LedgerService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /**
@@ -44,35 +53,39 @@ export class TransfersService {
     return TransferDto.from(transfer);
   }
 
-  @Transactional({ name: 'finance.transfer', serializeOn: (user: AuthUser, _dto: unknown, from: AccountRecord, to: AccountRecord) => [accountKey(user.tenantId, from), accountKey(user.tenantId, to)] })
-  private async post(user: AuthUser, dto: CreateTransferDto, from: AccountRecord, to: AccountRecord): Promise<TransferDto> {
-    const { tenantId } = user;
-    const transferId = new Types.ObjectId();
-    const entry = await this.ledger.post({
+  /**
+   * Concurrent transfers of one tenant share one transaction (group commit): one read of the
+   * accounts, one guarded `$inc` per account, one insert of the entries and one of the
+   * transfers, each transfer decided in arrival order as if they ran one by one.
+   */
+  private post(user: AuthUser, dto: CreateTransferDto, from: AccountRecord, to: AccountRecord): Promise<TransferDto> {
+    return this.transactions.batch(`transfers:${user.tenantId}`, { user, dto, from, to }, (requests) => this.postBatch(user.tenantId, requests), { name: 'finance.transfer' });
+  }
+
+  private async postBatch(tenantId: string, requests: readonly TransferRequest[]): Promise<Array<BatchOutcome<TransferDto>>> {
+    const transferIds = requests.map(() => new Types.ObjectId());
+    const entries = await this.ledger.postBatch(
       tenantId,
-      kind: 'transfer',
-      currency: from.currency,
-      description: dto.description,
-      lines: [
-        { account: from, credit: dto.amount },
-        { account: to, debit: dto.amount },
-      ],
-      reference: { type: 'transfer', id: transferId },
-      createdBy: user.userId,
+      requests.map(({ user, dto, from, to }, i) => ({
+        tenantId,
+        kind: 'transfer' as const,
+        currency: from.currency,
+        description: dto.description,
+        lines: [
+          { account: from, credit: dto.amount },
+          { account: to, debit: dto.amount },
+        ],
+        reference: { type: 'transfer' as const, id: transferIds[i] },
+        createdBy: user.userId,
+      })),
+    );
+    const posted = requests.flatMap(({ user, dto, from, to }, i) => {
+      const entry = entries[i];
+      if (!entry.ok) return [];
+      return [{ _id: transferIds[i], tenantId, fromAccountId: from._id, toAccountId: to._id, amount: dto.amount, currency: from.currency, description: dto.description, status: 'posted' as const, entryId: entry.value._id, createdBy: user.userId }];
     });
-    const transfer = await this.transfers.insert({
-      _id: transferId,
-      tenantId,
-      fromAccountId: from._id,
-      toAccountId: to._id,
-      amount: dto.amount,
-      currency: from.currency,
-      description: dto.description,
-      status: 'posted',
-      entryId: entry._id,
-      createdBy: user.userId,
-    });
-    return TransferDto.from(transfer);
+    const transfers = new Map((posted.length ? await this.transfers.insertMany(posted) : []).map((t) => [t._id.toHexString(), t]));
+    return entries.map((entry, i) => (entry.ok ? { ok: true, value: TransferDto.from(transfers.get(transferIds[i].toHexString())!) } : entry));
   }
 
   /**

@@ -7,10 +7,10 @@ import { assertInventoryConsistent, getItem, INVENTORY, newItem } from '../suppo
 import { FINANCE, getAccount, newAccounts } from '../support/factories/finance';
 
 /**
- * Writers of one document in one process: transfers declare what they write (serializeOn)
- * and are admitted one after another per account; allocations of one item share group-commit
- * transactions. Either way they never collide in a write conflict here, so the toolkit never
- * has to re-run them — the retry counter is the proof — and the invariants still hold.
+ * Writers of one document in one process: allocations of one item, and transfers of one
+ * tenant, share group-commit transactions. They never collide in a write conflict here, so
+ * the toolkit never has to re-run them — the retry counter is the proof — fewer transactions
+ * than requests run, and the invariants still hold.
  */
 describe('hot writers: concurrent writers of one document in one process never conflict', () => {
   let ctx: TestContext;
@@ -49,9 +49,10 @@ describe('hot writers: concurrent writers of one document in one process never c
     await assertInventoryConsistent(acme);
   });
 
-  it('40 transfers at once in both directions between three accounts → all 201, money conserved, no transaction re-run', async () => {
+  it('40 transfers at once in both directions between three accounts → all 201, money conserved, fewer transactions than requests, none re-run', async () => {
     const accounts = await newAccounts(acme, 3, { openingBalance: 100_000 });
     const before = await retries('finance.transfer');
+    const startedBefore = await counter('transactions_started_total', 'finance.transfer');
     const r = await race(40, (i) =>
       acme.http.post(`${FINANCE}/transfers`, { fromAccountId: accounts[i % 3].id, toAccountId: accounts[(i + 1 + (i % 2)) % 3].id, amount: 100 + i, description: `race ${i}` }),
     );
@@ -59,6 +60,16 @@ describe('hot writers: concurrent writers of one document in one process never c
     const balances = await Promise.all(accounts.map(async (a) => (await getAccount(acme, a.id)).balance));
     assert.equal(balances.reduce((s, b) => s + b, 0), 300_000);
     assert.equal(await retries('finance.transfer'), before, 'transfers sharing an account collided in write conflicts');
+    const transactions = (await counter('transactions_started_total', 'finance.transfer')) - startedBefore;
+    assert.ok(transactions < 40, `40 transfers ran as ${transactions} transactions: none were batched`);
+  });
+
+  it('5 × transfer 30 from an account holding 100 at once → 3 × 201, 2 × 409 insufficient-funds seeing 10, as if one by one', async () => {
+    const [from, to] = await newAccounts(acme, 2, { openingBalance: 100 });
+    const r = await race(5, (i) => acme.http.post(`${FINANCE}/transfers`, { fromAccountId: from.id, toAccountId: to.id, amount: 30, description: `overdraw ${i}` }));
+    expectCounts(r, { 201: 3, 409: 2 });
+    for (const lost of r.with(409)) assert.deepEqual([lost.value!.body.code, lost.value!.body.available], ['insufficient-funds', 10]);
+    assert.deepEqual([(await getAccount(acme, from.id)).balance, (await getAccount(acme, to.id)).balance], [10, 190]);
     assert.equal((await acme.http.get(`${FINANCE}/reconciliation`)).body.ok, true);
   });
 });
