@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProblemResponse } from '@app/concurrency';
+import { ApiProblemResponse } from '@app/problem-details';
 import { ApiInvalidId, ApiNotFound, ApiValidationFailed } from '../common/swagger/api-problems';
 
 /* Finance's own Problem Details codes, documented the one way (src/common/swagger/api-problems.ts). */

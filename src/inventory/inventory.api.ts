@@ -1,5 +1,5 @@
 import { ApiParam } from '@nestjs/swagger';
-import { ApiProblemResponse } from '@app/concurrency';
+import { ApiProblemResponse } from '@app/problem-details';
 import { ApiValidationFailed } from '../common/swagger/api-problems';
 
 /* Inventory's own Problem Details codes and its id parameter, documented the one way (src/common/swagger/api-problems.ts). */

@@ -1,4 +1,4 @@
-import { ApiProblemResponse } from '@app/concurrency';
+import { ApiProblemResponse } from '@app/problem-details';
 
 /* Payroll's own Problem Details codes, documented the one way (src/common/swagger/api-problems.ts). */
 

@@ -1,6 +1,6 @@
 import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import { ApiProblemResponse } from './api-problem-response.decorator';
+import { ApiProblemResponse } from '@app/problem-details';
 import { IfMatchInterceptor } from './if-match.interceptor';
 
 /**

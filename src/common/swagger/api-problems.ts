@@ -1,4 +1,4 @@
-import { ApiProblemResponse } from '@app/concurrency';
+import { ApiProblemResponse } from '@app/problem-details';
 
 /*
  * THE way to document a route's errors: one `Api<Problem>()` decorator per Problem Details code,
