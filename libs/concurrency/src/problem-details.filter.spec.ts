@@ -1,3 +1,5 @@
+// The filter of @app/problem-details as the toolkit wires it: with the MongoDB translator that
+// ConcurrencyModule provides (E11000, write conflicts, an unreachable database).
 import { Body, Controller, Get, HttpCode, Post, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
