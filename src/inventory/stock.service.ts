@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidStateError, NotFoundError, Propagation, Transactional } from '@app/concurrency';
+import { NotFoundError } from '@app/problem-details';
+import { InvalidStateError, Propagation, Transactional } from '@app/concurrency';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import { AllocationRecord } from './allocation.schema';
