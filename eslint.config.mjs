@@ -33,6 +33,19 @@ export default tseslint.config(
     },
   },
   {
+    // Problem Details is the layer below the toolkit: it knows HTTP, not databases or concurrency
+    // (the toolkit hands it PROBLEM_TRANSLATORS instead).
+    files: ['libs/problem-details/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['@app/concurrency', '@app/concurrency/*', '@app/mongo-emulator', '@app/mongo-emulator/*', 'mongodb', 'mongoose'], message: '@app/problem-details knows HTTP only.' }],
+        },
+      ],
+    },
+  },
+  {
     // Domain modules: sessions, retries and fan-out go through @app/concurrency.
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.spec.ts'],

@@ -62,6 +62,8 @@ const shared = {
     '^@app/concurrency/(.*)$': '<rootDir>/libs/concurrency/src/$1',
     '^@app/mongo-emulator$': '<rootDir>/libs/mongo-emulator/src',
     '^@app/mongo-emulator/(.*)$': '<rootDir>/libs/mongo-emulator/src/$1',
+    '^@app/problem-details$': '<rootDir>/libs/problem-details/src',
+    '^@app/problem-details/(.*)$': '<rootDir>/libs/problem-details/src/$1',
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],

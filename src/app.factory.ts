@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
-import { PROBLEM_CONTENT_TYPE, resolveProblem } from '@app/concurrency';
+import { PROBLEM_CONTENT_TYPE, resolveProblem } from '@app/problem-details';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';

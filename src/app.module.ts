@@ -1,7 +1,8 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
-import { ConcurrencyModule, ETagInterceptor, ProblemDetailsFilter } from '@app/concurrency';
+import { ProblemDetailsFilter } from '@app/problem-details';
+import { ConcurrencyModule, ETagInterceptor } from '@app/concurrency';
 import { EventsModule } from './events/events.module';
 import { AppConfigModule } from './common/config/config.module';
 import { AppConfigService } from './common/config/app-config.service';

@@ -2,7 +2,7 @@ import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Controller, ExecutionContext, Get } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ForbiddenError, UnauthenticatedError } from '@app/concurrency';
+import { ForbiddenError, UnauthenticatedError } from '@app/problem-details';
 import { ClsServiceManager } from 'nestjs-cls';
 import { Public } from '../common/http/public.decorator';
 import { TenantContext } from '../common/tenancy/tenant-context';

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ForbiddenError, UnauthenticatedError } from '@app/concurrency';
+import { ForbiddenError, UnauthenticatedError } from '@app/problem-details';
 import { IS_PUBLIC } from '../common/http/public.decorator';
 import { TenantContext } from '../common/tenancy/tenant-context';
 import type { AuthUser } from './auth-user';

@@ -1,7 +1,7 @@
 import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Types } from 'mongoose';
-import { UnauthenticatedError } from '@app/concurrency';
+import { UnauthenticatedError } from '@app/problem-details';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { PasswordHasher } from '../users/password-hasher';
 import type { UserAccountsService } from '../users/user-accounts.service';

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { NotFoundError, Transactional, UnauthenticatedError } from '@app/concurrency';
+import { NotFoundError, UnauthenticatedError } from '@app/problem-details';
+import { Transactional } from '@app/concurrency';
 import { AppConfigService } from '../common/config/app-config.service';
 import { TenantsService } from '../tenants/tenants.service';
 import { PasswordHasher } from '../users/password-hasher';

@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
-import { ApiProblemResponse } from '@app/concurrency';
+import { ApiProblemResponse } from '@app/problem-details';
 import { BEARER_AUTH, ROLES_EXTENSION } from '../common/swagger/swagger';
 import { ANY_ROLE, Role } from './role';
 

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { UnauthenticatedError } from '@app/concurrency';
+import { UnauthenticatedError } from '@app/problem-details';
 import type { AuthUser } from './auth-user';
 
 /** Handler parameter: the caller (`request.user`), set by the global AuthGuard on `@Authenticated` routes. */

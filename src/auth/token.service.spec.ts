@@ -1,7 +1,7 @@
 import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { JwtService } from '@nestjs/jwt';
-import { UnauthenticatedError } from '@app/concurrency';
+import { UnauthenticatedError } from '@app/problem-details';
 import type { AppConfigService } from '../common/config/app-config.service';
 import { Role } from './role';
 import { TokenService } from './token.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { UnauthenticatedError } from '@app/concurrency';
+import { UnauthenticatedError } from '@app/problem-details';
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { AppConfigService } from '../common/config/app-config.service';
 import { Role } from './role';

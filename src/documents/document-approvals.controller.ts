@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponse, IfMatchVersion, RequireIfMatch } from '@app/concurrency';
+import { ApiProblemResponse } from '@app/problem-details';
+import { IfMatchVersion, RequireIfMatch } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, OutboxService, Transactional } from '@app/concurrency';
+import { NotFoundError } from '@app/problem-details';
+import { OutboxService, Transactional } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { DocumentRepository, DocumentTransition, StoredDocument } from './document.repository';
 import { ApprovalEntry } from './document.schema';

@@ -1,4 +1,4 @@
-import { AppError } from '@app/concurrency';
+import { AppError } from '@app/problem-details';
 
 /** One item of an atomic bulk update that could not be applied. */
 export interface BulkConflict {

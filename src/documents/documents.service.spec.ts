@@ -1,7 +1,8 @@
 import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { plainToInstance } from 'class-transformer';
-import { InvalidStateError, NotFoundError, ValidationFailedError, VersionMismatchError } from '@app/concurrency';
+import { NotFoundError, ValidationFailedError } from '@app/problem-details';
+import { InvalidStateError, VersionMismatchError } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { Role } from '../auth/role';
 import type { DocumentEdit, DocumentRepository, StoredDocument } from './document.repository';

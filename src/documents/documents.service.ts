@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  InvalidStateError,
-  mapBounded,
-  NotFoundError,
-  Transactional,
-  ValidationFailedError,
-  VersionMismatchError,
-} from '@app/concurrency';
+import { NotFoundError, ValidationFailedError } from '@app/problem-details';
+import { InvalidStateError, mapBounded, Transactional, VersionMismatchError } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { pageWindow } from '../common/http/page-query.dto';
 import { mapPage } from '../common/database/tenant-scoped.repository';

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProblemResponse } from '@app/concurrency';
+import { ApiProblemResponse } from '@app/problem-details';
 import { ApiInvalidId, ApiNotFound, ApiValidationFailed } from '../common/swagger/api-problems';
+import { BalanceLimitError, CurrencyMismatchError, InsufficientFundsError, OverpaymentError } from './finance.errors';
 
 /* Finance's own Problem Details codes, documented the one way (src/common/swagger/api-problems.ts). */
 
@@ -13,35 +14,27 @@ export const ApiInvalidMoneyInput = (): MethodDecorator =>
 
 export const ApiInsufficientFunds = (what: 'account' | 'retainer'): MethodDecorator =>
   ApiProblemResponse({
-    status: 409,
-    code: 'insufficient-funds',
-    title: 'Insufficient funds',
+    ...InsufficientFundsError.problem,
     description: `The ${what} holds less than the amount; nothing was posted.`,
     extensions: { [what === 'account' ? 'accountId' : 'retainerId']: '665f1c2e8b3e4a0012345678', requested: 80_000, available: 20_000 },
   });
 
 export const ApiBalanceLimit = (): MethodDecorator =>
   ApiProblemResponse({
-    status: 422,
-    code: 'balance-limit',
-    title: 'Balance limit',
+    ...BalanceLimitError.problem,
     description: 'The credit would take a balance past 2^53 − 1 minor units, the largest the ledger holds exactly.',
   });
 
 export const ApiCurrencyMismatch = (): MethodDecorator =>
   ApiProblemResponse({
-    status: 422,
-    code: 'currency-mismatch',
-    title: 'Currency mismatch',
+    ...CurrencyMismatchError.problem,
     description: 'The two sides are in different currencies; there is no conversion.',
     extensions: { expected: 'EUR', actual: 'USD' },
   });
 
 export const ApiOverpayment = (): MethodDecorator =>
   ApiProblemResponse({
-    status: 409,
-    code: 'overpayment',
-    title: 'Overpayment',
+    ...OverpaymentError.problem,
     description: 'The payment would take the invoice’s amountPaid beyond its total.',
     extensions: { invoiceId: '665f1c2e8b3e4a0012345671', total: 12_500, amountPaid: 10_000, outstanding: 2_500 },
   });

@@ -1,4 +1,4 @@
-import { AppError } from '@app/concurrency';
+import { AppError } from '@app/problem-details';
 import { Counter, register } from 'prom-client';
 
 function counter(name: string, help: string): Counter<'outcome'> {

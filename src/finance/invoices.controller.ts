@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiETag, ApiProblemResponse, IfMatchVersion, RequireIfMatch } from '@app/concurrency';
+import { ApiProblemResponse } from '@app/problem-details';
+import { ApiETag, IfMatchVersion, RequireIfMatch } from '@app/concurrency';
 import { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';

@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  DuplicateError,
-  duplicateKeyFields,
-  formatSequence,
-  isDuplicateKeyError,
-  NotFoundError,
-  SequencesService,
-  Transactional,
-  ValidationFailedError,
-} from '@app/concurrency';
+import { NotFoundError, ValidationFailedError } from '@app/problem-details';
+import { DuplicateError, duplicateKeyFields, formatSequence, isDuplicateKeyError, SequencesService, Transactional } from '@app/concurrency';
 import { Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { OrderLookupService } from '../inventory/order-lookup.service';

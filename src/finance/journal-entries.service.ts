@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidStateError, NotFoundError, Transactional } from '@app/concurrency';
+import { NotFoundError } from '@app/problem-details';
+import { InvalidStateError, Transactional } from '@app/concurrency';
 import { Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { AccountRepository } from './account.repository';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BatchOutcome, NotFoundError, Propagation, Transactional } from '@app/concurrency';
+import { NotFoundError } from '@app/problem-details';
+import { BatchOutcome, Propagation, Transactional } from '@app/concurrency';
 import { Types } from 'mongoose';
 import { AccountRepository } from './account.repository';
 import { AccountRecord, AccountType, NORMAL_SIDE, SystemAccountKey } from './account.schema';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, Transactional } from '@app/concurrency';
+import { NotFoundError } from '@app/problem-details';
+import { Transactional } from '@app/concurrency';
 import { Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { AccountRecord } from './account.schema';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BatchOutcome, NotFoundError, TransactionRunner, ValidationFailedError } from '@app/concurrency';
+import { NotFoundError, ValidationFailedError } from '@app/problem-details';
+import { BatchOutcome, TransactionRunner } from '@app/concurrency';
 import { Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { AccountRepository } from './account.repository';

@@ -1,6 +1,7 @@
 import { ApiParam } from '@nestjs/swagger';
-import { ApiProblemResponse } from '@app/concurrency';
+import { ApiProblemResponse } from '@app/problem-details';
 import { ApiValidationFailed } from '../common/swagger/api-problems';
+import { InsufficientStockError } from './inventory.errors';
 
 /* Inventory's own Problem Details codes and its id parameter, documented the one way (src/common/swagger/api-problems.ts). */
 
@@ -14,9 +15,7 @@ export const ApiBadInput = (): MethodDecorator =>
 /** 409 `insufficient-stock` with `available`. */
 export const ApiInsufficientStock = (): MethodDecorator =>
   ApiProblemResponse({
-    status: 409,
-    code: 'insufficient-stock',
-    title: 'Insufficient stock',
+    ...InsufficientStockError.problem,
     description: 'Not enough free stock: `available` is the item’s quantityAvailable (on hand − allocated), `requested` what was asked (`line` for an order line). Nothing was allocated.',
     extensions: { itemId: '665f1c2e8b3e4a0012345678', requested: 80, available: 20 },
   });

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiETag, ApiProblemResponse, Idempotent, IfMatchVersion, RequireIfMatch } from '@app/concurrency';
+import { ApiProblemResponse } from '@app/problem-details';
+import { ApiETag, Idempotent, IfMatchVersion, RequireIfMatch } from '@app/concurrency';
 import { Authenticated } from '../auth/authenticated.decorator';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
+import { NotFoundError, ValidationFailedError } from '@app/problem-details';
+import { Transactional } from '@app/concurrency';
 import { Types } from 'mongoose';
 import { CreateItemDto } from './dto/create-item.dto';
 import { ItemDto, ItemPageDto } from './dto/item.dto';

@@ -1,6 +1,7 @@
 import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { InvalidStateError, NotFoundError, SequencesService, ValidationFailedError } from '@app/concurrency';
+import { NotFoundError, ValidationFailedError } from '@app/problem-details';
+import { InvalidStateError, SequencesService } from '@app/concurrency';
 import { Types } from 'mongoose';
 import type { OrderRecord } from './order.schema';
 import type { OrderRepository } from './order.repository';

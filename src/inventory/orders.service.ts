@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { formatSequence, InvalidStateError, NotFoundError, SequencesService, Transactional, ValidationFailedError } from '@app/concurrency';
+import { NotFoundError, ValidationFailedError } from '@app/problem-details';
+import { formatSequence, InvalidStateError, SequencesService, Transactional } from '@app/concurrency';
 import { CreateOrderDto } from './dto/create-order.dto';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
 import { mapPage } from '../common/database/tenant-scoped.repository';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BatchOutcome, InvalidStateError, NotFoundError, Propagation, Transactional, TransactionRunner } from '@app/concurrency';
+import { NotFoundError } from '@app/problem-details';
+import { BatchOutcome, InvalidStateError, Propagation, Transactional, TransactionRunner } from '@app/concurrency';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import { AllocationRecord } from './allocation.schema';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, OutboxEvent, OutboxService } from '@app/concurrency';
+import { NotFoundError } from '@app/problem-details';
+import { OutboxEvent, OutboxService } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
 import { mapPage } from '../common/database/tenant-scoped.repository';

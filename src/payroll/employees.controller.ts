@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiETag, ApiProblemResponse, Idempotent, IfMatchVersion, RequireIfMatch } from '@app/concurrency';
+import { ApiProblemResponse } from '@app/problem-details';
+import { ApiETag, Idempotent, IfMatchVersion, RequireIfMatch } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';

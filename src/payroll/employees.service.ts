@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
+import { NotFoundError, ValidationFailedError } from '@app/problem-details';
+import { Transactional } from '@app/concurrency';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';

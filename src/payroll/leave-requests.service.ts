@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidStateError, NotFoundError, Transactional, ValidationFailedError } from '@app/concurrency';
+import { NotFoundError, ValidationFailedError } from '@app/problem-details';
+import { InvalidStateError, Transactional } from '@app/concurrency';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import { pageWindow } from '../common/http/page-query.dto';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FieldError, NotFoundError, ValidationFailedError } from '@app/concurrency';
+import { FieldError, NotFoundError, ValidationFailedError } from '@app/problem-details';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import { pageWindow } from '../common/http/page-query.dto';

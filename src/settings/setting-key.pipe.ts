@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { ValidationFailedError } from '@app/concurrency';
+import { ValidationFailedError } from '@app/problem-details';
 
 /**
  * Setting keys: lower case, digits, `-` and `_` (snake_case keys such as `dropdown_customers`

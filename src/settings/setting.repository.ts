@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { InvalidStateError, isDuplicateKeyError, NotFoundError, updateVersioned, VersionedDoc, VersionMismatchError, withVersionBump } from '@app/concurrency';
+import { NotFoundError } from '@app/problem-details';
+import { InvalidStateError, isDuplicateKeyError, updateVersioned, VersionedDoc, VersionMismatchError, withVersionBump } from '@app/concurrency';
 import { Model, UpdateQuery } from 'mongoose';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
 import { Setting, SettingKind } from './setting.schema';

@@ -1,6 +1,6 @@
 import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { ValidationFailedError } from '@app/concurrency';
+import { ValidationFailedError } from '@app/problem-details';
 import type { AuthUser } from '../auth/auth-user';
 import { Role } from '../auth/role';
 import { SettingKeyPipe } from './setting-key.pipe';

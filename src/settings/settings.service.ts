@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@app/concurrency';
+import { NotFoundError } from '@app/problem-details';
 import type { AuthUser } from '../auth/auth-user';
 import { SettingDto } from './dto/setting.dto';
 import { SettingRepository } from './setting.repository';

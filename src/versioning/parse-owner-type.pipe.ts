@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { ValidationFailedError } from '@app/concurrency';
+import { ValidationFailedError } from '@app/problem-details';
 import { OWNER_TYPES, OwnerType } from './owner-type';
 
 /** `:ownerType` must be one of {@link OWNER_TYPES}; anything else is a 400 before any query runs. */

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { ValidationFailedError } from '@app/concurrency';
+import { ValidationFailedError } from '@app/problem-details';
 
 /**
  * `:version` must be a positive integer, else 400. The global ValidationPipe has already turned

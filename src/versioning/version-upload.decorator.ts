@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, Injectable, PipeTransform } from '@nestjs/common';
-import { MalformedBodyError } from '@app/concurrency';
+import { MalformedBodyError } from '@app/problem-details';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiETag, ApiProblemResponse, NoETag } from '@app/concurrency';
+import { ApiProblemResponse } from '@app/problem-details';
+import { ApiETag, NoETag } from '@app/concurrency';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';

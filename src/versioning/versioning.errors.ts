@@ -1,14 +1,7 @@
-import { AppError } from '@app/concurrency';
+import { defineProblem } from '@app/problem-details';
 
 /** 404 `no-content`: the version exists but is metadata-only, so there are no bytes to download. */
-export class NoStoredContentError extends AppError {
-  readonly status = 404;
-  readonly code = 'no-content';
-  readonly title = 'No stored content';
-  constructor(version: number) {
-    super({
-      detail: `Version ${version} was recorded as metadata only; its file is not stored here.`,
-      extensions: { version },
-    });
-  }
-}
+export class NoStoredContentError extends defineProblem({ status: 404, code: 'no-content', title: 'No stored content' }, (version: number) => ({
+  detail: `Version ${version} was recorded as metadata only; its file is not stored here.`,
+  extensions: { version },
+})) {}

@@ -1,15 +1,6 @@
 import { Injectable, Logger, StreamableFile } from '@nestjs/common';
-import {
-  ContentionError,
-  FieldError,
-  isDuplicateKeyError,
-  MalformedBodyError,
-  NotFoundError,
-  PayloadTooLargeError,
-  SequencesService,
-  Transactional,
-  ValidationFailedError,
-} from '@app/concurrency';
+import { FieldError, MalformedBodyError, NotFoundError, PayloadTooLargeError, ValidationFailedError } from '@app/problem-details';
+import { ContentionError, isDuplicateKeyError, SequencesService, Transactional } from '@app/concurrency';
 import { validateSync } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 import { Types } from 'mongoose';

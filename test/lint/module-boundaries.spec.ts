@@ -27,4 +27,9 @@ describe('module boundaries (ESLint)', () => {
     const code = "import { SessionsRepository } from './sessions.repository';\nimport { UserAccountsService } from '../users/user-accounts.service';\nexport const x = [SessionsRepository, UserAccountsService];\n";
     assert.deepEqual(await lint('src/auth/x.ts', code), []);
   });
+
+  it('keeps @app/problem-details below the toolkit: it imports neither @app/concurrency nor a database driver', async () => {
+    const code = "import { ContentionError } from '@app/concurrency';\nimport { MongoServerError } from 'mongodb';\nexport const x = [ContentionError, MongoServerError];\n";
+    assert.equal((await lint('libs/problem-details/src/x.ts', code)).length, 2);
+  });
 });

@@ -1,8 +1,10 @@
 import { ConfigurableModuleBuilder, DynamicModule, Injectable, Module, OnModuleInit, Provider } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
+import { PROBLEM_TRANSLATORS } from '@app/problem-details';
 import type { Connection } from 'mongoose';
 import { CONCURRENCY_CONNECTION, ConcurrencyModels } from './concurrency-models';
 import { CONCURRENCY_OPTIONS, ConcurrencyModuleExtras, ConcurrencyModuleOptions, resolveConcurrencyOptions } from './concurrency.options';
+import { databaseProblem } from './errors';
 import { ETagInterceptor } from './etag.interceptor';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyStore } from './idempotency.store';
@@ -10,7 +12,6 @@ import { IfMatchInterceptor } from './if-match.interceptor';
 import { LeaseService } from './lease.service';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxService } from './outbox.service';
-import { ProblemDetailsFilter } from './problem-details.filter';
 import { SequencesService } from './sequences.service';
 import { TransactionRunner } from './transaction-runner';
 import { getTransactionRunnerToken } from './transactional.decorator';
@@ -25,7 +26,7 @@ class ConcurrencyLifecycle implements OnModuleInit {
   }
 }
 
-const EXPORTED = [ConcurrencyModels, TransactionRunner, SequencesService, LeaseService, OutboxService, OutboxRelay, IdempotencyStore, IdempotencyInterceptor, IfMatchInterceptor, ETagInterceptor, ProblemDetailsFilter];
+const EXPORTED = [ConcurrencyModels, TransactionRunner, SequencesService, LeaseService, OutboxService, OutboxRelay, IdempotencyStore, IdempotencyInterceptor, IfMatchInterceptor, ETagInterceptor];
 
 const definition = new ConfigurableModuleBuilder<ConcurrencyModuleOptions>()
   .setClassMethodName('forRoot')
@@ -36,13 +37,15 @@ const definition = new ConfigurableModuleBuilder<ConcurrencyModuleOptions>()
       ...(module.providers ?? []),
       { provide: CONCURRENCY_OPTIONS, useFactory: (raw: ConcurrencyModuleOptions) => resolveConcurrencyOptions(raw, extras), inject: [MODULE_OPTIONS_TOKEN] },
       { provide: CONCURRENCY_CONNECTION, useFactory: (c: Connection) => c, inject: [getConnectionToken(extras.connectionName)] },
+      // The global ProblemDetailsFilter (@app/problem-details) turns escaped MongoDB errors into 409/503 through these.
+      { provide: PROBLEM_TRANSLATORS, useValue: [databaseProblem] },
       ConcurrencyLifecycle,
       ...EXPORTED,
       ...(runnerToken === TransactionRunner ? [] : [{ provide: runnerToken, useExisting: TransactionRunner }]),
     ];
     // A named connection's runner is exported under its own token only, so injecting the
     // TransactionRunner class always means the default connection's.
-    const exports = [CONCURRENCY_OPTIONS, CONCURRENCY_CONNECTION, ...EXPORTED.filter((p) => p !== TransactionRunner || runnerToken === TransactionRunner), runnerToken];
+    const exports = [CONCURRENCY_OPTIONS, CONCURRENCY_CONNECTION, PROBLEM_TRANSLATORS, ...EXPORTED.filter((p) => p !== TransactionRunner || runnerToken === TransactionRunner), runnerToken];
     return { ...module, global: true, providers, exports };
   })
   .build();
@@ -60,7 +63,8 @@ export const CONCURRENCY_MODULE_OPTIONS = MODULE_OPTIONS_TOKEN;
  * ConcurrencyModule.forRootAsync({ inject: [AppConfigService], useFactory: (c: AppConfigService) => ({ outbox: { pollIntervalMs: c.get('OUTBOX_POLL_INTERVAL_MS') } }) })
  * ConcurrencyModule.forRoot({ connectionName: 'reporting' })   // @Transactional({ connectionName: 'reporting' })
  * ```
- * The app registers ProblemDetailsFilter (APP_FILTER) and ETagInterceptor (APP_INTERCEPTOR) itself.
+ * The app registers ProblemDetailsFilter (APP_FILTER, from @app/problem-details) and ETagInterceptor
+ * (APP_INTERCEPTOR) itself; the filter maps MongoDB errors through the PROBLEM_TRANSLATORS provided here.
  */
 @Module({})
 export class ConcurrencyModule extends ConfigurableModuleClass {

@@ -2,17 +2,7 @@ import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterce
 import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import { Observable, map } from 'rxjs';
-import { getHeader, HttpRequestLike, setResponseHeader } from './http-context';
-
-/**
- * Thrown by {@link ETagInterceptor} to answer 304 Not Modified: Nest applies the route's
- * own status after interceptors, so the 304 is sent by the ProblemDetailsFilter instead.
- */
-export class NotModifiedSignal extends Error {
-  constructor(readonly etag: string) {
-    super('Not Modified');
-  }
-}
+import { getHeader, HttpRequestLike, NotModifiedSignal, setResponseHeader } from '@app/problem-details';
 
 /** The strong ETag of a version: `"<version>"`. */
 export function etagOf(version: number): string {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyModels } from './concurrency-models';
 import { InvalidStateError } from './errors';
-import { HttpRequestLike } from './http-context';
+import { HttpRequestLike } from '@app/problem-details';
 import { resolveConcurrencyOptions } from './concurrency.options';
 import { IdempotencyInterceptor, requestFingerprint } from './idempotency.interceptor';
 import { IdempotencyStore } from './idempotency.store';

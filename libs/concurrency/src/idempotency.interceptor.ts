@@ -2,11 +2,10 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { createHash } from 'node:crypto';
 import { defer, lastValueFrom, Observable } from 'rxjs';
-import { ReplayedProblemError, ValidationFailedError } from './errors';
-import { getHeader, HttpRequestLike, requestPath, setResponseHeader, tenantScope } from './http-context';
+import { getHeader, HttpRequestLike, ReplayedProblemError, requestPath, resolveProblem, setResponseHeader, tenantScope, ValidationFailedError } from '@app/problem-details';
+import { databaseProblem } from './errors';
 import { IdempotencyStore } from './idempotency.store';
 import { concurrencyMetrics } from './metrics';
-import { resolveProblem } from './problem-details.filter';
 import { TransactionRunner } from './transaction-runner';
 
 /** Response header marking a replayed response. */
@@ -95,7 +94,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return body;
     } catch (error) {
       stopKeepAlive();
-      const problem = resolveProblem(error, path);
+      const problem = resolveProblem(error, path, [databaseProblem]);
       if (isRetryableOutcome(problem.body.status, problem.body.code)) {
         concurrencyMetrics.idempotencyOutcomes.inc({ outcome: 'released' });
         await this.store.release({ id: claim.id, lockToken: claim.lockToken });

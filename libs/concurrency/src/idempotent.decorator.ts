@@ -1,6 +1,7 @@
 import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import { ApiProblemResponse } from './api-problem-response.decorator';
+import { ApiProblemResponse } from '@app/problem-details';
+import { IdempotencyInProgressError, IdempotencyKeyReusedError } from './errors';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 
 /**
@@ -27,15 +28,11 @@ export function Idempotent(): MethodDecorator & ClassDecorator {
       schema: { type: 'string', maxLength: 255 },
     }),
     ApiProblemResponse({
-      status: 409,
-      code: 'idempotency-in-progress',
-      title: 'Request in progress',
+      ...IdempotencyInProgressError.problem,
       description: 'A request with this Idempotency-Key is still being processed; retry after `Retry-After` seconds.',
     }),
     ApiProblemResponse({
-      status: 422,
-      code: 'idempotency-key-reused',
-      title: 'Idempotency-Key reused',
+      ...IdempotencyKeyReusedError.problem,
       description: 'This Idempotency-Key was already used with a different method, path or body.',
     }),
   );

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { HttpRequestLike } from './http-context';
+import { HttpRequestLike } from '@app/problem-details';
 import { parseIfMatch } from './if-match';
 
 /**

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { HttpRequestLike } from './http-context';
+import { HttpRequestLike } from '@app/problem-details';
 import { parseIfMatch } from './if-match';
 
 /**

@@ -1,5 +1,5 @@
-import { PreconditionRequiredError, ValidationFailedError } from './errors';
-import { getHeader, HttpRequestLike } from './http-context';
+import { getHeader, HttpRequestLike, ValidationFailedError } from '@app/problem-details';
+import { PreconditionRequiredError } from './errors';
 
 /** Where the parsed If-Match version is kept on the request. */
 export const IF_MATCH_VERSION = Symbol('ifMatchVersion');

@@ -3,18 +3,12 @@
  * race-test kit lives in `@app/concurrency/testing` so production code never imports it.
  */
 
-// Errors and Problem Details
+// Errors (AppError, the HTTP-wide problems and the filter are in @app/problem-details)
 export {
-  AppError, AppErrorOptions, FieldError, ValidationFailedError, InvalidKeyError, InvalidIdError, UnauthenticatedError, ForbiddenError,
-  NotFoundError, InvalidStateError, DuplicateError, ContentionError, DatabaseUnavailableError, VersionMismatchError, PreconditionRequiredError,
-  IdempotencyInProgressError, IdempotencyKeyReusedError, PayloadTooLargeError, MalformedBodyError, UnsupportedMediaTypeError,
-  StaleFencingTokenError, LeaseUnavailableError, TransactionPropagationError, ReplayedProblemError,
+  InvalidStateError, DuplicateError, ContentionError, DatabaseUnavailableError, VersionMismatchError, PreconditionRequiredError, IdempotencyInProgressError,
+  IdempotencyKeyReusedError, StaleFencingTokenError, LeaseUnavailableError, TransactionPropagationError, databaseProblem,
 } from './errors';
-export { ProblemDetailsFilter, ProblemDetails, ResolvedProblem, resolveProblem } from './problem-details.filter';
-export { ProblemDetailsDto, ProblemFieldErrorDto, problemType, PROBLEM_TYPE_BASE, PROBLEM_CONTENT_TYPE } from './problem-details.dto';
-export { ApiProblemResponse, ApiProblemResponseOptions } from './api-problem-response.decorator';
 export { MongoErrorCode, hasErrorLabel, isTransientTransactionError, isUnknownCommitResult, isWriteConflict, isDatabaseUnavailable, isServerSelectionError, isMaxTimeExpired, isDuplicateKeyError, duplicateKeyFields } from './mongo-errors';
-export { RequestUser, HttpRequestLike, getHeader, requestPath, requestId, setResponseHeader, tenantScope } from './http-context';
 
 // Module
 export { ConcurrencyModule, CONCURRENCY_MODULE_OPTIONS } from './concurrency.module';
@@ -31,7 +25,7 @@ export { BatchOutcome, BatchBody } from './group-commit';
 // 2. Version checks (ETag / If-Match / If-None-Match)
 export { versionedPlugin, VersionedPluginOptions, isVersioned, VERSION_FIELD } from './versioned.plugin';
 export { updateVersioned, UpdateVersionedOptions, deleteVersioned, DeleteVersionedOptions, VersionedDoc, withVersionBump, withPipelineVersionBump } from './update-versioned';
-export { ETagInterceptor, NoETag, NO_ETAG, NotModifiedSignal, etagOf, versionOf, ifNoneMatchMatches } from './etag.interceptor';
+export { ETagInterceptor, NoETag, NO_ETAG, etagOf, versionOf, ifNoneMatchMatches } from './etag.interceptor';
 export { IfMatchInterceptor } from './if-match.interceptor';
 export { RequireIfMatch } from './require-if-match.decorator';
 export { IfMatchVersion } from './if-match-version.decorator';

@@ -1,3 +1,5 @@
+// The filter of @app/problem-details as the toolkit wires it: with the MongoDB translator that
+// ConcurrencyModule provides (E11000, write conflicts, an unreachable database).
 import { Body, Controller, Get, HttpCode, Post, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,9 +8,9 @@ import { IsInt, Min } from 'class-validator';
 import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { ContentionError, NotFoundError, VersionMismatchError } from './errors';
+import { NotFoundError, PROBLEM_TRANSLATORS, ProblemDetailsFilter } from '@app/problem-details';
+import { ContentionError, databaseProblem, VersionMismatchError } from './errors';
 import { ETagInterceptor } from './etag.interceptor';
-import { ProblemDetailsFilter } from './problem-details.filter';
 
 class CreateDto {
   @IsInt()
@@ -68,7 +70,11 @@ describe(ProblemDetailsFilter.name, () => {
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       controllers: [ProblemsController],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }, { provide: APP_INTERCEPTOR, useClass: ETagInterceptor }],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: PROBLEM_TRANSLATORS, useValue: [databaseProblem] },
+        { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
+      ],
     }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: 1024 }), {
       logger: { log() {}, warn() {}, debug() {}, verbose() {}, fatal() {}, error: (m: unknown) => void logged.push(String(m)) },

@@ -1,6 +1,7 @@
 import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import { ApiProblemResponse } from './api-problem-response.decorator';
+import { ApiProblemResponse } from '@app/problem-details';
+import { PreconditionRequiredError, VersionMismatchError } from './errors';
 import { IfMatchInterceptor } from './if-match.interceptor';
 
 /**
@@ -20,12 +21,10 @@ export function RequireIfMatch(options: { example?: string; description?: string
       schema: { type: 'string', pattern: '^"\\d+"$' },
     }),
     ApiProblemResponse({
-      status: 412,
-      code: 'version-mismatch',
-      title: 'Version mismatch',
+      ...VersionMismatchError.problem,
       description: 'The resource changed since you read it; the body carries `currentVersion` and the response the current ETag. Reload and retry.',
       extensions: { currentVersion: 4 },
     }),
-    ApiProblemResponse({ status: 428, code: 'precondition-required', title: 'Precondition required', description: 'The If-Match header is missing.' }),
+    ApiProblemResponse({ ...PreconditionRequiredError.problem, description: 'The If-Match header is missing.' }),
   );
 }

@@ -4,10 +4,9 @@ import { MongoEmulator } from '@app/mongo-emulator';
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { ApiETag } from './api-etag.decorator';
-import { ApiProblemResponse } from './api-problem-response.decorator';
+import { ApiProblemResponse, ProblemDetailsDto } from '@app/problem-details';
 import { IfMatchVersion } from './if-match-version.decorator';
 import { Idempotent } from './idempotent.decorator';
-import { ProblemDetailsDto } from './problem-details.dto';
 import { RequireIfMatch } from './require-if-match.decorator';
 import { startTestApp, TestApp } from './testing/test-app';
 

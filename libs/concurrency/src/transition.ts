@@ -1,5 +1,6 @@
 import type { Model, QueryFilter, UpdateQuery } from 'mongoose';
-import { ContentionError, InvalidStateError, NotFoundError, VersionMismatchError } from './errors';
+import { NotFoundError } from '@app/problem-details';
+import { ContentionError, InvalidStateError, VersionMismatchError } from './errors';
 import type { VersionedDoc } from './update-versioned';
 import { withVersionBump } from './update-versioned';
 import { isVersioned, VERSION_FIELD } from './versioned.plugin';

@@ -1,5 +1,6 @@
 import type { Model, QueryFilter, Require_id, UpdateQuery } from 'mongoose';
-import { ContentionError, NotFoundError, VersionMismatchError } from './errors';
+import { NotFoundError } from '@app/problem-details';
+import { ContentionError, VersionMismatchError } from './errors';
 import { VERSION_FIELD } from './versioned.plugin';
 
 /** A lean versioned document as stored. */

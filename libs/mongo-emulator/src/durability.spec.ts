@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { MongoEmulator } from './mongo-emulator';
+import { MongoEmulator, MongoEmulatorOptions } from './mongo-emulator';
 import { readRecords } from './storage/journal';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -41,6 +41,25 @@ function startChild(dbPath: string): Promise<{ child: ChildProcess; uri: string;
     });
     child.once('exit', (code) => reject(new Error(`emulator exited (${code}): ${err}`)));
   });
+}
+
+/** Starts an emulator on a dbpath, connects a client, runs `body`, then closes both. */
+async function withEmulator<T>(options: MongoEmulatorOptions, body: (client: MongoClient, emu: MongoEmulator) => Promise<T>): Promise<T> {
+  const emu = await MongoEmulator.start(options);
+  const client = await MongoClient.connect(emu.uri);
+  try {
+    return await body(client, emu);
+  } finally {
+    await client.close();
+    await emu.stop();
+  }
+}
+
+/** A copy of `dir` taken while its emulator runs: the directory as a crash would leave it. */
+function crashImage(dir: string): string {
+  const crash = tempDir();
+  cpSync(dir, crash, { recursive: true });
+  return crash;
 }
 
 function killed(child: ChildProcess): Promise<void> {
@@ -140,55 +159,36 @@ describe('Durability', () => {
 
   it('cuts a torn journal tail at the last whole record and says so', async () => {
     const dir = tempDir();
-    const emu = await MongoEmulator.start({ dbPath: dir });
-    const client = await MongoClient.connect(emu.uri);
-    try {
+    // the journal of the crash image holds every acknowledged write
+    const crash = await withEmulator({ dbPath: dir }, async (client) => {
       const coll = client.db('t').collection('docs');
       for (let i = 0; i < 10; i++) await coll.insertOne({ _id: i as never, v: 'x'.repeat(50) }, { writeConcern: { w: 'majority' } });
-      // the directory as a crash would leave it: the journal holds every acknowledged write
-      const crash = tempDir();
-      cpSync(dir, crash, { recursive: true });
-      const journal = join(crash, 'journal.bin');
-      truncateSync(journal, statSync(journal).size - 7);
-      const lines: string[] = [];
-      const reopened = await MongoEmulator.start({ dbPath: crash, log: (l) => lines.push(l) });
-      const c2 = await MongoClient.connect(reopened.uri);
-      try {
-        const ids = (await c2.db('t').collection('docs').find().toArray()).map((d) => d._id);
-        assert.deepEqual(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8], 'everything up to the last whole record');
-        assert.ok((reopened.recovery?.truncatedBytes ?? 0) > 0);
-        assert.equal(lines.filter((l) => /torn or corrupt journal tail/.test(l)).length, 1, lines.join('\n'));
-        await c2.db('t').collection('docs').insertOne({ _id: 99 as never });
-      } finally {
-        await c2.close();
-        await reopened.stop();
-      }
-      // the cut is final: the next start finds a clean state including the write made after it
-      const again = await MongoEmulator.start({ dbPath: crash, log: (l) => lines.push(l) });
-      const c3 = await MongoClient.connect(again.uri);
-      assert.equal(await c3.db('t').collection('docs').countDocuments(), 10);
+      return crashImage(dir);
+    });
+    const journal = join(crash, 'journal.bin');
+    truncateSync(journal, statSync(journal).size - 7);
+    const lines: string[] = [];
+    await withEmulator({ dbPath: crash, log: (l) => lines.push(l) }, async (client, reopened) => {
+      const ids = (await client.db('t').collection('docs').find().toArray()).map((d) => d._id);
+      assert.deepEqual(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8], 'everything up to the last whole record');
+      assert.ok((reopened.recovery?.truncatedBytes ?? 0) > 0);
+      assert.equal(lines.filter((l) => /torn or corrupt journal tail/.test(l)).length, 1, lines.join('\n'));
+      await client.db('t').collection('docs').insertOne({ _id: 99 as never });
+    });
+    // the cut is final: the next start finds a clean state including the write made after it
+    await withEmulator({ dbPath: crash, log: (l) => lines.push(l) }, async (client, again) => {
+      assert.equal(await client.db('t').collection('docs').countDocuments(), 10);
       assert.equal(again.recovery?.truncatedBytes, 0);
-      await c3.close();
-      await again.stop();
-    } finally {
-      await client.close();
-      await emu.stop();
-    }
+    });
   });
 
   it('stops at a record whose checksum fails, even before the end of the file', async () => {
     const dir = tempDir();
-    const emu = await MongoEmulator.start({ dbPath: dir });
-    const client = await MongoClient.connect(emu.uri);
-    const crash = tempDir();
-    try {
+    const crash = await withEmulator({ dbPath: dir }, async (client) => {
       const coll = client.db('t').collection('docs');
       for (let i = 0; i < 6; i++) await coll.insertOne({ _id: i as never, v: 'y'.repeat(100) });
-      cpSync(dir, crash, { recursive: true });
-    } finally {
-      await client.close();
-      await emu.stop();
-    }
+      return crashImage(dir);
+    });
     // flip one byte inside the fourth record's payload
     const journal = join(crash, 'journal.bin');
     const buf = readFileSync(journal);
@@ -197,15 +197,10 @@ describe('Durability', () => {
     buf[off + 8 + 20] ^= 0xff;
     writeFileSync(journal, buf);
     const lines: string[] = [];
-    const reopened = await MongoEmulator.start({ dbPath: crash, log: (l) => lines.push(l) });
-    const c2 = await MongoClient.connect(reopened.uri);
-    try {
-      assert.deepEqual((await c2.db('t').collection('docs').find().toArray()).map((d) => d._id), [0, 1, 2]);
+    await withEmulator({ dbPath: crash, log: (l) => lines.push(l) }, async (client) => {
+      assert.deepEqual((await client.db('t').collection('docs').find().toArray()).map((d) => d._id), [0, 1, 2]);
       assert.equal(lines.length, 1, lines.join('\n'));
-    } finally {
-      await c2.close();
-      await reopened.stop();
-    }
+    });
   });
 
   it('answers a majority read only once what it saw is on disk', async () => {
@@ -226,10 +221,7 @@ describe('Durability', () => {
 
   it('compacts the journal into snapshots under concurrent writes without losing any', async () => {
     const dir = tempDir();
-    const emu = await MongoEmulator.start({ dbPath: dir, journalCompactBytes: 4096 });
-    const client = await MongoClient.connect(emu.uri);
-    const crash = tempDir();
-    try {
+    const crash = await withEmulator({ dbPath: dir, journalCompactBytes: 4096 }, async (client) => {
       const coll = client.db('c').collection('docs');
       await coll.createIndex({ k: 1 }, { unique: true });
       await Promise.all(
@@ -238,31 +230,20 @@ describe('Durability', () => {
         }),
       );
       await coll.updateMany({}, { $inc: { n: 1 } });
-      cpSync(dir, crash, { recursive: true });
-      assert.ok(statSync(join(crash, 'snapshot.bson')).size > 0, 'a snapshot was written while running');
-      assert.ok(statSync(join(crash, 'journal.bin')).size < 4096 + 2048, 'the journal was compacted');
-    } finally {
-      await client.close();
-      await emu.stop();
-    }
-    const reopened = await MongoEmulator.start({ dbPath: crash });
-    const c2 = await MongoClient.connect(reopened.uri);
-    try {
-      const docs = c2.db('c').collection('docs');
+      return crashImage(dir);
+    });
+    assert.ok(statSync(join(crash, 'snapshot.bson')).size > 0, 'a snapshot was written while running');
+    assert.ok(statSync(join(crash, 'journal.bin')).size < 4096 + 2048, 'the journal was compacted');
+    await withEmulator({ dbPath: crash }, async (client) => {
+      const docs = client.db('c').collection('docs');
       assert.equal(await docs.countDocuments({ n: 1 }), 500);
       await assert.rejects(docs.insertOne({ k: 0 }), { code: 11000 });
-    } finally {
-      await c2.close();
-      await reopened.stop();
-    }
+    });
   });
 
   it('journals a collection created inside a transaction with its commit, and never one whose transaction aborted', async () => {
     const dir = tempDir();
-    const emu = await MongoEmulator.start({ dbPath: dir });
-    const client = await MongoClient.connect(emu.uri);
-    const crash = tempDir();
-    try {
+    const crash = await withEmulator({ dbPath: dir }, async (client) => {
       const db = client.db('t');
       const kept = client.startSession();
       await kept.withTransaction(async () => {
@@ -282,23 +263,15 @@ describe('Durability', () => {
       assert.ok(!JSON.stringify(records).includes('gone'), 'nothing of the aborted transaction is journaled');
       const txnRecord = records.find((r) => JSON.stringify(r).includes('made'));
       assert.ok(txnRecord && (txnRecord.c as unknown[]).length === 3, 'create, createIndexes and insert are one record');
-      cpSync(dir, crash, { recursive: true });
-    } finally {
-      await client.close();
-      await emu.stop();
-    }
-    const reopened = await MongoEmulator.start({ dbPath: crash });
-    const c2 = await MongoClient.connect(reopened.uri);
-    try {
-      const db = c2.db('t');
+      return crashImage(dir);
+    });
+    await withEmulator({ dbPath: crash }, async (client) => {
+      const db = client.db('t');
       const names = (await db.listCollections().toArray()).map((c) => c.name).sort();
       assert.deepEqual(names, ['made', 'other']);
       await assert.rejects(db.collection('made').insertOne({ n: 'x' }), { code: 121 });
       await assert.rejects(db.collection('made').insertOne({ n: 1 }), { code: 11000 });
-    } finally {
-      await c2.close();
-      await reopened.stop();
-    }
+    });
   });
 
   it('refuses a dbpath another emulator of this process holds, until it stops', async () => {

@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { InvalidKeyError } from '@app/concurrency';
+import { InvalidKeyError } from '@app/problem-details';
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 

@@ -1,4 +1,4 @@
-import { FieldError, ValidationFailedError } from '@app/concurrency';
+import { FieldError, ValidationFailedError } from '@app/problem-details';
 import type { FastifyInstance } from 'fastify';
 
 /**

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { InvalidIdError } from '@app/concurrency';
+import { InvalidIdError } from '@app/problem-details';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldError, ValidationFailedError } from '@app/concurrency';
+import { FieldError, ValidationFailedError } from '@app/problem-details';
 import { toDecimalInteger } from './normalize';
 
 /** Flattens class-validator's tree into `{ field: 'lines.0.quantity', message }` entries. */

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { UnauthenticatedError } from '@app/concurrency';
+import { UnauthenticatedError } from '@app/problem-details';
 import type { FastifyRequest } from 'fastify';
 import { AppConfigService } from '../config/app-config.service';
 import { metricsTokenAccepted } from './metrics-access';

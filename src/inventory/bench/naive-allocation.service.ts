@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@app/concurrency';
+import { NotFoundError } from '@app/problem-details';
 import { AllocateStockDto } from '../dto/allocate-stock.dto';
 import { AllocationDto } from '../dto/allocation.dto';
 import { InsufficientStockError } from '../inventory.errors';

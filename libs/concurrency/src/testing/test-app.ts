@@ -7,7 +7,7 @@ import type { Connection } from 'mongoose';
 import { ConcurrencyModule } from '../concurrency.module';
 import { ConcurrencyModuleOptions } from '../concurrency.options';
 import { ETagInterceptor } from '../etag.interceptor';
-import { ProblemDetailsFilter } from '../problem-details.filter';
+import { ProblemDetailsFilter } from '@app/problem-details';
 
 /** A response as the test helpers return it (body parsed when JSON). */
 export interface TestResponse {

@@ -76,8 +76,24 @@ function writeView(ctx: CommandContext, u?: unknown): CommandContext['view'] {
   return bypass || replace ? { ...ctx.view, bypassValidation: bypass || undefined, replace: replace || undefined } : ctx.view;
 }
 
-function abortOnErrors(ctx: CommandContext, writeErrors: unknown[]): void {
+/**
+ * Runs a write command's statements in order. A statement's own error becomes its entry in
+ * `writeErrors` (an ordered batch stops there, an unordered one goes on); a command-level
+ * error fails the whole command. Any write error aborts the transaction the command runs in.
+ */
+async function runStatements(ctx: CommandContext, count: number, ordered: boolean, run: (i: number) => Promise<void>): Promise<Doc[]> {
+  const writeErrors: Doc[] = [];
+  for (let i = 0; i < count; i++) {
+    try {
+      await run(i);
+    } catch (e) {
+      if (!isStatementError(e)) throw e;
+      writeErrors.push(e.toWriteError(i));
+      if (ordered) break;
+    }
+  }
   if (writeErrors.length && ctx.txn?.isOpen) ctx.engine.abort(ctx.txn, 'a write error occurred in the transaction');
+  return writeErrors;
 }
 
 function withWriteErrors(base: Doc, writeErrors: Doc[]): Doc {
@@ -92,19 +108,11 @@ async function insert(ctx: CommandContext): Promise<Doc> {
   const ordered = optBool(ctx.body, 'ordered', true);
   const { coll } = await untilUnblocked(ctx, () => ctx.engine.ensureCollection(ctx.db, name, undefined, ctx.view));
   let n = 0;
-  const writeErrors: Doc[] = [];
-  for (let i = 0; i < docs.length; i++) {
-    try {
-      const doc = prepareForInsert(docs[i]);
-      await onceStatement(ctx, i, () => untilUnblocked(ctx, () => ctx.engine.insert(coll, doc, writeView(ctx))));
-      n++;
-    } catch (e) {
-      if (!isStatementError(e)) throw e;
-      writeErrors.push(e.toWriteError(i));
-      if (ordered) break;
-    }
-  }
-  abortOnErrors(ctx, writeErrors);
+  const writeErrors = await runStatements(ctx, docs.length, ordered, async (i) => {
+    const doc = prepareForInsert(docs[i]);
+    await onceStatement(ctx, i, () => untilUnblocked(ctx, () => ctx.engine.insert(coll, doc, writeView(ctx))));
+    n++;
+  });
   return withWriteErrors({ n }, writeErrors);
 }
 
@@ -251,21 +259,13 @@ async function update(ctx: CommandContext): Promise<Doc> {
   let n = 0;
   let nModified = 0;
   const upserted: Doc[] = [];
-  const writeErrors: Doc[] = [];
-  for (let i = 0; i < stmts.length; i++) {
-    try {
-      const s = parseUpdateStmt(ctx, stmts[i]);
-      const r = await onceStatement(ctx, i, () => runUpdateStatement(ctx, name, s));
-      n += r.n;
-      nModified += r.nModified;
-      if (r.upserted !== undefined) upserted.push({ index: i, _id: r.upserted });
-    } catch (e) {
-      if (!isStatementError(e)) throw e;
-      writeErrors.push(e.toWriteError(i));
-      if (ordered) break;
-    }
-  }
-  abortOnErrors(ctx, writeErrors);
+  const writeErrors = await runStatements(ctx, stmts.length, ordered, async (i) => {
+    const s = parseUpdateStmt(ctx, stmts[i]);
+    const r = await onceStatement(ctx, i, () => runUpdateStatement(ctx, name, s));
+    n += r.n;
+    nModified += r.nModified;
+    if (r.upserted !== undefined) upserted.push({ index: i, _id: r.upserted });
+  });
   const reply: Doc = { n, nModified };
   if (upserted.length) reply.upserted = upserted;
   return withWriteErrors(reply, writeErrors);
@@ -313,17 +313,9 @@ async function del(ctx: CommandContext): Promise<Doc> {
   for (const st of stmts) if (isPlainObject(st)) checkStatementFields('delete', 'deletes', st);
   const ordered = optBool(ctx.body, 'ordered', true);
   let n = 0;
-  const writeErrors: Doc[] = [];
-  for (let i = 0; i < stmts.length; i++) {
-    try {
-      n += await onceStatement(ctx, i, () => runDeleteStatement(ctx, name, stmts[i]));
-    } catch (e) {
-      if (!isStatementError(e)) throw e;
-      writeErrors.push(e.toWriteError(i));
-      if (ordered) break;
-    }
-  }
-  abortOnErrors(ctx, writeErrors);
+  const writeErrors = await runStatements(ctx, stmts.length, ordered, async (i) => {
+    n += await onceStatement(ctx, i, () => runDeleteStatement(ctx, name, stmts[i]));
+  });
   return withWriteErrors({ n }, writeErrors);
 }
 

@@ -168,7 +168,11 @@ function compileCondition(cond: unknown, path: string, vars?: Vars): FieldTest {
     }
     tests.push(compileOperator(op, obj[op], path, vars));
   }
-  if (tests.length === 1) return tests[0];
+  return tests.length === 1 ? tests[0] : allOf(tests);
+}
+
+/** Every test passes (each may match a different candidate); the first test's candidate is the match. */
+function allOf(tests: FieldTest[]): FieldTest {
   return (cands) => {
     let first: Candidate | null = null;
     for (const t of tests) {
@@ -408,15 +412,7 @@ function compileOperator(op: string, value: unknown, path: string, vars?: Vars):
         if (v instanceof RegExp || bsonTypeOf(v) === 'BSONRegExp') return regexTest(toRegExp(v));
         return eqTest(v, strCmpOf(vars));
       });
-      return (cands) => {
-        let first: Candidate | null = null;
-        for (const t of tests) {
-          const r = t(cands);
-          if (!r) return null;
-          first ??= r;
-        }
-        return first;
-      };
+      return allOf(tests);
     }
     case '$elemMatch': {
       if (!isPlainObject(value)) throw err.badValue('$elemMatch needs an Object');

@@ -165,29 +165,37 @@ function applySpecial(value: unknown, node: Node, arrayIndex: number | undefined
   }
 }
 
+/**
+ * Puts one present field of the document into `out` as its projection node says, in either
+ * mode: excluded and computed fields add nothing here (computed ones are evaluated after).
+ */
+function projectField(out: Doc, key: string, value: unknown, node: Node, root: Doc, arrayIndex: number | undefined, vars: Vars | undefined, inclusion: boolean): void {
+  switch (node.kind) {
+    case 'include':
+      setField(out, key, value);
+      return;
+    case 'tree': {
+      const sub = projectNested(value, node.children, root, arrayIndex, vars, inclusion);
+      if (sub !== undefined) setField(out, key, sub);
+      return;
+    }
+    case 'exclude':
+    case 'expr':
+      return;
+    default: {
+      const r = applySpecial(value, node, arrayIndex, key);
+      if (r.set) setField(out, key, r.value);
+    }
+  }
+}
+
 function applyInclusion(doc: Doc, tree: Map<string, Node>, root: Doc, arrayIndex: number | undefined, vars: Vars | undefined): Doc {
   const out: Doc = {};
   for (const key of Object.keys(doc)) {
     const node = tree.get(key);
     if (!node) continue;
     const value = doc[key];
-    if (value === undefined) continue;
-    switch (node.kind) {
-      case 'include':
-        setField(out, key, value);
-        break;
-      case 'tree': {
-        const sub = projectNested(value, node.children, root, arrayIndex, vars, true);
-        if (sub !== undefined) setField(out, key, sub);
-        break;
-      }
-      case 'expr':
-        break;
-      default: {
-        const r = applySpecial(value, node, arrayIndex, key);
-        if (r.set) setField(out, key, r.value);
-      }
-    }
+    if (value !== undefined) projectField(out, key, value, node, root, arrayIndex, vars, true);
   }
   // computed fields, in spec order
   for (const [key, node] of tree) {
@@ -230,28 +238,8 @@ function applyExclusion(doc: Doc, tree: Map<string, Node>, root: Doc, arrayIndex
     const node = tree.get(key);
     const value = doc[key];
     if (value === undefined) continue;
-    if (!node) {
-      setField(out, key, value);
-      continue;
-    }
-    switch (node.kind) {
-      case 'exclude':
-        break;
-      case 'include':
-        setField(out, key, value);
-        break;
-      case 'tree': {
-        const sub = projectNested(value, node.children, root, arrayIndex, vars, false);
-        if (sub !== undefined) setField(out, key, sub);
-        break;
-      }
-      case 'expr':
-        break;
-      default: {
-        const r = applySpecial(value, node, arrayIndex, key);
-        if (r.set) setField(out, key, r.value);
-      }
-    }
+    if (node) projectField(out, key, value, node, root, arrayIndex, vars, false);
+    else setField(out, key, value);
   }
   if (doc === root) {
     for (const [key, node] of tree) {

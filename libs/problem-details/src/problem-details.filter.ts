@@ -1,9 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { AppError, ContentionError, DatabaseUnavailableError, DuplicateError, FieldError, MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationFailedError } from './errors';
-import { NotModifiedSignal } from './etag.interceptor';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import { HttpRequestLike, requestId, requestPath, setResponseHeader } from './http-context';
-import { duplicateKeyFields, isDatabaseUnavailable, isDuplicateKeyError, isMaxTimeExpired, isWriteConflict } from './mongo-errors';
+import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationFailedError } from './http-problems';
+import { NotModifiedSignal } from './not-modified';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details.dto';
+import { AppError, FieldError } from './problem';
 
 /** An RFC 9457 Problem Details body as this API sends it. */
 export interface ProblemDetails {
@@ -42,6 +42,16 @@ const STATUS_CODES: Record<number, [code: string, title: string]> = {
   422: ['unprocessable-content', 'Unprocessable content'],
   429: ['too-many-requests', 'Too many requests'],
 };
+
+/**
+ * Turns an exception this library knows nothing about (a database driver's, say) into the
+ * {@link AppError} it means, or `undefined` to pass. A library that knows such errors provides
+ * its translators under {@link PROBLEM_TRANSLATORS} (the concurrency toolkit does, for MongoDB's).
+ */
+export type ProblemTranslator = (exception: unknown) => AppError | undefined;
+
+/** Injection token of the {@link ProblemTranslator}s the filter consults, in order. */
+export const PROBLEM_TRANSLATORS = Symbol('PROBLEM_TRANSLATORS');
 
 const GENERIC_DETAIL = 'An unexpected error occurred. It has been logged; quote the request id when reporting it.';
 
@@ -131,22 +141,18 @@ function fromMongooseError(exception: unknown, instance: string): ResolvedProble
 
 /**
  * Maps any thrown value to the Problem Details the client sees. Pure: used by the filter and
- * by the idempotency interceptor (which stores the exact body it will later replay).
+ * by the idempotency interceptor (which stores the exact body it will later replay), so both
+ * must pass the same translators.
  */
-export function resolveProblem(exception: unknown, instance: string): ResolvedProblem {
+export function resolveProblem(exception: unknown, instance: string, translators: readonly ProblemTranslator[] = []): ResolvedProblem {
   if (exception instanceof AppError) return fromAppError(exception, instance);
   const transport = fromTransportError(exception, instance);
   if (transport) return transport;
   if (exception instanceof HttpException) return fromHttpException(exception, instance);
-  if (isDuplicateKeyError(exception)) {
-    const all = duplicateKeyFields(exception);
-    // The tenant is implicit in every unique index; naming it tells the client nothing.
-    const fields = all.length > 1 ? all.filter((f) => f !== 'tenantId') : all;
-    return fromAppError(new DuplicateError({ fields }), instance);
+  for (const translate of translators) {
+    const error = translate(exception);
+    if (error) return fromAppError(error, instance);
   }
-  // Before write conflicts: the driver labels a network error inside a transaction TransientTransactionError too.
-  if (isDatabaseUnavailable(exception) || isMaxTimeExpired(exception)) return fromAppError(new DatabaseUnavailableError({ cause: exception }), instance);
-  if (isWriteConflict(exception)) return fromAppError(new ContentionError(), instance);
   const mongooseProblem = fromMongooseError(exception, instance);
   if (mongooseProblem) return mongooseProblem;
   return fromHttpStatus(500, undefined, instance);
@@ -161,6 +167,8 @@ export function resolveProblem(exception: unknown, instance: string): ResolvedPr
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
+  constructor(@Optional() @Inject(PROBLEM_TRANSLATORS) private readonly translators: readonly ProblemTranslator[] = []) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
@@ -170,11 +178,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.send(response, 304, { etag: exception.etag }, undefined);
       return;
     }
-    const resolved = resolveProblem(exception, requestPath(request));
+    const resolved = resolveProblem(exception, requestPath(request), this.translators);
     if (resolved.fault) {
       const stack = exception instanceof Error ? exception.stack : String(exception);
       this.logger.error(`${request.method} ${requestPath(request)} failed [request-id=${requestId(request) ?? '-'}]: ${stack}`);
-    } else if (resolved.body.code === 'database-unavailable') {
+    } else if (resolved.body.status === 503) {
+      // A deliberate 503 (a dependency away): no stack, but the operator sees why.
       const cause = exception instanceof Error && exception.cause instanceof Error ? exception.cause : exception;
       this.logger.warn(`${request.method} ${requestPath(request)} answered 503 [request-id=${requestId(request) ?? '-'}]: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`);
     }
