@@ -107,16 +107,16 @@ export class AuthService {
   }
 
   /** Ends the caller's session: its refresh token and every access token of it stop working at once. */
-  async logout(user: AuthUser): Promise<void> {
-    await this.sessions.revoke({ _id: user.sessionId, tenantId: user.tenantId, userId: user.userId }, SessionEndReason.Logout, new Date());
+  async logout(actor: AuthUser): Promise<void> {
+    await this.sessions.revoke({ _id: actor.sessionId, tenantId: actor.tenantId, userId: actor.userId }, SessionEndReason.Logout, new Date());
   }
 
-  async listSessions(user: AuthUser): Promise<SessionListResponseDto> {
-    const sessions = await this.sessions.listLive({ tenantId: user.tenantId, userId: user.userId }, new Date());
+  async listSessions(actor: AuthUser): Promise<SessionListResponseDto> {
+    const sessions = await this.sessions.listLive({ tenantId: actor.tenantId, userId: actor.userId }, new Date());
     return {
       items: sessions.map((s) => ({
         id: s._id.toHexString(),
-        current: s._id.toHexString() === user.sessionId,
+        current: s._id.toHexString() === actor.sessionId,
         createdAt: s.createdAt.toISOString(),
         lastUsedAt: s.lastUsedAt.toISOString(),
         expiresAt: s.expiresAt.toISOString(),
@@ -127,8 +127,8 @@ export class AuthService {
   }
 
   /** Revokes one of the caller's own live sessions; anything else (another user's, ended, unknown) is 404. */
-  async revokeSession(user: AuthUser, sessionId: string): Promise<void> {
-    const revoked = await this.sessions.revoke({ _id: sessionId, tenantId: user.tenantId, userId: user.userId }, SessionEndReason.Revoked, new Date());
+  async revokeSession(actor: AuthUser, sessionId: string): Promise<void> {
+    const revoked = await this.sessions.revoke({ _id: sessionId, tenantId: actor.tenantId, userId: actor.userId }, SessionEndReason.Revoked, new Date());
     if (!revoked) throw new NotFoundError('Session');
   }
 

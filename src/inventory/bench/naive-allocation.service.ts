@@ -3,7 +3,7 @@ import { NotFoundError } from '@app/concurrency';
 import { AllocateStockDto } from '../dto/allocate-stock.dto';
 import { AllocationDto } from '../dto/allocation.dto';
 import { InsufficientStockError } from '../inventory.errors';
-import type { Actor } from '../stock.service';
+import type { AuthUser } from '../../auth/auth-user';
 import { NaiveStockRepository } from './naive-stock.repository';
 
 /**
@@ -17,7 +17,7 @@ export class NaiveAllocationService {
   constructor(private readonly naive: NaiveStockRepository) {}
 
   /** UNSAFE read-check-write allocation. Do not copy. */
-  async allocate(actor: Actor, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
+  async allocate(actor: AuthUser, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
     const filter = { _id: itemId, tenantId: actor.tenantId };
     const item = await this.naive.findItem(filter);
     if (!item) throw new NotFoundError('Item');
