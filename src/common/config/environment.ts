@@ -120,10 +120,6 @@ export class Environment {
   @MinLength(16)
   METRICS_TOKEN?: string;
 
-  /** Bench-only routes (never in production). */
-  @Transform(toBool)
-  BENCH_ROUTES = false;
-
   /**
    * How long after a rotation the rotated refresh token may be presented again and get the same
    * successor instead of revoking the session (tabs refreshing at once); 0 makes every replay reuse.
