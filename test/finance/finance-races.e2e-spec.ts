@@ -24,7 +24,7 @@ import {
   transferBody,
 } from '../support/factories/finance';
 import { newItem, newOrder } from '../support/factories/inventory';
-import type { HttpResponse } from '../support/http-client';
+import type { HttpResponse } from '@app/concurrency/testing';
 
 const codesOf = (responses: Array<HttpResponse | undefined>): string[] => [...new Set(responses.map((r) => r?.body?.code as string))];
 
