@@ -3,7 +3,7 @@ import { NotFoundError, Transactional, UnauthenticatedError } from '@app/concurr
 import { AppConfigService } from '../common/config/app-config.service';
 import { TenantsService } from '../tenants/tenants.service';
 import { PasswordHasher } from '../users/password-hasher';
-import { UserAccountsService } from '../users/user-accounts.service';
+import { NewAccount, UserAccountsService } from '../users/user-accounts.service';
 import type { AuthUser } from './auth-user';
 import type { ClientInfo } from './client-info.decorator';
 import { LoginDto } from './dto/login.dto';
@@ -35,16 +35,15 @@ export class AuthService {
   ) {}
 
   async signup(dto: SignupDto, client: ClientInfo): Promise<SignupResponseDto> {
-    // Slow and pure: hashed once, outside the transaction (whose body may run again).
-    const passwordHash = await this.hasher.hash(dto.password);
-    return this.createTenantWithAdmin(dto, passwordHash, client);
+    const account = await this.users.newAccount({ ...dto, roles: [Role.Admin] });
+    return this.createTenantWithAdmin(dto.tenantName, account, client);
   }
 
   /** Tenant, first admin and first session: all or nothing. A taken email → 409 from the unique index. */
   @Transactional()
-  private async createTenantWithAdmin(dto: SignupDto, passwordHash: string, client: ClientInfo): Promise<SignupResponseDto> {
-    const tenantId = await this.tenants.create({ name: dto.tenantName, adminCount: 1 });
-    const user = await this.users.create({ tenantId, email: dto.email, passwordHash, displayName: dto.displayName, roles: [Role.Admin] });
+  private async createTenantWithAdmin(tenantName: string, account: NewAccount, client: ClientInfo): Promise<SignupResponseDto> {
+    const tenantId = await this.tenants.create({ name: tenantName, adminCount: 1 });
+    const user = await this.users.create({ tenantId, ...account });
     const userId = user._id.toHexString();
     const pair = await this.openSession(tenantId, userId, client);
     return { tenantId, userId, ...pair };

@@ -9,7 +9,7 @@ import { TenantsService } from '../tenants/tenants.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserListResponseDto, UserResponseDto } from './dto/user-response.dto';
-import { PasswordHasher } from './password-hasher';
+import { UserAccountsService } from './user-accounts.service';
 import { LastAdminError } from './users.errors';
 import { NewUser, UsersRepository } from './users.repository';
 
@@ -22,13 +22,11 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly tenants: TenantsService,
     private readonly sessions: SessionsService,
-    private readonly hasher: PasswordHasher,
+    private readonly accounts: UserAccountsService,
   ) {}
 
   async create(actor: AuthUser, dto: CreateUserDto): Promise<UserResponseDto> {
-    // Hashing is slow and pure: done once, outside the transaction (whose body may re-run).
-    const passwordHash = await this.hasher.hash(dto.password);
-    return this.insert({ tenantId: actor.tenantId, email: dto.email, passwordHash, displayName: dto.displayName, roles: dto.roles });
+    return this.insert({ tenantId: actor.tenantId, ...(await this.accounts.newAccount(dto)) });
   }
 
   /** The user and the tenant's admin count move together. */
