@@ -14,6 +14,7 @@ import { LeaveRequestDoc } from './leave-request.schema';
 import { daysBetween, workingDays, workingDaysByMonth } from './payroll-dates';
 import { InsufficientBalanceError, OverlappingLeaveError } from './payroll.errors';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
+import { employeeRecordsFilter } from './employee-records-filter';
 
 /** Longest leave request, in calendar days (to − from). */
 export const MAX_LEAVE_SPAN_DAYS = 366;
@@ -87,11 +88,8 @@ export class LeaveRequestsService {
 
   /** A page of leave requests (optionally of one employee / status), oldest first. */
   async list(actor: AuthUser, query: ListLeaveRequestsQueryDto): Promise<LeaveRequestListDto> {
-    const window = pageWindow(query);
-    const filter: TenantFilter<LeaveRequestDoc> = { tenantId: actor.tenantId };
-    if (query.employeeId) filter.employeeId = new Types.ObjectId(query.employeeId);
-    if (query.status) filter.status = query.status;
-    return mapPage(await this.requests.page(filter, window, { _id: 1 }), (r) => LeaveRequestResponseDto.from(r));
+    const filter = employeeRecordsFilter<LeaveRequestDoc>(actor.tenantId, query);
+    return mapPage(await this.requests.page(filter, pageWindow(query), { _id: 1 }), (r) => LeaveRequestResponseDto.from(r));
   }
 
   /** pending → approved; the reserved days become consumed, exactly once. */

@@ -13,6 +13,7 @@ import { EmployeeRepository } from './employee.repository';
 import { addDays, isMonday } from './payroll-dates';
 import { TimesheetRepository } from './timesheet.repository';
 import { TimesheetDoc, TimesheetEntry } from './timesheet.schema';
+import { employeeRecordsFilter } from './employee-records-filter';
 
 /**
  * Weekly timesheets: draft → submitted → approved | rejected. Every step is one guarded
@@ -109,12 +110,9 @@ export class TimesheetsService {
 
   /** A page of timesheets, oldest first. */
   async list(actor: AuthUser, query: ListTimesheetsQueryDto): Promise<TimesheetListDto> {
-    const window = pageWindow(query);
-    const filter: TenantFilter<TimesheetDoc> = { tenantId: actor.tenantId };
-    if (query.employeeId) filter.employeeId = new Types.ObjectId(query.employeeId);
-    if (query.status) filter.status = query.status;
+    const filter = employeeRecordsFilter<TimesheetDoc>(actor.tenantId, query);
     if (query.periodStart) filter.periodStart = query.periodStart;
-    return mapPage(await this.timesheets.page(filter, window, { _id: 1 }), (t) => TimesheetResponseDto.from(t));
+    return mapPage(await this.timesheets.page(filter, pageWindow(query), { _id: 1 }), (t) => TimesheetResponseDto.from(t));
   }
 
   private filterOf(actor: AuthUser, id: string): TenantFilter<TimesheetDoc> {
