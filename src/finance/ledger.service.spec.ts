@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
-import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
-import { Test, TestingModule } from '@nestjs/testing';
-import { ConcurrencyModule, getTransactionRunnerToken, isDuplicateKeyError, NotFoundError, TransactionPropagationError, TransactionRunner } from '@app/concurrency';
+import { MongooseModule } from '@nestjs/mongoose';
+import { getTransactionRunnerToken, isDuplicateKeyError, NotFoundError, TransactionPropagationError, TransactionRunner } from '@app/concurrency';
+import { startTestApp, TestApp } from '@app/concurrency/testing';
 import { MongoEmulator } from '@app/mongo-emulator';
 import { Connection, Types } from 'mongoose';
 import { AccountRepository } from './account.repository';
@@ -62,7 +62,7 @@ describe(LedgerService.name, () => {
 function postSpecs(): void {
   const TENANT = 'tenant-ledger';
   let emulator: MongoEmulator;
-  let moduleRef: TestingModule;
+  let t: TestApp;
   let ledger: LedgerService;
   let runner: TransactionRunner;
   let connection: Connection;
@@ -72,10 +72,10 @@ function postSpecs(): void {
 
   beforeAll(async () => {
     emulator = await MongoEmulator.start();
-    moduleRef = await Test.createTestingModule({
+    t = await startTestApp({
+      uri: emulator.uri,
+      listen: false,
       imports: [
-        MongooseModule.forRoot(emulator.uri),
-        ConcurrencyModule.forRoot(),
         MongooseModule.forFeature([
           { name: Account.name, schema: AccountSchema },
           { name: Retainer.name, schema: RetainerSchema },
@@ -83,22 +83,21 @@ function postSpecs(): void {
         ]),
       ],
       providers: [AccountRepository, RetainerRepository, JournalEntryRepository, LedgerService],
-    }).compile();
-    await moduleRef.init();
-    ledger = moduleRef.get(LedgerService);
-    runner = moduleRef.get<TransactionRunner>(getTransactionRunnerToken());
-    connection = moduleRef.get<Connection>(getConnectionToken());
+    });
+    ledger = t.app.get(LedgerService);
+    runner = t.app.get<TransactionRunner>(getTransactionRunnerToken());
+    connection = t.connection;
     await connection.model(JournalEntry.name).init();
     const record = <T extends object>(repo: T, method: keyof T & string, label: (...args: any[]) => string) => {
       const original = (repo[method] as (...args: unknown[]) => unknown).bind(repo);
       Object.assign(repo, { [method]: (...args: unknown[]) => (writes.push(label(...args)), original(...args)) });
     };
-    record(moduleRef.get(AccountRepository), 'applyDelta', (f: { _id: Types.ObjectId }, delta: number) => `account:${names.get(f._id.toHexString())}:${delta}`);
-    record(moduleRef.get(RetainerRepository), 'applyDelta', (f: { _id: Types.ObjectId }, delta: number) => `retainer:${names.get(f._id.toHexString())}:${delta}`);
-    record(moduleRef.get(JournalEntryRepository), 'insert', () => 'entry');
+    record(t.app.get(AccountRepository), 'applyDelta', (f: { _id: Types.ObjectId }, delta: number) => `account:${names.get(f._id.toHexString())}:${delta}`);
+    record(t.app.get(RetainerRepository), 'applyDelta', (f: { _id: Types.ObjectId }, delta: number) => `retainer:${names.get(f._id.toHexString())}:${delta}`);
+    record(t.app.get(JournalEntryRepository), 'insert', () => 'entry');
   });
   afterAll(async () => {
-    await moduleRef?.close();
+    await t?.close();
     await emulator?.stop();
   });
   beforeEach(() => {
