@@ -26,28 +26,28 @@ export class TransfersService {
    * the transfer record commit together or not at all. Of concurrent transfers that would
    * together overdraw the source, the ones the balance cannot cover get 409 `insufficient-funds`.
    */
-  create(user: AuthUser, dto: CreateTransferDto): Promise<TransferDto> {
+  create(actor: AuthUser, dto: CreateTransferDto): Promise<TransferDto> {
     return countOutcome(financeMetrics.transfers, 'posted', async () => {
       // An account's currency and kind never change, so they are checked before the
       // transaction; inside it, the first write is the guarded debit.
-      const [from, to] = await this.userAccounts(user.tenantId, dto.fromAccountId, dto.toAccountId);
+      const [from, to] = await this.userAccounts(actor.tenantId, dto.fromAccountId, dto.toAccountId);
       if (from.currency !== to.currency) {
         throw new CurrencyMismatchError({ expected: from.currency, actual: to.currency, detail: `The accounts hold ${from.currency} and ${to.currency}; there is no currency conversion.` });
       }
-      return this.post(user, dto, from, to);
+      return this.post(actor, dto, from, to);
     });
   }
 
   /** One transfer of the caller's tenant. */
-  async findOne(user: AuthUser, id: string): Promise<TransferDto> {
-    const transfer = await this.transfers.findOne({ tenantId: user.tenantId, _id: new Types.ObjectId(id) });
+  async findOne(actor: AuthUser, id: string): Promise<TransferDto> {
+    const transfer = await this.transfers.findOne({ tenantId: actor.tenantId, _id: new Types.ObjectId(id) });
     if (!transfer) throw new NotFoundError('Transfer');
     return TransferDto.from(transfer);
   }
 
   @Transactional({ name: 'finance.transfer' })
-  private async post(user: AuthUser, dto: CreateTransferDto, from: AccountRecord, to: AccountRecord): Promise<TransferDto> {
-    const { tenantId } = user;
+  private async post(actor: AuthUser, dto: CreateTransferDto, from: AccountRecord, to: AccountRecord): Promise<TransferDto> {
+    const { tenantId } = actor;
     const transferId = new Types.ObjectId();
     const entry = await this.ledger.post({
       tenantId,
@@ -59,7 +59,7 @@ export class TransfersService {
         { account: to, debit: dto.amount },
       ],
       reference: { type: 'transfer', id: transferId },
-      createdBy: user.userId,
+      createdBy: actor.userId,
     });
     const transfer = await this.transfers.insert({
       _id: transferId,
@@ -71,7 +71,7 @@ export class TransfersService {
       description: dto.description,
       status: 'posted',
       entryId: entry._id,
-      createdBy: user.userId,
+      createdBy: actor.userId,
     });
     return TransferDto.from(transfer);
   }

@@ -14,9 +14,6 @@ import { ItemRecord } from './item.schema';
 import { ItemRepository } from './item.repository';
 import { MovementRepository } from './movement.repository';
 
-/** Who acts: the tenant scopes every query, the user signs every movement. */
-export type Actor = Pick<AuthUser, 'tenantId' | 'userId'>;
-
 /** What {@link StockService.reserve} needs. */
 export interface ReserveRequest {
   itemId: string;
@@ -43,7 +40,7 @@ export class StockService {
 
   /** Adds received stock to the item (on hand and available) and records a `receipt` movement. */
   @Transactional()
-  async receive(actor: Actor, itemId: string, dto: ReceiveStockDto): Promise<ItemDto> {
+  async receive(actor: AuthUser, itemId: string, dto: ReceiveStockDto): Promise<ItemDto> {
     const item = await this.items.adjustQuantities({ _id: itemId, tenantId: actor.tenantId }, { onHand: dto.quantity, allocated: 0, available: dto.quantity });
     if (!item) throw new NotFoundError('Item');
     await this.movements.append({
@@ -59,7 +56,7 @@ export class StockService {
 
   /** Reserves stock of one item: 409 `insufficient-stock` (with `available`) when there is not enough free stock. */
   @Transactional()
-  async allocate(actor: Actor, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
+  async allocate(actor: AuthUser, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
     const { allocation, item } = await this.reserve(actor, { itemId, quantity: dto.quantity, orderReference: dto.orderReference });
     return AllocationDto.from(allocation, item.quantityAvailable);
   }
@@ -69,7 +66,7 @@ export class StockService {
    * caller's transaction so an order's lines commit all together or not at all.
    */
   @Transactional({ propagation: Propagation.MANDATORY })
-  async reserve(actor: Actor, request: ReserveRequest): Promise<{ allocation: AllocationRecord; item: ItemRecord }> {
+  async reserve(actor: AuthUser, request: ReserveRequest): Promise<{ allocation: AllocationRecord; item: ItemRecord }> {
     const filter = { _id: request.itemId, tenantId: actor.tenantId };
     // THE race fix: "quantityAvailable ≥ quantity" and the decrement are one atomic update.
     const item = await this.items.adjustQuantities(filter, { onHand: 0, allocated: request.quantity, available: -request.quantity });
@@ -107,7 +104,7 @@ export class StockService {
    * allocations are released by cancelling the order, so the order never loses stock silently.
    */
   @Transactional()
-  async release(actor: Actor, allocationId: string): Promise<AllocationDto> {
+  async release(actor: AuthUser, allocationId: string): Promise<AllocationDto> {
     // orderId is immutable, so reading it before the guarded transition cannot race.
     const current = await this.allocations.findOne({ _id: allocationId, tenantId: actor.tenantId });
     if (!current) throw new NotFoundError('Allocation');
@@ -124,7 +121,7 @@ export class StockService {
 
   /** open → released, stock back to available, `release` movement: inside the caller's transaction. */
   @Transactional({ propagation: Propagation.MANDATORY })
-  async releaseOne(actor: Actor, allocationId: Types.ObjectId): Promise<{ allocation: AllocationRecord; item: ItemRecord }> {
+  async releaseOne(actor: AuthUser, allocationId: Types.ObjectId): Promise<{ allocation: AllocationRecord; item: ItemRecord }> {
     const allocation = await this.allocations.release({ _id: allocationId, tenantId: actor.tenantId });
     const item = await this.items.adjustQuantities(
       { _id: allocation.itemId, tenantId: actor.tenantId },
