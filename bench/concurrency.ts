@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     const free = docs.map((d) => String(d._id));
     const versions = new Map(free.map((id) => [id, 1]));
     return autocannon({
-      url: t.url,
+      url: t.baseUrl,
       connections,
       duration,
       requests: [

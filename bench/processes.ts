@@ -1,8 +1,8 @@
 /**
  * The child processes of `npm run bench`: the MongoDB emulator, the app (built, as `npm start`
  * runs it), the framework-free floor server, and — only for allocate-naive — a second app with
- * the bench-only routes. Each runs in its own process so the app's event loop is measured
- * alone (the emulator does its work on another core, as a real mongod would); all are stopped
+ * the unsafe route (bench/naive-app.ts). Each runs in its own process so the app's event loop
+ * is measured alone (the emulator does its work on another core, as a real mongod would); all are stopped
  * by their own pid, whatever happens to the bench.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -91,9 +91,9 @@ export interface AppOptions {
   mode: AppMode;
   jwtSecret: string;
   /**
-   * The deliberately unsafe allocate-naive route exists only with BENCH_ROUTES=1 outside
-   * production, so it gets an app of its own in development mode; every other scenario is
-   * measured on the production configuration.
+   * The deliberately unsafe allocate-naive route is not part of the app's build: it gets an
+   * app of its own, bench/naive-app.ts (the app plus bench/naive-allocation, run from source
+   * in development mode); every other scenario is measured on the production configuration.
    */
   benchRoutes?: boolean;
 }
@@ -116,14 +116,14 @@ export async function startApp(mongoUri: string, options: AppOptions): Promise<{
   const port = await freePort();
   // BENCH_CPU_PROF=dir: the app writes a V8 CPU profile there when it exits (bench/cpuprofile-summary.ts reads it).
   const profile = process.env.BENCH_CPU_PROF && !options.benchRoutes ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const args = [...profile, ...(options.mode === 'dist' ? ['dist/src/main.js'] : ['--require', '@swc-node/register', 'src/main.ts'])];
+  const entry = options.benchRoutes ? ['--require', '@swc-node/register', 'bench/naive-app.ts'] : options.mode === 'dist' ? ['dist/src/main.js'] : ['--require', '@swc-node/register', 'src/main.ts'];
+  const args = [...profile, ...entry];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     MONGODB_URI: mongoUri,
     PORT: String(port),
     HOST: '127.0.0.1',
     NODE_ENV: options.benchRoutes ? 'development' : 'production',
-    BENCH_ROUTES: options.benchRoutes ? '1' : '0',
     // All bench clients come from one address; the auth throttle would only slow the sign-ups.
     AUTH_THROTTLE_ENABLED: 'false',
     JWT_SECRET: options.jwtSecret,
@@ -134,7 +134,8 @@ export async function startApp(mongoUri: string, options: AppOptions): Promise<{
   delete env.LOG_LEVEL;
   delete env.METRICS_PORT;
   delete env.METRICS_TOKEN;
-  const proc = spawn(process.execPath, args, { cwd: APP_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+  // The naive app is always this checkout's (an A/B checkout from before the move has no bench/naive-app.ts).
+  const proc = spawn(process.execPath, args, { cwd: options.benchRoutes ? ROOT : APP_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
   const child = track(options.benchRoutes ? 'app (bench routes)' : 'app', proc);
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitReady(child, `${baseUrl}/health/ready`);

@@ -123,12 +123,12 @@ async function main(): Promise<void> {
   const serverOf = new Map<string, Child>([[app.baseUrl, app.child]]);
   const started = [`app on ${app.baseUrl}`];
   if (scenarios.some((s) => s.name === 'allocate-naive')) {
-    progress.update('starting the bench-routes app (allocate-naive only)');
+    progress.update('starting the naive app (allocate-naive only)');
     const benchApp = await startApp(emu.uri, { mode: APP_MODE, jwtSecret, benchRoutes: true });
     children.push(benchApp.child);
     serverOf.set(benchApp.baseUrl, benchApp.child);
     targets.benchApp = new Api(benchApp.baseUrl);
-    started.push(`bench-routes app on ${benchApp.baseUrl}`);
+    started.push(`naive app on ${benchApp.baseUrl}`);
   }
   if (scenarios.some((s) => s.name === 'floor')) {
     progress.update('starting the floor server');

@@ -49,7 +49,7 @@ export interface Scenario {
 export interface Targets {
   /** The app in its production configuration. */
   app: Api;
-  /** The app with BENCH_ROUTES=1 (development mode), started only when allocate-naive runs. */
+  /** The app plus the unsafe route (bench/naive-app.ts, development mode), started only when allocate-naive runs. */
   benchApp?: Api;
   floor?: { baseUrl: string; itemId: string; tenantId: string; jwtSecret: string };
 }
@@ -214,7 +214,7 @@ function oneItemAllocation(name: 'allocate-hot' | 'allocate-naive'): Scenario {
   return {
     name,
     summary: naive
-      ? 'POST /api/v1/inventory/items/:id/allocate-naive {quantity: 1} — the same allocation as allocate-hot done read-check-write with no guard and no transaction (bench-only route, BENCH_ROUTES=1). Expected to be wrong.'
+      ? 'POST /api/v1/inventory/items/:id/allocate-naive {quantity: 1} — the same allocation as allocate-hot done read-check-write with no guard and no transaction (bench-only route, bench/naive-allocation). Expected to be wrong.'
       : 'POST /api/v1/inventory/items/:id/allocate {quantity: 1} — every client on one item with ample stock: one guarded $inc plus allocation and movement in one transaction; write conflicts on the hot document are retried.',
     async prepare({ app, benchApp }) {
       const root = naive ? benchApp : app;

@@ -4,7 +4,7 @@ import { Transactional } from '@app/concurrency';
 import { AppConfigService } from '../common/config/app-config.service';
 import { TenantsService } from '../tenants/tenants.service';
 import { PasswordHasher } from '../users/password-hasher';
-import { UserAccountsService } from '../users/user-accounts.service';
+import { NewAccount, UserAccountsService } from '../users/user-accounts.service';
 import type { AuthUser } from './auth-user';
 import type { ClientInfo } from './client-info.decorator';
 import { LoginDto } from './dto/login.dto';
@@ -36,16 +36,15 @@ export class AuthService {
   ) {}
 
   async signup(dto: SignupDto, client: ClientInfo): Promise<SignupResponseDto> {
-    // Slow and pure: hashed once, outside the transaction (whose body may run again).
-    const passwordHash = await this.hasher.hash(dto.password);
-    return this.createTenantWithAdmin(dto, passwordHash, client);
+    const account = await this.users.newAccount({ ...dto, roles: [Role.Admin] });
+    return this.createTenantWithAdmin(dto.tenantName, account, client);
   }
 
   /** Tenant, first admin and first session: all or nothing. A taken email → 409 from the unique index. */
   @Transactional()
-  private async createTenantWithAdmin(dto: SignupDto, passwordHash: string, client: ClientInfo): Promise<SignupResponseDto> {
-    const tenantId = await this.tenants.create({ name: dto.tenantName, adminCount: 1 });
-    const user = await this.users.create({ tenantId, email: dto.email, passwordHash, displayName: dto.displayName, roles: [Role.Admin] });
+  private async createTenantWithAdmin(tenantName: string, account: NewAccount, client: ClientInfo): Promise<SignupResponseDto> {
+    const tenantId = await this.tenants.create({ name: tenantName, adminCount: 1 });
+    const user = await this.users.create({ tenantId, ...account });
     const userId = user._id.toHexString();
     const pair = await this.openSession(tenantId, userId, client);
     return { tenantId, userId, ...pair };
@@ -108,16 +107,16 @@ export class AuthService {
   }
 
   /** Ends the caller's session: its refresh token and every access token of it stop working at once. */
-  async logout(user: AuthUser): Promise<void> {
-    await this.sessions.revoke({ _id: user.sessionId, tenantId: user.tenantId, userId: user.userId }, SessionEndReason.Logout, new Date());
+  async logout(actor: AuthUser): Promise<void> {
+    await this.sessions.revoke({ _id: actor.sessionId, tenantId: actor.tenantId, userId: actor.userId }, SessionEndReason.Logout, new Date());
   }
 
-  async listSessions(user: AuthUser): Promise<SessionListResponseDto> {
-    const sessions = await this.sessions.listLive({ tenantId: user.tenantId, userId: user.userId }, new Date());
+  async listSessions(actor: AuthUser): Promise<SessionListResponseDto> {
+    const sessions = await this.sessions.listLive({ tenantId: actor.tenantId, userId: actor.userId }, new Date());
     return {
       items: sessions.map((s) => ({
         id: s._id.toHexString(),
-        current: s._id.toHexString() === user.sessionId,
+        current: s._id.toHexString() === actor.sessionId,
         createdAt: s.createdAt.toISOString(),
         lastUsedAt: s.lastUsedAt.toISOString(),
         expiresAt: s.expiresAt.toISOString(),
@@ -128,8 +127,8 @@ export class AuthService {
   }
 
   /** Revokes one of the caller's own live sessions; anything else (another user's, ended, unknown) is 404. */
-  async revokeSession(user: AuthUser, sessionId: string): Promise<void> {
-    const revoked = await this.sessions.revoke({ _id: sessionId, tenantId: user.tenantId, userId: user.userId }, SessionEndReason.Revoked, new Date());
+  async revokeSession(actor: AuthUser, sessionId: string): Promise<void> {
+    const revoked = await this.sessions.revoke({ _id: sessionId, tenantId: actor.tenantId, userId: actor.userId }, SessionEndReason.Revoked, new Date());
     if (!revoked) throw new NotFoundError('Session');
   }
 

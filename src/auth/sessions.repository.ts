@@ -30,8 +30,7 @@ export class SessionsRepository extends TenantScopedRepository<Session> {
   }
 
   async create(data: NewSession, now: Date): Promise<SessionRecord> {
-    const [created] = await this.sessions.create([{ ...data, createdAt: now, lastUsedAt: now, rotatedTokenHashes: [] }]);
-    return created.toObject() as SessionRecord;
+    return this.insertOne({ ...data, createdAt: now, lastUsedAt: now, rotatedTokenHashes: [] });
   }
 
   /** The live session an access token names, or null (revoked, expired, unknown, not this user's). */

@@ -24,57 +24,57 @@ export class DocumentApprovalsService {
 
   /** draft → pending; the caller becomes the requester (who hears about the decision). */
   @Transactional()
-  async requestApproval(user: AuthUser, id: string, expectedVersion: number): Promise<DocumentDto> {
-    return this.step(user, id, expectedVersion, DocumentEvents.ApprovalRequested, {
+  async requestApproval(actor: AuthUser, id: string, expectedVersion: number): Promise<DocumentDto> {
+    return this.step(actor, id, expectedVersion, DocumentEvents.ApprovalRequested, {
       from: ['draft'],
       to: 'pending',
-      set: { requestedBy: user.userId },
-      entry: { action: 'approval-requested', by: user.userId, at: new Date() },
+      set: { requestedBy: actor.userId },
+      entry: { action: 'approval-requested', by: actor.userId, at: new Date() },
     });
   }
 
   /** pending → approved. */
   @Transactional()
-  async approve(user: AuthUser, id: string, expectedVersion: number, comment?: string): Promise<DocumentDto> {
-    return this.step(user, id, expectedVersion, DocumentEvents.Approved, {
+  async approve(actor: AuthUser, id: string, expectedVersion: number, comment?: string): Promise<DocumentDto> {
+    return this.step(actor, id, expectedVersion, DocumentEvents.Approved, {
       from: ['pending'],
       to: 'approved',
-      entry: { action: 'approved', by: user.userId, at: new Date(), ...(comment === undefined ? {} : { comment }) },
+      entry: { action: 'approved', by: actor.userId, at: new Date(), ...(comment === undefined ? {} : { comment }) },
     });
   }
 
   /** pending → rejected (editing it later returns it to draft). */
   @Transactional()
-  async reject(user: AuthUser, id: string, expectedVersion: number, reason: string): Promise<DocumentDto> {
-    return this.step(user, id, expectedVersion, DocumentEvents.Rejected, {
+  async reject(actor: AuthUser, id: string, expectedVersion: number, reason: string): Promise<DocumentDto> {
+    return this.step(actor, id, expectedVersion, DocumentEvents.Rejected, {
       from: ['pending'],
       to: 'rejected',
-      entry: { action: 'rejected', by: user.userId, at: new Date(), reason },
+      entry: { action: 'rejected', by: actor.userId, at: new Date(), reason },
     });
   }
 
   /** The approval history, oldest first. */
-  async history(user: AuthUser, id: string): Promise<ApprovalHistoryDto> {
-    const entries = await this.documents.findHistory({ tenantId: user.tenantId, _id: id });
+  async history(actor: AuthUser, id: string): Promise<ApprovalHistoryDto> {
+    const entries = await this.documents.findHistory({ tenantId: actor.tenantId, _id: id });
     if (!entries) throw new NotFoundError('Document');
     return { documentId: id, entries: entries.map((e) => ApprovalEntryDto.from(e)) };
   }
 
   /** Runs inside the caller's transaction: the guarded transition, then its outbox event. */
-  private async step(user: AuthUser, id: string, expectedVersion: number, type: DocumentEventType, step: DocumentTransition): Promise<DocumentDto> {
-    const doc = await this.documents.transition({ tenantId: user.tenantId, _id: id }, expectedVersion, step);
-    await this.outbox.add({ tenantId: user.tenantId, type, aggregateId: id, payload: eventPayload(doc, user, step.entry) });
+  private async step(actor: AuthUser, id: string, expectedVersion: number, type: DocumentEventType, step: DocumentTransition): Promise<DocumentDto> {
+    const doc = await this.documents.transition({ tenantId: actor.tenantId, _id: id }, expectedVersion, step);
+    await this.outbox.add({ tenantId: actor.tenantId, type, aggregateId: id, payload: eventPayload(doc, actor, step.entry) });
     return DocumentDto.from(doc);
   }
 }
 
-function eventPayload(doc: StoredDocument, user: AuthUser, entry: ApprovalEntry): DocumentApprovalEventPayload {
+function eventPayload(doc: StoredDocument, actor: AuthUser, entry: ApprovalEntry): DocumentApprovalEventPayload {
   return {
     documentId: String(doc._id),
     title: doc.title,
     version: doc.version,
-    actorId: user.userId,
-    requestedBy: doc.requestedBy ?? user.userId,
+    actorId: actor.userId,
+    requestedBy: doc.requestedBy ?? actor.userId,
     ...(entry.comment === undefined ? {} : { comment: entry.comment }),
     ...(entry.reason === undefined ? {} : { reason: entry.reason }),
   };

@@ -51,8 +51,7 @@ export class DocumentRepository extends TenantScopedRepository<DocumentRecord, S
   }
 
   async create(doc: Pick<DocumentRecord, 'tenantId' | 'title' | 'category' | 'type' | 'customerRef' | 'tags' | 'fields' | 'createdBy'>): Promise<StoredDocument> {
-    const [created] = await this.documents.create([doc]);
-    return created.toObject() as StoredDocument;
+    return this.insertOne(doc);
   }
 
   /** One document without its history, or null (absent or another tenant's). */

@@ -10,7 +10,7 @@ import { DocumentsService, toDocumentEdit } from './documents.service';
 import { BulkUpdateDocumentsDto } from './dto/bulk-update-documents.dto';
 import { UpdateDocumentDto } from './dto/update-document.dto';
 
-const user: AuthUser = { userId: 'u1', tenantId: 't1', roles: [Role.Clerk], sessionId: 's1' };
+const actor: AuthUser = { userId: 'u1', tenantId: 't1', roles: [Role.Clerk], sessionId: 's1' };
 
 function stored(id: string, version: number): StoredDocument {
   return {
@@ -47,7 +47,7 @@ describe(DocumentsService.name, () => {
   it('refuses an update that names no field (400, nothing sent to the repository)', async () => {
     let called = false;
     const repo = { edit: async () => ((called = true), stored('a', 2)) } as unknown as DocumentRepository;
-    await assert.rejects(new DocumentsService(repo).update(user, 'a', 1, plainToInstance(UpdateDocumentDto, {})), ValidationFailedError);
+    await assert.rejects(new DocumentsService(repo).update(actor, 'a', 1, plainToInstance(UpdateDocumentDto, {})), ValidationFailedError);
     assert.equal(called, false);
   });
 
@@ -72,7 +72,7 @@ describe(DocumentsService.name, () => {
         { id: 'busy', version: 1 },
       ],
     });
-    const result = await new DocumentsService(repo).bulkUpdate(user, dto);
+    const result = await new DocumentsService(repo).bulkUpdate(actor, dto);
     assert.equal(result.updated, 1);
     assert.deepEqual(
       result.results.map((r) => [r.id, r.outcome, r.version]),
@@ -90,7 +90,7 @@ describe(DocumentsService.name, () => {
     const repo = {
       counts: async () => ({ total: 3, byStatus: [{ _id: 'draft', n: 2 }, { _id: 'approved', n: 1 }], byCategory: [{ _id: 'c', n: 3 }] }),
     } as unknown as DocumentRepository;
-    const stats = await new DocumentsService(repo).stats(user);
+    const stats = await new DocumentsService(repo).stats(actor);
     assert.deepEqual(stats.byStatus, { draft: 2, pending: 0, approved: 1, rejected: 0 });
     assert.deepEqual(stats.byCategory, { c: 3 });
     assert.equal(stats.total, 3);

@@ -64,29 +64,29 @@ export class DocumentsService {
   constructor(private readonly documents: DocumentRepository) {}
 
   /** Creates a draft owned by the caller's tenant. */
-  async create(user: AuthUser, dto: CreateDocumentDto): Promise<DocumentDto> {
+  async create(actor: AuthUser, dto: CreateDocumentDto): Promise<DocumentDto> {
     const doc = await this.documents.create({
-      tenantId: user.tenantId,
+      tenantId: actor.tenantId,
       title: dto.title,
       category: dto.category,
       type: dto.type,
       customerRef: dto.customerRef ?? undefined,
       tags: dto.tags ?? [],
       fields: dto.fields ?? {},
-      createdBy: user.userId,
+      createdBy: actor.userId,
     });
     return DocumentDto.from(doc);
   }
 
   /** One page of the tenant's documents, newest first; items and total from one snapshot. */
-  async list(user: AuthUser, query: ListDocumentsDto): Promise<DocumentPageDto> {
+  async list(actor: AuthUser, query: ListDocumentsDto): Promise<DocumentPageDto> {
     const filter = { status: query.status, category: query.category, type: query.type, tag: query.tag, customerRef: query.customerRef };
-    return mapPage(await this.documents.list(user.tenantId, filter, pageWindow(query)), (d) => DocumentDto.from(d));
+    return mapPage(await this.documents.list(actor.tenantId, filter, pageWindow(query)), (d) => DocumentDto.from(d));
   }
 
   /** One document; another tenant's is a 404. */
-  async get(user: AuthUser, id: string): Promise<DocumentDto> {
-    const doc = await this.documents.findOne({ tenantId: user.tenantId, _id: id });
+  async get(actor: AuthUser, id: string): Promise<DocumentDto> {
+    const doc = await this.documents.findOne({ tenantId: actor.tenantId, _id: id });
     if (!doc) throw new NotFoundError('Document');
     return DocumentDto.from(doc);
   }
@@ -96,27 +96,27 @@ export class DocumentsService {
    * state). Only the keys sent change; editing a rejected document returns it to draft.
    * Stale → 412; pending or approved → 409 `invalid-state`.
    */
-  async update(user: AuthUser, id: string, expectedVersion: number, dto: UpdateDocumentDto): Promise<DocumentDto> {
+  async update(actor: AuthUser, id: string, expectedVersion: number, dto: UpdateDocumentDto): Promise<DocumentDto> {
     const edit = toDocumentEdit(dto);
     if (isEmpty(edit)) throw new ValidationFailedError([{ field: 'body', message: 'name at least one field to change' }]);
-    const doc = await this.documents.edit({ tenantId: user.tenantId, _id: id }, expectedVersion, edit);
+    const doc = await this.documents.edit({ tenantId: actor.tenantId, _id: id }, expectedVersion, edit);
     return DocumentDto.from(doc);
   }
 
   /** Deletes under If-Match (the version is in the delete's filter). */
-  async remove(user: AuthUser, id: string, expectedVersion: number): Promise<void> {
-    await this.documents.deleteVersioned({ tenantId: user.tenantId, _id: id }, expectedVersion);
+  async remove(actor: AuthUser, id: string, expectedVersion: number): Promise<void> {
+    await this.documents.deleteVersioned({ tenantId: actor.tenantId, _id: id }, expectedVersion);
   }
 
   /**
    * Applies one change to many documents, each guarded by the version the client read.
    * atomic (default): all or nothing in one transaction; partial: item by item, with a report.
    */
-  async bulkUpdate(user: AuthUser, dto: BulkUpdateDocumentsDto): Promise<BulkUpdateResultDto> {
+  async bulkUpdate(actor: AuthUser, dto: BulkUpdateDocumentsDto): Promise<BulkUpdateResultDto> {
     const edit = toDocumentEdit(dto.set);
     if (isEmpty(edit)) throw new ValidationFailedError([{ field: 'set', message: 'name at least one field to change' }]);
     const mode = dto.mode ?? 'atomic';
-    const results = mode === 'atomic' ? await this.bulkAtomic(user.tenantId, dto.items, edit) : await this.bulkPartial(user.tenantId, dto.items, edit);
+    const results = mode === 'atomic' ? await this.bulkAtomic(actor.tenantId, dto.items, edit) : await this.bulkPartial(actor.tenantId, dto.items, edit);
     return { mode, updated: results.filter((r) => r.outcome === 'updated').length, results };
   }
 
@@ -158,9 +158,9 @@ export class DocumentsService {
   }
 
   /** Totals by status and category from one snapshot: Σ byStatus = total, always. */
-  async stats(user: AuthUser): Promise<DocumentStatsDto> {
+  async stats(actor: AuthUser): Promise<DocumentStatsDto> {
     const asOf = new Date();
-    const counts = await this.documents.counts(user.tenantId);
+    const counts = await this.documents.counts(actor.tenantId);
     const byStatus = Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, 0])) as unknown as StatusCountsDto;
     for (const row of counts.byStatus) byStatus[row._id] = row.n;
     const byCategory: Record<string, number> = {};

@@ -22,8 +22,7 @@ export class AccountRepository extends TenantScopedRepository<Account, AccountRe
   }
 
   async create(account: { _id: Types.ObjectId; tenantId: string; name: string; currency: string; type: AccountType }): Promise<AccountRecord> {
-    const [created] = await this.accounts.create([{ ...account, balance: 0 }]);
-    return created.toObject() as AccountRecord;
+    return this.insertOne({ ...account, balance: 0 });
   }
 
   /**

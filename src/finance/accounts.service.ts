@@ -27,32 +27,32 @@ export class AccountsService {
    * it is posted like any other movement (debit the account, credit the tenant's equity
    * account in that currency) in the same transaction as the account itself.
    */
-  async create(user: AuthUser, dto: CreateAccountDto): Promise<AccountDto> {
-    const equity = dto.openingBalance > 0 ? await this.ledger.systemAccount(user.tenantId, dto.currency, 'equity') : undefined;
-    return this.open(user, dto, equity);
+  async create(actor: AuthUser, dto: CreateAccountDto): Promise<AccountDto> {
+    const equity = dto.openingBalance > 0 ? await this.ledger.systemAccount(actor.tenantId, dto.currency, 'equity') : undefined;
+    return this.open(actor, dto, equity);
   }
 
   /** One account of the caller's tenant (404 otherwise). */
-  async findOne(user: AuthUser, id: string): Promise<AccountDto> {
-    return AccountDto.from(await this.require(user.tenantId, new Types.ObjectId(id)));
+  async findOne(actor: AuthUser, id: string): Promise<AccountDto> {
+    return AccountDto.from(await this.require(actor.tenantId, new Types.ObjectId(id)));
   }
 
   /** A page of the tenant's accounts (system accounts included), in creation order. */
-  async list(user: AuthUser, query: PageQueryDto): Promise<AccountPageDto> {
-    return mapPage(await this.accounts.page({ tenantId: user.tenantId }, pageWindow(query), { createdAt: 1, _id: 1 }), (a) => AccountDto.from(a));
+  async list(actor: AuthUser, query: PageQueryDto): Promise<AccountPageDto> {
+    return mapPage(await this.accounts.page({ tenantId: actor.tenantId }, pageWindow(query), { createdAt: 1, _id: 1 }), (a) => AccountDto.from(a));
   }
 
   /** The account's journal entries, newest first (accounts are never deleted, so the check cannot go stale). */
-  async entriesOf(user: AuthUser, id: string, query: PageQueryDto): Promise<JournalEntryPageDto> {
-    const { tenantId } = user;
+  async entriesOf(actor: AuthUser, id: string, query: PageQueryDto): Promise<JournalEntryPageDto> {
+    const { tenantId } = actor;
     const account = await this.require(tenantId, new Types.ObjectId(id));
     const page = await this.entries.page({ tenantId, 'lines.accountId': account._id }, pageWindow(query), { createdAt: -1, _id: -1 });
     return mapPage(page, (e) => JournalEntryDto.from(e));
   }
 
   @Transactional({ name: 'finance.account.open' })
-  private async open(user: AuthUser, dto: CreateAccountDto, equity: AccountRecord | undefined): Promise<AccountDto> {
-    const { tenantId } = user;
+  private async open(actor: AuthUser, dto: CreateAccountDto, equity: AccountRecord | undefined): Promise<AccountDto> {
+    const { tenantId } = actor;
     const account = await this.accounts.create({ _id: new Types.ObjectId(), tenantId, name: dto.name, currency: dto.currency, type: 'asset' });
     if (!equity) return AccountDto.from(account);
     await this.ledger.post({
@@ -65,7 +65,7 @@ export class AccountsService {
         { account: equity, credit: dto.openingBalance },
       ],
       reference: { type: 'account', id: account._id },
-      createdBy: user.userId,
+      createdBy: actor.userId,
     });
     return AccountDto.from(await this.require(tenantId, account._id));
   }

@@ -16,8 +16,7 @@ export class InvoiceRepository extends TenantScopedRepository<Invoice, InvoiceRe
 
   /** Inserts; the unique indexes (number, live order) decide duplicates — E11000 propagates. */
   async insert(invoice: Omit<Invoice, 'createdAt' | 'updatedAt' | 'version' | 'amountPaid' | 'status'> & { _id: Types.ObjectId }): Promise<InvoiceRecord> {
-    const [created] = await this.invoices.create([{ ...invoice, amountPaid: 0, status: 'issued' }]);
-    return created.toObject() as InvoiceRecord;
+    return this.insertOne({ ...invoice, amountPaid: 0, status: 'issued' });
   }
 
   /** The live (not void) invoice of an order, if any. */

@@ -30,15 +30,15 @@ export class InvoicesService {
    * a partial unique index: of concurrent creations for one order exactly one commits and the
    * others get 409 `duplicate` naming it (`existingInvoiceId`).
    */
-  async create(user: AuthUser, dto: CreateInvoiceDto): Promise<InvoiceDto> {
+  async create(actor: AuthUser, dto: CreateInvoiceDto): Promise<InvoiceDto> {
     if (dto.orderId !== undefined && !(await this.orders.exists(dto.orderId))) throw new NotFoundError('Order');
     const lines = this.priced(dto);
     try {
-      return await this.issue(user, dto, lines);
+      return await this.issue(actor, dto, lines);
     } catch (error) {
       if (dto.orderId !== undefined && isDuplicateKeyError(error) && duplicateKeyFields(error).includes('orderId')) {
         // Read after the failed insert: the winner has committed, so its id can be named.
-        const existing = await this.invoices.findLiveForOrder(user.tenantId, new Types.ObjectId(dto.orderId));
+        const existing = await this.invoices.findLiveForOrder(actor.tenantId, new Types.ObjectId(dto.orderId));
         throw new DuplicateError({
           fields: ['orderId'],
           detail: `Order ${dto.orderId} already has a live invoice${existing ? ` (${existing.invoiceNumber})` : ''}; void it first to re-invoice.`,
@@ -50,26 +50,26 @@ export class InvoicesService {
   }
 
   /** One invoice of the caller's tenant. */
-  async findOne(user: AuthUser, id: string): Promise<InvoiceDto> {
-    return InvoiceDto.from(await this.require(user.tenantId, new Types.ObjectId(id)));
+  async findOne(actor: AuthUser, id: string): Promise<InvoiceDto> {
+    return InvoiceDto.from(await this.require(actor.tenantId, new Types.ObjectId(id)));
   }
 
   /** A page of invoices, newest first. */
-  async list(user: AuthUser, query: PageQueryDto): Promise<InvoicePageDto> {
-    return mapPage(await this.invoices.page({ tenantId: user.tenantId }, pageWindow(query), { createdAt: -1, _id: -1 }), (i) => InvoiceDto.from(i));
+  async list(actor: AuthUser, query: PageQueryDto): Promise<InvoicePageDto> {
+    return mapPage(await this.invoices.page({ tenantId: actor.tenantId }, pageWindow(query), { createdAt: -1, _id: -1 }), (i) => InvoiceDto.from(i));
   }
 
   /**
    * Voids an unpaid invoice at the version the client read (If-Match): one guarded transition
    * issued → void. Paid or partially paid → 409 `invalid-state`; stale version → 412.
    */
-  async void(user: AuthUser, id: string, expectedVersion: number): Promise<InvoiceDto> {
-    return InvoiceDto.from(await this.invoices.voidUnpaid({ tenantId: user.tenantId, _id: new Types.ObjectId(id) }, expectedVersion));
+  async void(actor: AuthUser, id: string, expectedVersion: number): Promise<InvoiceDto> {
+    return InvoiceDto.from(await this.invoices.voidUnpaid({ tenantId: actor.tenantId, _id: new Types.ObjectId(id) }, expectedVersion));
   }
 
   @Transactional({ name: 'finance.invoice.issue' })
-  private async issue(user: AuthUser, dto: CreateInvoiceDto, priced: { lines: InvoiceLine[]; total: number }): Promise<InvoiceDto> {
-    const { tenantId } = user;
+  private async issue(actor: AuthUser, dto: CreateInvoiceDto, priced: { lines: InvoiceLine[]; total: number }): Promise<InvoiceDto> {
+    const { tenantId } = actor;
     const value = await this.sequences.next({ scope: tenantId, name: INVOICE_SEQUENCE.name });
     const invoice = await this.invoices.insert({
       _id: new Types.ObjectId(),
@@ -80,7 +80,7 @@ export class InvoicesService {
       currency: dto.currency,
       lines: priced.lines,
       total: priced.total,
-      createdBy: user.userId,
+      createdBy: actor.userId,
     });
     return InvoiceDto.from(invoice);
   }

@@ -26,8 +26,8 @@ export class JournalEntriesService {
   ) {}
 
   /** One entry of the caller's tenant. */
-  async findOne(user: AuthUser, id: string): Promise<JournalEntryDto> {
-    return JournalEntryDto.from(await this.require(user.tenantId, new Types.ObjectId(id)));
+  async findOne(actor: AuthUser, id: string): Promise<JournalEntryDto> {
+    return JournalEntryDto.from(await this.require(actor.tenantId, new Types.ObjectId(id)));
   }
 
   /**
@@ -37,8 +37,8 @@ export class JournalEntriesService {
    * of concurrent reversals one commits, the others get 409 `duplicate`.
    */
   @Transactional({ name: 'finance.entry.reverse' })
-  async reverse(user: AuthUser, id: string, dto: ReverseEntryDto): Promise<JournalEntryDto> {
-    const { tenantId } = user;
+  async reverse(actor: AuthUser, id: string, dto: ReverseEntryDto): Promise<JournalEntryDto> {
+    const { tenantId } = actor;
     const original = await this.require(tenantId, new Types.ObjectId(id));
     if (!REVERSIBLE.includes(original.kind)) {
       throw new InvalidStateError({ currentState: original.kind, detail: `A ${original.kind} entry cannot be reversed.` });
@@ -57,7 +57,7 @@ export class JournalEntriesService {
       }),
       reference: { type: 'entry', id: original._id },
       reversesEntryId: original._id,
-      createdBy: user.userId,
+      createdBy: actor.userId,
     });
     return JournalEntryDto.from(reversal);
   }

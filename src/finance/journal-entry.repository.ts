@@ -33,8 +33,7 @@ export class JournalEntryRepository extends TenantScopedRepository<JournalEntry,
   }
 
   async insert(entry: Omit<JournalEntry, 'createdAt'> & { _id: Types.ObjectId }): Promise<JournalEntryRecord> {
-    const [created] = await this.entries.create([entry]);
-    return created.toObject() as JournalEntryRecord;
+    return this.insertOne(entry);
   }
 
   /** Several entries in one command (a group-commit batch), in order. */

@@ -30,6 +30,11 @@ export function minorUnitsOf(currency: string): number {
   return exponent;
 }
 
+/** A response's `currency` and its `minorUnits`, which always travel together. */
+export function currencyFields(currency: string): { currency: string; minorUnits: number } {
+  return { currency, minorUnits: minorUnitsOf(currency) };
+}
+
 /** The `minorUnits` member of every response that carries a currency. */
 export function ApiMinorUnits(): PropertyDecorator {
   return ApiProperty({

@@ -14,8 +14,7 @@ export class PaymentRepository extends TenantScopedRepository<Payment, PaymentRe
   }
 
   async insert(payment: Omit<Payment, 'createdAt' | 'updatedAt' | 'version' | 'status'> & { _id: Types.ObjectId }): Promise<PaymentRecord> {
-    const [created] = await this.payments.create([{ ...payment, status: 'pending' }]);
-    return created.toObject() as PaymentRecord;
+    return this.insertOne({ ...payment, status: 'pending' });
   }
 
 

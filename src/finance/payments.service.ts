@@ -28,8 +28,8 @@ export class PaymentsService {
    * (404), in the same currency (422), still payable (409 `invalid-state`) and the amount
    * within what is outstanding now (409 `overpayment`); completion checks again, atomically.
    */
-  async create(user: AuthUser, dto: CreatePaymentDto): Promise<PaymentDto> {
-    const { tenantId } = user;
+  async create(actor: AuthUser, dto: CreatePaymentDto): Promise<PaymentDto> {
+    const { tenantId } = actor;
     let invoiceId: Types.ObjectId | undefined;
     if (dto.invoiceId !== undefined) {
       const invoice = await this.invoices.findOne({ tenantId, _id: new Types.ObjectId(dto.invoiceId) });
@@ -46,7 +46,7 @@ export class PaymentsService {
       amount: dto.amount,
       currency: dto.currency,
       method: dto.method,
-      createdBy: user.userId,
+      createdBy: actor.userId,
     });
     return PaymentDto.from(payment);
   }
@@ -57,30 +57,30 @@ export class PaymentsService {
    * `invalid-state`), the invoice's amountPaid / status (guarded: never beyond its total),
    * and the journal entry (debit cash, credit revenue) — all or nothing.
    */
-  complete(user: AuthUser, id: string): Promise<PaymentDto> {
+  complete(actor: AuthUser, id: string): Promise<PaymentDto> {
     return countOutcome(financeMetrics.completions, 'completed', async () => {
       // A payment's currency never changes and the system accounts come from idempotent
       // upserts: looked up first, so the transaction's first write is the guarded transition.
-      const payment = await this.require(user.tenantId, id);
-      const cash = await this.ledger.systemAccount(user.tenantId, payment.currency, 'cash');
-      const revenue = await this.ledger.systemAccount(user.tenantId, payment.currency, 'revenue');
-      return this.postCompletion(user, payment._id, cash, revenue);
+      const payment = await this.require(actor.tenantId, id);
+      const cash = await this.ledger.systemAccount(actor.tenantId, payment.currency, 'cash');
+      const revenue = await this.ledger.systemAccount(actor.tenantId, payment.currency, 'revenue');
+      return this.postCompletion(actor, payment._id, cash, revenue);
     });
   }
 
   /** Cancels a pending payment (guarded transition; completed or cancelled → 409 `invalid-state`). */
-  async cancel(user: AuthUser, id: string): Promise<PaymentDto> {
-    return PaymentDto.from(await this.payments.cancel({ tenantId: user.tenantId, _id: new Types.ObjectId(id) }));
+  async cancel(actor: AuthUser, id: string): Promise<PaymentDto> {
+    return PaymentDto.from(await this.payments.cancel({ tenantId: actor.tenantId, _id: new Types.ObjectId(id) }));
   }
 
   /** One payment of the caller's tenant. */
-  async findOne(user: AuthUser, id: string): Promise<PaymentDto> {
-    return PaymentDto.from(await this.require(user.tenantId, id));
+  async findOne(actor: AuthUser, id: string): Promise<PaymentDto> {
+    return PaymentDto.from(await this.require(actor.tenantId, id));
   }
 
   @Transactional({ name: 'finance.payment.complete' })
-  private async postCompletion(user: AuthUser, paymentId: Types.ObjectId, cash: AccountRecord, revenue: AccountRecord): Promise<PaymentDto> {
-    const { tenantId } = user;
+  private async postCompletion(actor: AuthUser, paymentId: Types.ObjectId, cash: AccountRecord, revenue: AccountRecord): Promise<PaymentDto> {
+    const { tenantId } = actor;
     const entryId = new Types.ObjectId();
     const payment = await this.payments.complete({ tenantId, _id: paymentId }, entryId);
     if (payment.invoiceId) await this.applyToInvoice(tenantId, payment);
@@ -96,7 +96,7 @@ export class PaymentsService {
       ],
       reference: { type: 'payment', id: payment._id },
       paymentId: payment._id,
-      createdBy: user.userId,
+      createdBy: actor.userId,
     });
     return PaymentDto.from(payment);
   }

@@ -36,8 +36,8 @@ export class ReconciliationService {
    * entry (and no other payment has any). Violations are capped per check.
    */
   @Transactional({ name: 'finance.reconciliation' })
-  async reconcile(user: AuthUser): Promise<ReconciliationDto> {
-    const { tenantId } = user;
+  async reconcile(actor: AuthUser): Promise<ReconciliationDto> {
+    const { tenantId } = actor;
     const violations: ViolationDto[] = [];
     const report = (v: ViolationDto): void => {
       if (violations.length < MAX_REPORTED * 4) violations.push(v);

@@ -15,8 +15,7 @@ export class RetainerRepository extends TenantScopedRepository<Retainer, Retaine
   }
 
   async create(retainer: { _id: Types.ObjectId; tenantId: string; clientName: string; currency: string; liabilityAccountId: Types.ObjectId }): Promise<RetainerRecord> {
-    const [created] = await this.retainers.create([{ ...retainer, balance: 0 }]);
-    return created.toObject() as RetainerRecord;
+    return this.insertOne({ ...retainer, balance: 0 });
   }
 
 

@@ -30,17 +30,17 @@ export class RetainersService {
   ) {}
 
   /** Opens a retainer; a non-zero initial amount is posted as a deposit in the same transaction. */
-  async create(user: AuthUser, dto: CreateRetainerDto): Promise<RetainerDto> {
-    const liability = await this.ledger.systemAccount(user.tenantId, dto.currency, 'retainer-liability');
-    const cash = dto.initialAmount > 0 ? await this.ledger.systemAccount(user.tenantId, dto.currency, 'cash') : undefined;
-    return this.open(user, dto, liability, cash);
+  async create(actor: AuthUser, dto: CreateRetainerDto): Promise<RetainerDto> {
+    const liability = await this.ledger.systemAccount(actor.tenantId, dto.currency, 'retainer-liability');
+    const cash = dto.initialAmount > 0 ? await this.ledger.systemAccount(actor.tenantId, dto.currency, 'cash') : undefined;
+    return this.open(actor, dto, liability, cash);
   }
 
   /** Adds money received from the client (debit cash, credit the retainer). */
-  async deposit(user: AuthUser, id: string, dto: DepositRetainerDto): Promise<RetainerDto> {
-    const retainer = await this.require(user.tenantId, new Types.ObjectId(id));
-    const cash = await this.ledger.systemAccount(user.tenantId, retainer.currency, 'cash');
-    return this.postDeposit(user, retainer, cash, dto.amount, dto.description ?? `Retainer deposit from ${retainer.clientName}`);
+  async deposit(actor: AuthUser, id: string, dto: DepositRetainerDto): Promise<RetainerDto> {
+    const retainer = await this.require(actor.tenantId, new Types.ObjectId(id));
+    const cash = await this.ledger.systemAccount(actor.tenantId, retainer.currency, 'cash');
+    return this.postDeposit(actor, retainer, cash, dto.amount, dto.description ?? `Retainer deposit from ${retainer.clientName}`);
   }
 
   /**
@@ -48,36 +48,36 @@ export class RetainersService {
    * in the same transaction as the entry: of ten concurrent consumptions of 800 from 1000,
    * exactly one succeeds and the rest get 409 `insufficient-funds`.
    */
-  consume(user: AuthUser, id: string, dto: ConsumeRetainerDto): Promise<RetainerDto> {
+  consume(actor: AuthUser, id: string, dto: ConsumeRetainerDto): Promise<RetainerDto> {
     return countOutcome(financeMetrics.consumptions, 'consumed', async () => {
-      const retainer = await this.require(user.tenantId, new Types.ObjectId(id));
-      const revenue = await this.ledger.systemAccount(user.tenantId, retainer.currency, 'revenue');
-      return this.postConsumption(user, retainer, revenue, dto);
+      const retainer = await this.require(actor.tenantId, new Types.ObjectId(id));
+      const revenue = await this.ledger.systemAccount(actor.tenantId, retainer.currency, 'revenue');
+      return this.postConsumption(actor, retainer, revenue, dto);
     });
   }
 
   /** One retainer of the caller's tenant. */
-  async findOne(user: AuthUser, id: string): Promise<RetainerDto> {
-    return RetainerDto.from(await this.require(user.tenantId, new Types.ObjectId(id)));
+  async findOne(actor: AuthUser, id: string): Promise<RetainerDto> {
+    return RetainerDto.from(await this.require(actor.tenantId, new Types.ObjectId(id)));
   }
 
   @Transactional({ name: 'finance.retainer.open' })
-  private async open(user: AuthUser, dto: CreateRetainerDto, liability: AccountRecord, cash: AccountRecord | undefined): Promise<RetainerDto> {
+  private async open(actor: AuthUser, dto: CreateRetainerDto, liability: AccountRecord, cash: AccountRecord | undefined): Promise<RetainerDto> {
     const retainer = await this.retainers.create({
       _id: new Types.ObjectId(),
-      tenantId: user.tenantId,
+      tenantId: actor.tenantId,
       clientName: dto.clientName,
       currency: dto.currency,
       liabilityAccountId: liability._id,
     });
     if (!cash) return RetainerDto.from(retainer);
-    return this.postDeposit(user, retainer, cash, dto.initialAmount, `Initial retainer from ${dto.clientName}`);
+    return this.postDeposit(actor, retainer, cash, dto.initialAmount, `Initial retainer from ${dto.clientName}`);
   }
 
   @Transactional({ name: 'finance.retainer.deposit' })
-  private async postDeposit(user: AuthUser, retainer: RetainerRecord, cash: AccountRecord, amount: number, description: string): Promise<RetainerDto> {
+  private async postDeposit(actor: AuthUser, retainer: RetainerRecord, cash: AccountRecord, amount: number, description: string): Promise<RetainerDto> {
     const entry = await this.ledger.post({
-      tenantId: user.tenantId,
+      tenantId: actor.tenantId,
       kind: 'retainer-deposit',
       currency: retainer.currency,
       description,
@@ -86,15 +86,15 @@ export class RetainersService {
         { account: { _id: retainer.liabilityAccountId, type: 'liability' }, retainerId: retainer._id, credit: amount },
       ],
       reference: { type: 'retainer', id: retainer._id },
-      createdBy: user.userId,
+      createdBy: actor.userId,
     });
-    return RetainerDto.from(await this.require(user.tenantId, retainer._id), entry._id);
+    return RetainerDto.from(await this.require(actor.tenantId, retainer._id), entry._id);
   }
 
   @Transactional({ name: 'finance.retainer.consume' })
-  private async postConsumption(user: AuthUser, retainer: RetainerRecord, revenue: AccountRecord, dto: ConsumeRetainerDto): Promise<RetainerDto> {
+  private async postConsumption(actor: AuthUser, retainer: RetainerRecord, revenue: AccountRecord, dto: ConsumeRetainerDto): Promise<RetainerDto> {
     const entry = await this.ledger.post({
-      tenantId: user.tenantId,
+      tenantId: actor.tenantId,
       kind: 'retainer-consumption',
       currency: retainer.currency,
       description: dto.description,
@@ -103,9 +103,9 @@ export class RetainersService {
         { account: revenue, credit: dto.amount },
       ],
       reference: { type: 'retainer', id: retainer._id },
-      createdBy: user.userId,
+      createdBy: actor.userId,
     });
-    return RetainerDto.from(await this.require(user.tenantId, retainer._id), entry._id);
+    return RetainerDto.from(await this.require(actor.tenantId, retainer._id), entry._id);
   }
 
   private async require(tenantId: string, _id: Types.ObjectId): Promise<RetainerRecord> {

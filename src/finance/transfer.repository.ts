@@ -12,8 +12,7 @@ export class TransferRepository extends TenantScopedRepository<Transfer, Transfe
   }
 
   async insert(transfer: Omit<Transfer, 'createdAt'> & { _id: Types.ObjectId }): Promise<TransferRecord> {
-    const [created] = await this.transfers.create([transfer]);
-    return created.toObject() as TransferRecord;
+    return this.insertOne(transfer);
   }
 
   /** Several transfers in one command (a group-commit batch), in order. */

@@ -14,7 +14,7 @@ import { TransferRepository } from './transfer.repository';
 
 /** One caller's transfer, as a group-commit batch sees it. */
 interface TransferRequest {
-  user: AuthUser;
+  actor: AuthUser;
   dto: CreateTransferDto;
   from: AccountRecord;
   to: AccountRecord;
@@ -35,21 +35,21 @@ export class TransfersService {
    * the transfer record commit together or not at all. Of concurrent transfers that would
    * together overdraw the source, the ones the balance cannot cover get 409 `insufficient-funds`.
    */
-  create(user: AuthUser, dto: CreateTransferDto): Promise<TransferDto> {
+  create(actor: AuthUser, dto: CreateTransferDto): Promise<TransferDto> {
     return countOutcome(financeMetrics.transfers, 'posted', async () => {
       // An account's currency and kind never change, so they are checked before the
       // transaction; inside it, the first write is the guarded debit.
-      const [from, to] = await this.userAccounts(user.tenantId, dto.fromAccountId, dto.toAccountId);
+      const [from, to] = await this.userAccounts(actor.tenantId, dto.fromAccountId, dto.toAccountId);
       if (from.currency !== to.currency) {
         throw new CurrencyMismatchError({ expected: from.currency, actual: to.currency, detail: `The accounts hold ${from.currency} and ${to.currency}; there is no currency conversion.` });
       }
-      return this.post(user, dto, from, to);
+      return this.post(actor, dto, from, to);
     });
   }
 
   /** One transfer of the caller's tenant. */
-  async findOne(user: AuthUser, id: string): Promise<TransferDto> {
-    const transfer = await this.transfers.findOne({ tenantId: user.tenantId, _id: new Types.ObjectId(id) });
+  async findOne(actor: AuthUser, id: string): Promise<TransferDto> {
+    const transfer = await this.transfers.findOne({ tenantId: actor.tenantId, _id: new Types.ObjectId(id) });
     if (!transfer) throw new NotFoundError('Transfer');
     return TransferDto.from(transfer);
   }
@@ -59,15 +59,15 @@ export class TransfersService {
    * accounts, one guarded `$inc` per account, one insert of the entries and one of the
    * transfers, each transfer decided in arrival order as if they ran one by one.
    */
-  private post(user: AuthUser, dto: CreateTransferDto, from: AccountRecord, to: AccountRecord): Promise<TransferDto> {
-    return this.transactions.batch(`transfers:${user.tenantId}`, { user, dto, from, to }, (requests) => this.postBatch(user.tenantId, requests), { name: 'finance.transfer' });
+  private post(actor: AuthUser, dto: CreateTransferDto, from: AccountRecord, to: AccountRecord): Promise<TransferDto> {
+    return this.transactions.batch(`transfers:${actor.tenantId}`, { actor, dto, from, to }, (requests) => this.postBatch(actor.tenantId, requests), { name: 'finance.transfer' });
   }
 
   private async postBatch(tenantId: string, requests: readonly TransferRequest[]): Promise<Array<BatchOutcome<TransferDto>>> {
     const transferIds = requests.map(() => new Types.ObjectId());
     const entries = await this.ledger.postBatch(
       tenantId,
-      requests.map(({ user, dto, from, to }, i) => ({
+      requests.map(({ actor, dto, from, to }, i) => ({
         tenantId,
         kind: 'transfer' as const,
         currency: from.currency,
@@ -77,13 +77,13 @@ export class TransfersService {
           { account: to, debit: dto.amount },
         ],
         reference: { type: 'transfer' as const, id: transferIds[i] },
-        createdBy: user.userId,
+        createdBy: actor.userId,
       })),
     );
-    const posted = requests.flatMap(({ user, dto, from, to }, i) => {
+    const posted = requests.flatMap(({ actor, dto, from, to }, i) => {
       const entry = entries[i];
       if (!entry.ok) return [];
-      return [{ _id: transferIds[i], tenantId, fromAccountId: from._id, toAccountId: to._id, amount: dto.amount, currency: from.currency, description: dto.description, status: 'posted' as const, entryId: entry.value._id, createdBy: user.userId }];
+      return [{ _id: transferIds[i], tenantId, fromAccountId: from._id, toAccountId: to._id, amount: dto.amount, currency: from.currency, description: dto.description, status: 'posted' as const, entryId: entry.value._id, createdBy: actor.userId }];
     });
     const transfers = new Map((posted.length ? await this.transfers.insertMany(posted) : []).map((t) => [t._id.toHexString(), t]));
     return entries.map((entry, i) => (entry.ok ? { ok: true, value: TransferDto.from(transfers.get(transferIds[i].toHexString())!) } : entry));

@@ -14,8 +14,7 @@ export class AllocationRepository extends TenantScopedRepository<Allocation, All
   }
 
   async insert(allocation: Allocation): Promise<AllocationRecord> {
-    const [created] = await this.allocations.create([allocation]);
-    return created.toObject() as unknown as AllocationRecord;
+    return this.insertOne(allocation);
   }
 
   /** Several allocations in one command (a group-commit batch), in order. */

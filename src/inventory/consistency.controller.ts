@@ -21,6 +21,6 @@ export class ConsistencyController {
   })
   @ApiOkResponse({ type: ConsistencyReportDto })
   check(@CurrentUser() user: AuthUser): Promise<ConsistencyReportDto> {
-    return this.consistency.check(user.tenantId);
+    return this.consistency.check(user);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Transactional } from '@app/concurrency';
+import type { AuthUser } from '../auth/auth-user';
 import { AllocationRepository } from './allocation.repository';
 import { ConsistencyReportDto, ConsistencyViolationDto } from './dto/consistency-report.dto';
 import { ItemRepository } from './item.repository';
@@ -21,7 +22,8 @@ export class ConsistencyService {
    * meanwhile can never show up as a false violation.
    */
   @Transactional()
-  async check(tenantId: string): Promise<ConsistencyReportDto> {
+  async check(actor: AuthUser): Promise<ConsistencyReportDto> {
+    const { tenantId } = actor;
     const items = await this.items.quantities({ tenantId });
     const ledger = await this.movements.totalsByItem(tenantId);
     const reserved = await this.allocations.openTotalsByItem(tenantId);

@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { ConditionalModule } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AllocationRepository } from './allocation.repository';
 import { Allocation, AllocationSchema } from './allocation.schema';
 import { AllocationsController } from './allocations.controller';
-import { benchRoutesEnabled, InventoryBenchModule } from './bench/inventory-bench.module';
 import { ConsistencyController } from './consistency.controller';
 import { ConsistencyService } from './consistency.service';
 import { ItemRepository } from './item.repository';
@@ -32,8 +30,6 @@ import { StockService } from './stock.service';
       { name: Allocation.name, schema: AllocationSchema },
       { name: Order.name, schema: OrderSchema },
     ]),
-    // Deliberately unsafe bench routes: absent unless BENCH_ROUTES=1 (and never in production).
-    ConditionalModule.registerWhen(InventoryBenchModule, benchRoutesEnabled, { debug: false }),
   ],
   controllers: [ItemsController, AllocationsController, OrdersController, ConsistencyController],
   providers: [

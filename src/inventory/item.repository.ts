@@ -21,8 +21,7 @@ export class ItemRepository extends TenantScopedRepository<Item, ItemRecord> {
   }
 
   async insert(item: Omit<Item, 'version'>): Promise<ItemRecord> {
-    const [created] = await this.items.create([item]);
-    return created.toObject() as unknown as ItemRecord;
+    return this.insertOne(item);
   }
 
   /** Descriptive fields under If-Match: 404 / 412 are decided by updateVersioned. */

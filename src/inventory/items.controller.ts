@@ -44,7 +44,7 @@ export class ItemsController {
   @ApiOkResponse({ type: ItemPageDto })
   @ApiBadInput()
   list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<ItemPageDto> {
-    return this.items.list(user.tenantId, query);
+    return this.items.list(user, query);
   }
 
   @Get(':id')
@@ -56,7 +56,7 @@ export class ItemsController {
   @ApiNotFound('Item')
   @ApiIdParam('Item')
   get(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<ItemDto> {
-    return this.items.get(user.tenantId, id);
+    return this.items.get(user, id);
   }
 
   @Patch(':id')
@@ -73,7 +73,7 @@ export class ItemsController {
     @IfMatchVersion() version: number,
     @Body() dto: UpdateItemDto,
   ): Promise<ItemDto> {
-    return this.items.update(user.tenantId, id, version, dto);
+    return this.items.update(user, id, version, dto);
   }
 
   @Post(':id/receive')
@@ -114,6 +114,6 @@ export class ItemsController {
   @ApiNotFound('Item')
   @ApiIdParam('Item')
   movements(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Query() query: PageQueryDto): Promise<MovementPageDto> {
-    return this.items.movementsOf(user.tenantId, id, query);
+    return this.items.movementsOf(user, id, query);
   }
 }

@@ -10,7 +10,7 @@ import { MovementDto, MovementPageDto } from './dto/movement.dto';
 import { UpdateItemDto } from './dto/update-item.dto';
 import { ItemRepository } from './item.repository';
 import { MovementRepository } from './movement.repository';
-import type { Actor } from './stock.service';
+import type { AuthUser } from '../auth/auth-user';
 
 /** Items: create (with the opening movement), read, rename; quantities move only through StockService. */
 @Injectable()
@@ -25,7 +25,7 @@ export class ItemsService {
    * item starts). A second item with the same SKU loses on the unique index → 409 `duplicate`.
    */
   @Transactional()
-  async create(actor: Actor, dto: CreateItemDto): Promise<ItemDto> {
+  async create(actor: AuthUser, dto: CreateItemDto): Promise<ItemDto> {
     const item = await this.items.insert({
       tenantId: actor.tenantId,
       sku: dto.sku,
@@ -47,26 +47,28 @@ export class ItemsService {
   }
 
   /** A page of the tenant's items, oldest first. */
-  async list(tenantId: string, query: PageQueryDto): Promise<ItemPageDto> {
-    return mapPage(await this.items.page({ tenantId }, pageWindow(query), { _id: 1 }), (i) => ItemDto.from(i));
+  async list(actor: AuthUser, query: PageQueryDto): Promise<ItemPageDto> {
+    return mapPage(await this.items.page({ tenantId: actor.tenantId }, pageWindow(query), { _id: 1 }), (i) => ItemDto.from(i));
   }
 
   /** One item; another tenant's looks missing (404). */
-  async get(tenantId: string, id: string): Promise<ItemDto> {
-    const item = await this.items.findOne({ _id: id, tenantId });
+  async get(actor: AuthUser, id: string): Promise<ItemDto> {
+    const item = await this.items.findOne({ _id: id, tenantId: actor.tenantId });
     if (!item) throw new NotFoundError('Item');
     return ItemDto.from(item);
   }
 
   /** Renames / re-units an item at the version the client read (If-Match). */
-  async update(tenantId: string, id: string, expectedVersion: number, dto: UpdateItemDto): Promise<ItemDto> {
+  async update(actor: AuthUser, id: string, expectedVersion: number, dto: UpdateItemDto): Promise<ItemDto> {
+    const { tenantId } = actor;
     const set = { ...(dto.name === undefined ? {} : { name: dto.name }), ...(dto.unit === undefined ? {} : { unit: dto.unit }) };
     if (Object.keys(set).length === 0) throw new ValidationFailedError([{ field: 'body', message: 'give at least one of name, unit' }]);
     return ItemDto.from(await this.items.updateDetails({ _id: id, tenantId }, expectedVersion, set));
   }
 
   /** A page of one item's ledger, oldest first (items are never deleted, so the check cannot go stale). */
-  async movementsOf(tenantId: string, id: string, query: PageQueryDto): Promise<MovementPageDto> {
+  async movementsOf(actor: AuthUser, id: string, query: PageQueryDto): Promise<MovementPageDto> {
+    const { tenantId } = actor;
     const item = await this.items.findOne({ _id: id, tenantId });
     if (!item) throw new NotFoundError('Item');
     return mapPage(await this.movements.page({ tenantId, itemId: new Types.ObjectId(id) }, pageWindow(query), { _id: 1 }), (m) => MovementDto.from(m));

@@ -12,8 +12,7 @@ export class MovementRepository extends TenantScopedRepository<Movement, Movemen
   }
 
   async append(movement: Movement): Promise<MovementRecord> {
-    const [created] = await this.movements.create([movement]);
-    return created.toObject() as unknown as MovementRecord;
+    return this.insertOne(movement);
   }
 
   /** Several movements in one command (a group-commit batch), in order. */

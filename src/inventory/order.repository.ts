@@ -19,8 +19,7 @@ export class OrderRepository extends TenantScopedRepository<Order, OrderRecord> 
   }
 
   async insert(order: Omit<Order, 'version'> & { _id: Types.ObjectId }): Promise<OrderRecord> {
-    const [created] = await this.orders.create([order]);
-    return created.toObject() as unknown as OrderRecord;
+    return this.insertOne(order);
   }
 
   async exists(filter: TenantFilter<Order>): Promise<boolean> {

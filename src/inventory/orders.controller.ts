@@ -41,7 +41,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderPageDto })
   @ApiBadInput()
   list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<OrderPageDto> {
-    return this.orders.list(user.tenantId, query);
+    return this.orders.list(user, query);
   }
 
   @Get(':id')
@@ -53,7 +53,7 @@ export class OrdersController {
   @ApiNotFound('Order')
   @ApiIdParam('Order')
   get(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<OrderDto> {
-    return this.orders.get(user.tenantId, id);
+    return this.orders.get(user, id);
   }
 
   @Patch(':id')
@@ -70,7 +70,7 @@ export class OrdersController {
     @IfMatchVersion() version: number,
     @Body() dto: UpdateOrderDto,
   ): Promise<OrderDto> {
-    return this.orders.update(user.tenantId, id, version, dto);
+    return this.orders.update(user, id, version, dto);
   }
 
   @Post(':id/stage')
@@ -87,7 +87,7 @@ export class OrdersController {
   @ApiInvalidState('The order is no longer at `from` (someone moved it), or it is cancelled.', 'slitting')
   @ApiIdParam('Order')
   moveStage(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Body() dto: MoveStageDto): Promise<OrderDto> {
-    return this.orders.moveStage(user.tenantId, id, dto);
+    return this.orders.moveStage(user, id, dto);
   }
 
   @Post(':id/cancel')

@@ -3,12 +3,15 @@ import assert from 'node:assert/strict';
 import { NotFoundError, ValidationFailedError } from '@app/problem-details';
 import { InvalidStateError, SequencesService } from '@app/concurrency';
 import { Types } from 'mongoose';
+import type { AuthUser } from '../auth/auth-user';
+import { Role } from '../auth/role';
 import type { OrderRecord } from './order.schema';
 import type { OrderRepository } from './order.repository';
 import { OrdersService } from './orders.service';
 import type { StockService } from './stock.service';
 
 const ID = '665f1c2e8b3e4a0012345678';
+const actor: AuthUser = { userId: 'u1', tenantId: 't1', roles: [Role.Manager], sessionId: 's1' };
 
 function order(overrides: Partial<OrderRecord> = {}): OrderRecord {
   const now = new Date();
@@ -38,7 +41,7 @@ describe(OrdersService.name, () => {
       let touched = false;
       const orders = service({ moveStage: async () => ((touched = true), order()) });
       for (const [from, to] of [['queued', 'winding'], ['slitting', 'queued'], ['queued', 'queued'], ['done', 'done']] as const) {
-        await assert.rejects(orders.moveStage('t1', ID, { from, to }), ValidationFailedError, `${from} → ${to}`);
+        await assert.rejects(orders.moveStage(actor, ID, { from, to }), ValidationFailedError, `${from} → ${to}`);
       }
       assert.equal(touched, false);
     });
@@ -46,7 +49,7 @@ describe(OrdersService.name, () => {
     it('moves one step through the guarded repository transition', async () => {
       const calls: unknown[] = [];
       const orders = service({ moveStage: async (...args) => (calls.push(args), order()) });
-      const moved = await orders.moveStage('t1', ID, { from: 'queued', to: 'slitting' });
+      const moved = await orders.moveStage(actor, ID, { from: 'queued', to: 'slitting' });
       assert.equal(moved.stage, 'slitting');
       assert.deepEqual(calls, [[{ _id: ID, tenantId: 't1' }, 'queued', 'slitting']]);
     });
@@ -56,19 +59,19 @@ describe(OrdersService.name, () => {
         moveStage: async () => Promise.reject(new NotFoundError('Order')),
         findOne: async () => order({ status: 'cancelled' }),
       });
-      await assert.rejects(cancelled.moveStage('t1', ID, { from: 'queued', to: 'slitting' }), (e: unknown) => {
+      await assert.rejects(cancelled.moveStage(actor, ID, { from: 'queued', to: 'slitting' }), (e: unknown) => {
         assert.ok(e instanceof InvalidStateError);
         assert.equal(e.extensions.currentState, 'cancelled');
         return true;
       });
       const missing = service({ moveStage: async () => Promise.reject(new NotFoundError('Order')), findOne: async () => null });
-      await assert.rejects(missing.moveStage('t1', ID, { from: 'queued', to: 'slitting' }), NotFoundError);
+      await assert.rejects(missing.moveStage(actor, ID, { from: 'queued', to: 'slitting' }), NotFoundError);
     });
   });
 
   describe('update', () => {
     it('refuses an empty change with 400', async () => {
-      await assert.rejects(service({}).update('t1', ID, 1, {}), ValidationFailedError);
+      await assert.rejects(service({}).update(actor, ID, 1, {}), ValidationFailedError);
     });
   });
 });

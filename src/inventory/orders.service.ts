@@ -9,7 +9,8 @@ import { OrderDto, OrderPageDto } from './dto/order.dto';
 import { UpdateOrderDto } from './dto/update-order.dto';
 import { nextStage, OrderLine } from './order.schema';
 import { OrderRepository } from './order.repository';
-import { Actor, itemKey, StockService } from './stock.service';
+import type { AuthUser } from '../auth/auth-user';
+import { itemKey, StockService } from './stock.service';
 
 /** Sequence that numbers a tenant's sales orders. */
 export const ORDER_SEQUENCE = 'sales-order';
@@ -30,8 +31,8 @@ export class OrdersService {
    * backs the sequence.
    */
   // Every order of a tenant draws from one sequence, and each line writes its item.
-  @Transactional({ serializeOn: (actor: Actor, dto: CreateOrderDto) => [`order-number:${actor.tenantId}`, ...dto.lines.map((l) => itemKey(actor, l.itemId))] })
-  async create(actor: Actor, dto: CreateOrderDto): Promise<OrderDto> {
+  @Transactional({ serializeOn: (actor: AuthUser, dto: CreateOrderDto) => [`order-number:${actor.tenantId}`, ...dto.lines.map((l) => itemKey(actor, l.itemId))] })
+  async create(actor: AuthUser, dto: CreateOrderDto): Promise<OrderDto> {
     const value = await this.sequences.next({ scope: actor.tenantId, name: ORDER_SEQUENCE });
     const orderNumber = formatSequence({ prefix: 'SO', value });
     const orderId = this.orders.newId();
@@ -61,19 +62,20 @@ export class OrdersService {
   }
 
   /** A page of the tenant's orders, newest first. */
-  async list(tenantId: string, query: PageQueryDto): Promise<OrderPageDto> {
-    return mapPage(await this.orders.page({ tenantId }, pageWindow(query), { _id: -1 }), (o) => OrderDto.from(o));
+  async list(actor: AuthUser, query: PageQueryDto): Promise<OrderPageDto> {
+    return mapPage(await this.orders.page({ tenantId: actor.tenantId }, pageWindow(query), { _id: -1 }), (o) => OrderDto.from(o));
   }
 
   /** One order; another tenant's looks missing (404). */
-  async get(tenantId: string, id: string): Promise<OrderDto> {
-    const order = await this.orders.findOne({ _id: id, tenantId });
+  async get(actor: AuthUser, id: string): Promise<OrderDto> {
+    const order = await this.orders.findOne({ _id: id, tenantId: actor.tenantId });
     if (!order) throw new NotFoundError('Order');
     return OrderDto.from(order);
   }
 
   /** Changes customerName / notes at the version the client read (If-Match). */
-  async update(tenantId: string, id: string, expectedVersion: number, dto: UpdateOrderDto): Promise<OrderDto> {
+  async update(actor: AuthUser, id: string, expectedVersion: number, dto: UpdateOrderDto): Promise<OrderDto> {
+    const { tenantId } = actor;
     const set = {
       ...(dto.customerName === undefined ? {} : { customerName: dto.customerName }),
       ...(dto.notes === undefined ? {} : { notes: dto.notes }),
@@ -87,7 +89,8 @@ export class OrdersService {
    * the request is wrong whatever the order's state); `from` must still be the order's stage
    * (else 409 `invalid-state` with `currentState`), so identical concurrent moves apply once.
    */
-  async moveStage(tenantId: string, id: string, dto: MoveStageDto): Promise<OrderDto> {
+  async moveStage(actor: AuthUser, id: string, dto: MoveStageDto): Promise<OrderDto> {
+    const { tenantId } = actor;
     if (nextStage(dto.from) !== dto.to) {
       const expected = nextStage(dto.from);
       throw new ValidationFailedError([
@@ -111,7 +114,7 @@ export class OrdersService {
    * or later cancel gets 409 `invalid-state`, so stock comes back once.
    */
   @Transactional()
-  async cancel(actor: Actor, id: string): Promise<OrderDto> {
+  async cancel(actor: AuthUser, id: string): Promise<OrderDto> {
     const order = await this.orders.cancel({ _id: id, tenantId: actor.tenantId });
     // Sequential inside the transaction; bounded by the order's line count.
     for (const line of order.lines) await this.stock.releaseOne(actor, line.allocationId);

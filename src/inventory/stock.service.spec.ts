@@ -16,7 +16,9 @@ import { Item, ItemSchema } from './item.schema';
 import { ItemsService } from './items.service';
 import { MovementRepository } from './movement.repository';
 import { Movement, MovementSchema } from './movement.schema';
-import { Actor, StockService } from './stock.service';
+import type { AuthUser } from '../auth/auth-user';
+import { Role } from '../auth/role';
+import { StockService } from './stock.service';
 
 /** Integration: the services against the emulator, outside HTTP (no request, so every filter names its tenant). */
 describe(StockService.name, () => {
@@ -26,7 +28,7 @@ describe(StockService.name, () => {
   let items: ItemsService;
   let consistency: ConsistencyService;
   let connection: Connection;
-  const actor: Actor = { tenantId: 'tenant-a', userId: 'user-1' };
+  const actor: AuthUser = { tenantId: 'tenant-a', userId: 'user-1', roles: [Role.Clerk], sessionId: 's1' };
 
   beforeAll(async () => {
     emulator = await MongoEmulator.start();
@@ -64,9 +66,9 @@ describe(StockService.name, () => {
       assert.ok(r.reason instanceof InsufficientStockError, String(r.reason));
       assert.equal(r.reason.extensions.available, 20);
     }
-    const after = await items.get(actor.tenantId, item.id);
+    const after = await items.get(actor, item.id);
     assert.deepEqual([after.quantityOnHand, after.quantityAllocated, after.quantityAvailable], [100, 80, 20]);
-    assert.deepEqual((await consistency.check(actor.tenantId)).violations, []);
+    assert.deepEqual((await consistency.check(actor)).violations, []);
   });
 
   it('concurrent allocations share a transaction and are decided in arrival order, as if run one by one', async () => {
@@ -81,9 +83,9 @@ describe(StockService.name, () => {
       [11, 3, '409 available 3', 0],
     );
     assert.equal((await started()) - before, 2, 'four allocations, two transactions');
-    const after = await items.get(actor.tenantId, item.id);
+    const after = await items.get(actor, item.id);
     assert.deepEqual([after.quantityOnHand, after.quantityAllocated, after.quantityAvailable], [12, 12, 0]);
-    assert.deepEqual((await consistency.check(actor.tenantId)).violations, []);
+    assert.deepEqual((await consistency.check(actor)).violations, []);
   });
 
   it('release happens once; an unknown item or allocation is NotFound', async () => {
@@ -96,7 +98,7 @@ describe(StockService.name, () => {
     await assert.rejects(stock.release(actor, new Types.ObjectId().toHexString()), NotFoundError);
     // Another tenant sees none of it.
     await assert.rejects(stock.allocate({ ...actor, tenantId: 'tenant-b' }, item.id, { quantity: 1, orderReference: 'J' }), NotFoundError);
-    assert.deepEqual((await consistency.check(actor.tenantId)).violations, []);
+    assert.deepEqual((await consistency.check(actor)).violations, []);
   });
 
   it('the consistency check reports an item whose quantities no longer match its ledger', async () => {
@@ -104,7 +106,7 @@ describe(StockService.name, () => {
     await stock.allocate(actor, item.id, { quantity: 2, orderReference: 'J' });
     // Tamper behind the services' back, as a buggy writer would.
     await connection.collection('inventory_items').updateOne({ _id: new Types.ObjectId(item.id) }, { $set: { quantityAvailable: -1, quantityAllocated: 7 } });
-    const report = await consistency.check(actor.tenantId);
+    const report = await consistency.check(actor);
     assert.equal(report.ok, false);
     assert.deepEqual(
       report.violations.map((v) => [v.sku, v.rule, v.expected, v.actual]),
@@ -115,6 +117,6 @@ describe(StockService.name, () => {
         ['S-3', 'quantityOnHand-vs-allocated-plus-available', 6, 5],
       ],
     );
-    assert.deepEqual((await consistency.check('tenant-b')).violations, []);
+    assert.deepEqual((await consistency.check({ ...actor, tenantId: 'tenant-b' })).violations, []);
   });
 });

@@ -14,17 +14,14 @@ import { ItemRecord } from './item.schema';
 import { ItemRepository } from './item.repository';
 import { MovementRepository } from './movement.repository';
 
-/** Who acts: the tenant scopes every query, the user signs every movement. */
-export type Actor = Pick<AuthUser, 'tenantId' | 'userId'>;
-
 /** The admission key of an item's quantities: writers of one item start one after another in this process. */
-export function itemKey(actor: Actor, itemId: string): string {
+export function itemKey(actor: Pick<AuthUser, 'tenantId'>, itemId: string): string {
   return `item:${actor.tenantId}:${itemId}`;
 }
 
 /** One caller's allocation, as a group-commit batch sees it. */
 interface AllocationRequest {
-  actor: Actor;
+  actor: AuthUser;
   itemId: string;
   dto: AllocateStockDto;
 }
@@ -55,8 +52,8 @@ export class StockService {
   ) {}
 
   /** Adds received stock to the item (on hand and available) and records a `receipt` movement. */
-  @Transactional({ serializeOn: (actor: Actor, itemId: string) => [itemKey(actor, itemId)] })
-  async receive(actor: Actor, itemId: string, dto: ReceiveStockDto): Promise<ItemDto> {
+  @Transactional({ serializeOn: (actor: AuthUser, itemId: string) => [itemKey(actor, itemId)] })
+  async receive(actor: AuthUser, itemId: string, dto: ReceiveStockDto): Promise<ItemDto> {
     const item = await this.items.adjustQuantities({ _id: itemId, tenantId: actor.tenantId }, { onHand: dto.quantity, allocated: 0, available: dto.quantity });
     if (!item) throw new NotFoundError('Item');
     await this.movements.append({
@@ -75,7 +72,7 @@ export class StockService {
    * enough free stock. Concurrent allocations of one item share one transaction (group
    * commit): each is decided in arrival order as if they ran one by one.
    */
-  allocate(actor: Actor, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
+  allocate(actor: AuthUser, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
     return this.transactions.batch(itemKey(actor, itemId), { actor, itemId, dto }, (requests) => this.allocateBatch(requests), { name: 'StockService.allocate' });
   }
 
@@ -135,7 +132,7 @@ export class StockService {
    * caller's transaction so an order's lines commit all together or not at all.
    */
   @Transactional({ propagation: Propagation.MANDATORY })
-  async reserve(actor: Actor, request: ReserveRequest): Promise<{ allocation: AllocationRecord; item: ItemRecord }> {
+  async reserve(actor: AuthUser, request: ReserveRequest): Promise<{ allocation: AllocationRecord; item: ItemRecord }> {
     const filter = { _id: request.itemId, tenantId: actor.tenantId };
     // THE race fix: "quantityAvailable ≥ quantity" and the decrement are one atomic update.
     const item = await this.items.adjustQuantities(filter, { onHand: 0, allocated: request.quantity, available: -request.quantity });
@@ -173,7 +170,7 @@ export class StockService {
    * allocations are released by cancelling the order, so the order never loses stock silently.
    */
   @Transactional()
-  async release(actor: Actor, allocationId: string): Promise<AllocationDto> {
+  async release(actor: AuthUser, allocationId: string): Promise<AllocationDto> {
     // orderId is immutable, so reading it before the guarded transition cannot race.
     const current = await this.allocations.findOne({ _id: allocationId, tenantId: actor.tenantId });
     if (!current) throw new NotFoundError('Allocation');
@@ -190,7 +187,7 @@ export class StockService {
 
   /** open → released, stock back to available, `release` movement: inside the caller's transaction. */
   @Transactional({ propagation: Propagation.MANDATORY })
-  async releaseOne(actor: Actor, allocationId: Types.ObjectId): Promise<{ allocation: AllocationRecord; item: ItemRecord }> {
+  async releaseOne(actor: AuthUser, allocationId: Types.ObjectId): Promise<{ allocation: AllocationRecord; item: ItemRecord }> {
     const allocation = await this.allocations.release({ _id: allocationId, tenantId: actor.tenantId });
     const item = await this.items.adjustQuantities(
       { _id: allocation.itemId, tenantId: actor.tenantId },

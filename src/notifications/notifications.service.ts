@@ -58,8 +58,8 @@ export class NotificationsService {
   }
 
   /** The caller's notifications, newest first, with the unread count (one snapshot). */
-  async list(user: AuthUser, query: PageQueryDto): Promise<NotificationPageDto> {
-    const filter = { tenantId: user.tenantId, recipientId: user.userId };
+  async list(actor: AuthUser, query: PageQueryDto): Promise<NotificationPageDto> {
+    const filter = { tenantId: actor.tenantId, recipientId: actor.userId };
     const page = await this.notifications.page(filter, pageWindow(query), { createdAt: -1, _id: -1 }, { counts: { unread: { readAt: null } } });
     return { ...mapPage(page, (n) => NotificationDto.from(n)), unreadCount: page.counts.unread };
   }
@@ -68,11 +68,11 @@ export class NotificationsService {
    * Marks the caller's notifications read. Idempotent: already-read ones stay as they are.
    * Any id that is not the caller's (absent, another user's or another tenant's) → 404, nothing written.
    */
-  async markRead(user: AuthUser, ids: string[]): Promise<MarkReadResultDto> {
+  async markRead(actor: AuthUser, ids: string[]): Promise<MarkReadResultDto> {
     // Notifications are never deleted, so ownership checked here still holds at the update.
-    const owned = await this.notifications.countOwned(user.tenantId, user.userId, ids);
+    const owned = await this.notifications.countOwned(actor.tenantId, actor.userId, ids);
     if (owned !== ids.length) throw new NotFoundError('Notification');
-    const updated = await this.notifications.markRead(user.tenantId, user.userId, ids, new Date());
+    const updated = await this.notifications.markRead(actor.tenantId, actor.userId, ids, new Date());
     return { updated };
   }
 }

@@ -26,8 +26,7 @@ export class EmployeeRepository extends TenantScopedRepository<EmployeeDoc, Empl
   }
 
   async create(doc: Omit<EmployeeDoc, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<EmployeeRecord> {
-    const [created] = await this.employees.create([doc]);
-    return created.toObject() as EmployeeRecord;
+    return this.insertOne(doc);
   }
 
   async exists(filter: TenantFilter<EmployeeDoc>): Promise<boolean> {

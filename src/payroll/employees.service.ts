@@ -30,11 +30,11 @@ export class EmployeesService {
    * deleted, so the check cannot be invalidated by a concurrent request. Email unique per
    * tenant → 409 `duplicate` (decided by the unique index).
    */
-  async create(user: AuthUser, dto: CreateEmployeeDto): Promise<EmployeeResponseDto> {
-    const managerId = dto.managerId ? await this.requireManager(user.tenantId, dto.managerId) : null;
+  async create(actor: AuthUser, dto: CreateEmployeeDto): Promise<EmployeeResponseDto> {
+    const managerId = dto.managerId ? await this.requireManager(actor.tenantId, dto.managerId) : null;
     const balance = (days: number) => ({ entitlement: days, reserved: 0, consumed: 0, available: days });
     const created = await this.employees.create({
-      tenantId: user.tenantId,
+      tenantId: actor.tenantId,
       name: dto.name,
       email: dto.email,
       managerId,
@@ -44,31 +44,31 @@ export class EmployeesService {
   }
 
   /** One employee of the caller's tenant (404 for anyone else's). */
-  async get(user: AuthUser, id: string): Promise<EmployeeResponseDto> {
-    const found = await this.employees.findOne({ tenantId: user.tenantId, _id: new Types.ObjectId(id) });
+  async get(actor: AuthUser, id: string): Promise<EmployeeResponseDto> {
+    const found = await this.employees.findOne({ tenantId: actor.tenantId, _id: new Types.ObjectId(id) });
     if (!found) throw new NotFoundError('Employee');
     return EmployeeResponseDto.from(found);
   }
 
   /** A page of employees, oldest first. */
-  async list(user: AuthUser, query: PageQueryDto): Promise<EmployeeListDto> {
-    return mapPage(await this.employees.page({ tenantId: user.tenantId }, pageWindow(query), { _id: 1 }), (e) => EmployeeResponseDto.from(e));
+  async list(actor: AuthUser, query: PageQueryDto): Promise<EmployeeListDto> {
+    return mapPage(await this.employees.page({ tenantId: actor.tenantId }, pageWindow(query), { _id: 1 }), (e) => EmployeeResponseDto.from(e));
   }
 
   /**
    * Changes profile fields under If-Match (stale → 412). Absent fields stay; `managerId: null`
    * clears the manager. Balances cannot be changed here.
    */
-  async update(user: AuthUser, id: string, expectedVersion: number, dto: UpdateEmployeeDto): Promise<EmployeeResponseDto> {
+  async update(actor: AuthUser, id: string, expectedVersion: number, dto: UpdateEmployeeDto): Promise<EmployeeResponseDto> {
     const set: Record<string, unknown> = {};
     if (dto.name !== undefined) set.name = dto.name;
     if (dto.email !== undefined) set.email = dto.email;
     if (dto.managerId === null) set.managerId = null;
     else if (dto.managerId !== undefined) {
       if (dto.managerId === id) throw new ValidationFailedError([{ field: 'managerId', message: 'an employee cannot be their own manager' }]);
-      set.managerId = await this.requireManager(user.tenantId, dto.managerId);
+      set.managerId = await this.requireManager(actor.tenantId, dto.managerId);
     }
-    const updated = await this.employees.updateProfile({ tenantId: user.tenantId, _id: new Types.ObjectId(id) }, expectedVersion, Object.keys(set).length ? { $set: set } : {});
+    const updated = await this.employees.updateProfile({ tenantId: actor.tenantId, _id: new Types.ObjectId(id) }, expectedVersion, Object.keys(set).length ? { $set: set } : {});
     return EmployeeResponseDto.from(updated);
   }
 
@@ -79,8 +79,8 @@ export class EmployeesService {
    * requests; the audit entry commits or rolls back with it.
    */
   @Transactional()
-  async adjustLeave(user: AuthUser, id: string, dto: AdjustLeaveDto): Promise<LeaveAdjustmentResponseDto> {
-    const filter = { tenantId: user.tenantId, _id: new Types.ObjectId(id) };
+  async adjustLeave(actor: AuthUser, id: string, dto: AdjustLeaveDto): Promise<LeaveAdjustmentResponseDto> {
+    const filter = { tenantId: actor.tenantId, _id: new Types.ObjectId(id) };
     const updated = await this.employees.moveBalance(filter, dto.type, { entitlement: dto.delta, available: dto.delta });
     if (!updated) {
       const current = await this.employees.findOne(filter);
@@ -88,12 +88,12 @@ export class EmployeesService {
       throw new InsufficientBalanceError({ type: dto.type, requested: -dto.delta, available: current.leave[dto.type].available });
     }
     const entry = await this.adjustments.create({
-      tenantId: user.tenantId,
+      tenantId: actor.tenantId,
       employeeId: updated._id,
       type: dto.type,
       delta: dto.delta,
       reason: dto.reason,
-      by: user.userId,
+      by: actor.userId,
       entitlementAfter: updated.leave[dto.type].entitlement,
       availableAfter: updated.leave[dto.type].available,
     });
@@ -102,10 +102,10 @@ export class EmployeesService {
 
   /** The audit trail of an employee's entitlement adjustments, oldest first. */
   @Transactional()
-  async listAdjustments(user: AuthUser, id: string): Promise<LeaveAdjustmentResponseDto[]> {
+  async listAdjustments(actor: AuthUser, id: string): Promise<LeaveAdjustmentResponseDto[]> {
     const employeeId = new Types.ObjectId(id);
-    if (!(await this.employees.exists({ tenantId: user.tenantId, _id: employeeId }))) throw new NotFoundError('Employee');
-    const entries = await this.adjustments.list({ tenantId: user.tenantId, employeeId }, MAX_ADJUSTMENTS_LISTED);
+    if (!(await this.employees.exists({ tenantId: actor.tenantId, _id: employeeId }))) throw new NotFoundError('Employee');
+    const entries = await this.adjustments.list({ tenantId: actor.tenantId, employeeId }, MAX_ADJUSTMENTS_LISTED);
     return entries.map((a) => LeaveAdjustmentResponseDto.from(a));
   }
 

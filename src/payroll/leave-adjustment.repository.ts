@@ -13,8 +13,7 @@ export class LeaveAdjustmentRepository extends TenantScopedRepository<LeaveAdjus
   }
 
   async create(doc: Omit<LeaveAdjustmentDoc, '_id' | 'createdAt'>): Promise<LeaveAdjustmentDoc> {
-    const [created] = await this.adjustments.create([doc]);
-    return created.toObject() as LeaveAdjustmentDoc;
+    return this.insertOne(doc);
   }
 
   list(filter: TenantFilter<LeaveAdjustmentDoc>, limit: number): Promise<LeaveAdjustmentDoc[]> {

@@ -33,8 +33,7 @@ export class LeaveRequestRepository extends TenantScopedRepository<LeaveRequestD
   }
 
   async create(doc: Omit<LeaveRequestDoc, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<LeaveRequestRecord> {
-    const [created] = await this.requests.create([doc]);
-    return created.toObject() as LeaveRequestRecord;
+    return this.insertOne(doc);
   }
 
   /** One live (pending/approved) request of the employee intersecting [from, to], if any. */

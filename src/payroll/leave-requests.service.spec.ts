@@ -7,7 +7,7 @@ import type { EmployeeRepository } from './employee.repository';
 import type { LeaveRequestRepository } from './leave-request.repository';
 import { LeaveRequestsService } from './leave-requests.service';
 
-const user: AuthUser = { userId: 'u1', tenantId: 't1', roles: [Role.Clerk], sessionId: 's1' };
+const actor: AuthUser = { userId: 'u1', tenantId: 't1', roles: [Role.Clerk], sessionId: 's1' };
 const employeeId = '65a1b2c3d4e5f60718293a4b';
 
 /** Repositories that fail the test if touched: validation must happen before any write. */
@@ -22,7 +22,7 @@ describe(LeaveRequestsService.name, () => {
 
   const rejects = async (body: Partial<{ from: string; to: string; days: number }>, field: string) => {
     await assert.rejects(
-      service.create(user, { employeeId, type: 'annual', from: '2030-01-07', to: '2030-01-11', ...body }),
+      service.create(actor, { employeeId, type: 'annual', from: '2030-01-07', to: '2030-01-11', ...body }),
       (e: unknown) => e instanceof ValidationFailedError && (e.extensions.errors as Array<{ field: string }>).some((x) => x.field === field),
     );
   };

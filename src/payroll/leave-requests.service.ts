@@ -15,6 +15,7 @@ import { LeaveRequestDoc } from './leave-request.schema';
 import { daysBetween, workingDays, workingDaysByMonth } from './payroll-dates';
 import { InsufficientBalanceError, OverlappingLeaveError } from './payroll.errors';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
+import { employeeRecordsFilter } from './employee-records-filter';
 
 /** Longest leave request, in calendar days (to − from). */
 export const MAX_LEAVE_SPAN_DAYS = 366;
@@ -34,7 +35,7 @@ export class LeaveRequestsService {
    * Requests leave: validates the dates (400 before anything is written), then reserves the
    * working days and records the request in one transaction.
    */
-  async create(user: AuthUser, dto: CreateLeaveRequestDto): Promise<LeaveRequestResponseDto> {
+  async create(actor: AuthUser, dto: CreateLeaveRequestDto): Promise<LeaveRequestResponseDto> {
     const span = daysBetween(dto.from, dto.to);
     if (span < 0) throw new ValidationFailedError([{ field: 'to', message: 'to must not be before from' }]);
     if (span > MAX_LEAVE_SPAN_DAYS) throw new ValidationFailedError([{ field: 'to', message: `a request spans at most ${MAX_LEAVE_SPAN_DAYS} days` }]);
@@ -43,7 +44,7 @@ export class LeaveRequestsService {
     if (dto.days !== undefined && dto.days !== days) {
       throw new ValidationFailedError([{ field: 'days', message: `the range contains ${days} working day(s), not ${dto.days}` }]);
     }
-    return LeaveRequestResponseDto.from(await this.reserveAndRecord(user, dto, days));
+    return LeaveRequestResponseDto.from(await this.reserveAndRecord(actor, dto, days));
   }
 
   /**
@@ -55,19 +56,19 @@ export class LeaveRequestsService {
    * Each failure throws, which aborts the transaction and returns the reserved days.
    */
   @Transactional()
-  private async reserveAndRecord(user: AuthUser, dto: CreateLeaveRequestDto, days: number) {
+  private async reserveAndRecord(actor: AuthUser, dto: CreateLeaveRequestDto, days: number) {
     const employeeId = new Types.ObjectId(dto.employeeId);
-    const employeeFilter = { tenantId: user.tenantId, _id: employeeId };
+    const employeeFilter = { tenantId: actor.tenantId, _id: employeeId };
     const reserved = await this.employees.moveBalance(employeeFilter, dto.type, { available: -days, reserved: days });
     if (!reserved) {
       const current = await this.employees.findOne(employeeFilter);
       if (!current) throw new NotFoundError('Employee');
       throw new InsufficientBalanceError({ type: dto.type, requested: days, available: current.leave[dto.type].available });
     }
-    const overlap = await this.requests.findLiveOverlap(user.tenantId, employeeId, dto.from, dto.to);
+    const overlap = await this.requests.findLiveOverlap(actor.tenantId, employeeId, dto.from, dto.to);
     if (overlap) throw new OverlappingLeaveError({ conflictingRequestId: String(overlap._id), from: overlap.from, to: overlap.to });
     return this.requests.create({
-      tenantId: user.tenantId,
+      tenantId: actor.tenantId,
       employeeId,
       type: dto.type,
       from: dto.from,
@@ -75,39 +76,36 @@ export class LeaveRequestsService {
       days,
       daysByMonth: workingDaysByMonth(dto.from, dto.to),
       status: 'pending',
-      requestedBy: user.userId,
+      requestedBy: actor.userId,
     });
   }
 
   /** One leave request of the caller's tenant. */
-  async get(user: AuthUser, id: string): Promise<LeaveRequestResponseDto> {
-    const found = await this.requests.findOne({ tenantId: user.tenantId, _id: new Types.ObjectId(id) });
+  async get(actor: AuthUser, id: string): Promise<LeaveRequestResponseDto> {
+    const found = await this.requests.findOne({ tenantId: actor.tenantId, _id: new Types.ObjectId(id) });
     if (!found) throw new NotFoundError('Leave request');
     return LeaveRequestResponseDto.from(found);
   }
 
   /** A page of leave requests (optionally of one employee / status), oldest first. */
-  async list(user: AuthUser, query: ListLeaveRequestsQueryDto): Promise<LeaveRequestListDto> {
-    const window = pageWindow(query);
-    const filter: TenantFilter<LeaveRequestDoc> = { tenantId: user.tenantId };
-    if (query.employeeId) filter.employeeId = new Types.ObjectId(query.employeeId);
-    if (query.status) filter.status = query.status;
-    return mapPage(await this.requests.page(filter, window, { _id: 1 }), (r) => LeaveRequestResponseDto.from(r));
+  async list(actor: AuthUser, query: ListLeaveRequestsQueryDto): Promise<LeaveRequestListDto> {
+    const filter = employeeRecordsFilter<LeaveRequestDoc>(actor.tenantId, query);
+    return mapPage(await this.requests.page(filter, pageWindow(query), { _id: 1 }), (r) => LeaveRequestResponseDto.from(r));
   }
 
   /** pending → approved; the reserved days become consumed, exactly once. */
   @Transactional()
-  async approve(user: AuthUser, id: string): Promise<LeaveRequestResponseDto> {
-    const request = await this.requests.transition(this.filterOf(user, id), ['pending'], 'approved', { decidedBy: user.userId, decidedAt: new Date() });
-    await this.moveOrFail(user.tenantId, request.employeeId, request.type, { reserved: -request.days, consumed: request.days });
+  async approve(actor: AuthUser, id: string): Promise<LeaveRequestResponseDto> {
+    const request = await this.requests.transition(this.filterOf(actor, id), ['pending'], 'approved', { decidedBy: actor.userId, decidedAt: new Date() });
+    await this.moveOrFail(actor.tenantId, request.employeeId, request.type, { reserved: -request.days, consumed: request.days });
     return LeaveRequestResponseDto.from(request);
   }
 
   /** pending → rejected; the reserved days become available again, exactly once. */
   @Transactional()
-  async reject(user: AuthUser, id: string, reason: string): Promise<LeaveRequestResponseDto> {
-    const request = await this.requests.transition(this.filterOf(user, id), ['pending'], 'rejected', { decidedBy: user.userId, decidedAt: new Date(), reason });
-    await this.moveOrFail(user.tenantId, request.employeeId, request.type, { reserved: -request.days, available: request.days });
+  async reject(actor: AuthUser, id: string, reason: string): Promise<LeaveRequestResponseDto> {
+    const request = await this.requests.transition(this.filterOf(actor, id), ['pending'], 'rejected', { decidedBy: actor.userId, decidedAt: new Date(), reason });
+    await this.moveOrFail(actor.tenantId, request.employeeId, request.type, { reserved: -request.days, available: request.days });
     return LeaveRequestResponseDto.from(request);
   }
 
@@ -117,21 +115,21 @@ export class LeaveRequestsService {
    * transaction, so a concurrent approve or cancel makes this one fail, never double-count.
    */
   @Transactional()
-  async cancel(user: AuthUser, id: string): Promise<LeaveRequestResponseDto> {
-    const filter = this.filterOf(user, id);
+  async cancel(actor: AuthUser, id: string): Promise<LeaveRequestResponseDto> {
+    const filter = this.filterOf(actor, id);
     const current = await this.requests.findOne(filter);
     if (!current) throw new NotFoundError('Leave request');
     if (current.status !== 'pending' && current.status !== 'approved') {
       throw new InvalidStateError({ currentState: current.status, detail: `Cannot cancel a ${current.status} leave request.` });
     }
-    const request = await this.requests.transition(filter, [current.status], 'cancelled', { decidedBy: user.userId, decidedAt: new Date() });
+    const request = await this.requests.transition(filter, [current.status], 'cancelled', { decidedBy: actor.userId, decidedAt: new Date() });
     const held: keyof BalanceMove = current.status === 'pending' ? 'reserved' : 'consumed';
-    await this.moveOrFail(user.tenantId, request.employeeId, request.type, { [held]: -request.days, available: request.days });
+    await this.moveOrFail(actor.tenantId, request.employeeId, request.type, { [held]: -request.days, available: request.days });
     return LeaveRequestResponseDto.from(request);
   }
 
-  private filterOf(user: AuthUser, id: string): TenantFilter<LeaveRequestDoc> {
-    return { tenantId: user.tenantId, _id: new Types.ObjectId(id) };
+  private filterOf(actor: AuthUser, id: string): TenantFilter<LeaveRequestDoc> {
+    return { tenantId: actor.tenantId, _id: new Types.ObjectId(id) };
   }
 
   /** A balance movement that must succeed: if its guard fails the books were already wrong, so abort loudly (500, logged). */

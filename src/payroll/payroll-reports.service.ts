@@ -30,8 +30,8 @@ export class PayrollReportsService {
    * Five aggregations/finds in one snapshot.
    */
   @Transactional({ name: 'payroll.dashboard' })
-  async dashboard(user: AuthUser, period: string): Promise<DashboardResponseDto> {
-    const tenantId = user.tenantId;
+  async dashboard(actor: AuthUser, period: string): Promise<DashboardResponseDto> {
+    const tenantId = actor.tenantId;
     const { first, last } = monthBounds(period);
     // A week starting up to six days before the 1st still has days in the month.
     const weekFrom = addDays(first, -6);
@@ -87,8 +87,8 @@ export class PayrollReportsService {
    * leave; no employee has two submitted/approved timesheets for one week.
    */
   @Transactional({ name: 'payroll.consistency' })
-  async consistency(user: AuthUser): Promise<ConsistencyResponseDto> {
-    const tenantId = user.tenantId;
+  async consistency(actor: AuthUser): Promise<ConsistencyResponseDto> {
+    const tenantId = actor.tenantId;
     const balances = await this.employees.allBalances(tenantId);
     const totals = await this.leave.liveTotals(tenantId);
     const live = await this.leave.liveByEmployee(tenantId);

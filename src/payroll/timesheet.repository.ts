@@ -29,8 +29,7 @@ export class TimesheetRepository extends TenantScopedRepository<TimesheetDoc, Ti
   }
 
   async create(doc: Omit<TimesheetDoc, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<TimesheetRecord> {
-    const [created] = await this.timesheets.create([doc]);
-    return created.toObject() as TimesheetRecord;
+    return this.insertOne(doc);
   }
 
   /**

@@ -7,7 +7,7 @@ import type { EmployeeRepository } from './employee.repository';
 import type { TimesheetRepository } from './timesheet.repository';
 import { entryErrors, TimesheetsService, totalOf } from './timesheets.service';
 
-const user: AuthUser = { userId: 'u1', tenantId: 't1', roles: [Role.Clerk], sessionId: 's1' };
+const actor: AuthUser = { userId: 'u1', tenantId: 't1', roles: [Role.Clerk], sessionId: 's1' };
 
 function untouchable<T extends object>(): T {
   return new Proxy({} as T, { get: (_t, prop) => () => assert.fail(`repository.${String(prop)} called on invalid input`) });
@@ -18,7 +18,7 @@ describe(TimesheetsService.name, () => {
 
   it('refuses a week that does not start on Monday before touching the database', async () => {
     await assert.rejects(
-      service.create(user, { employeeId: '65a1b2c3d4e5f60718293a4b', periodStart: '2030-01-08', entries: [] }),
+      service.create(actor, { employeeId: '65a1b2c3d4e5f60718293a4b', periodStart: '2030-01-08', entries: [] }),
       (e: unknown) => e instanceof ValidationFailedError && (e.extensions.errors as Array<{ field: string }>)[0].field === 'periodStart',
     );
   });

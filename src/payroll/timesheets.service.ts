@@ -13,6 +13,7 @@ import { EmployeeRepository } from './employee.repository';
 import { addDays, isMonday } from './payroll-dates';
 import { TimesheetRepository } from './timesheet.repository';
 import { TimesheetDoc, TimesheetEntry } from './timesheet.schema';
+import { employeeRecordsFilter } from './employee-records-filter';
 
 /**
  * Weekly timesheets: draft → submitted → approved | rejected. Every step is one guarded
@@ -26,31 +27,31 @@ export class TimesheetsService {
   ) {}
 
   /** Creates a draft for an employee of the caller's tenant (404 otherwise). Bad weeks or entries → 400. */
-  async create(user: AuthUser, dto: CreateTimesheetDto): Promise<TimesheetResponseDto> {
+  async create(actor: AuthUser, dto: CreateTimesheetDto): Promise<TimesheetResponseDto> {
     const errors: FieldError[] = [];
     if (!isMonday(dto.periodStart)) errors.push({ field: 'periodStart', message: 'periodStart must be a Monday' });
     else errors.push(...entryErrors(dto.periodStart, dto.entries));
     if (errors.length) throw new ValidationFailedError(errors);
     const employeeId = new Types.ObjectId(dto.employeeId);
     // Employees are never deleted, so this check cannot be invalidated before the insert.
-    if (!(await this.employees.exists({ tenantId: user.tenantId, _id: employeeId }))) throw new NotFoundError('Employee');
+    if (!(await this.employees.exists({ tenantId: actor.tenantId, _id: employeeId }))) throw new NotFoundError('Employee');
     const entries = normalise(dto.entries);
     const created = await this.timesheets.create({
-      tenantId: user.tenantId,
+      tenantId: actor.tenantId,
       employeeId,
       periodStart: dto.periodStart,
       entries,
       totalHours: totalOf(entries),
       status: 'draft',
       holdsPeriod: false,
-      createdBy: user.userId,
+      createdBy: actor.userId,
     });
     return TimesheetResponseDto.from(created);
   }
 
   /** One timesheet of the caller's tenant. */
-  async get(user: AuthUser, id: string): Promise<TimesheetResponseDto> {
-    const found = await this.timesheets.findOne(this.filterOf(user, id));
+  async get(actor: AuthUser, id: string): Promise<TimesheetResponseDto> {
+    const found = await this.timesheets.findOne(this.filterOf(actor, id));
     if (!found) throw new NotFoundError('Timesheet');
     return TimesheetResponseDto.from(found);
   }
@@ -59,8 +60,8 @@ export class TimesheetsService {
    * Replaces the entries of a draft under If-Match: a draft → draft transition, so a stale
    * version is 412 and a timesheet no longer in draft is 409 `invalid-state`.
    */
-  async update(user: AuthUser, id: string, expectedVersion: number, dto: UpdateTimesheetDto): Promise<TimesheetResponseDto> {
-    const filter = this.filterOf(user, id);
+  async update(actor: AuthUser, id: string, expectedVersion: number, dto: UpdateTimesheetDto): Promise<TimesheetResponseDto> {
+    const filter = this.filterOf(actor, id);
     // periodStart never changes, so validating against the stored one is safe without a lock.
     const current = await this.timesheets.findOne(filter);
     if (!current) throw new NotFoundError('Timesheet');
@@ -76,49 +77,46 @@ export class TimesheetsService {
    * Another timesheet of the same employee and week already submitted → 409 `duplicate`
    * (partial unique index on holdsPeriod).
    */
-  async submit(user: AuthUser, id: string): Promise<TimesheetResponseDto> {
-    const updated = await this.timesheets.transition(this.filterOf(user, id), {
+  async submit(actor: AuthUser, id: string): Promise<TimesheetResponseDto> {
+    const updated = await this.timesheets.transition(this.filterOf(actor, id), {
       from: ['draft'],
       to: 'submitted',
-      set: { holdsPeriod: true, submittedBy: user.userId, submittedAt: new Date() },
+      set: { holdsPeriod: true, submittedBy: actor.userId, submittedAt: new Date() },
     });
     return TimesheetResponseDto.from(updated);
   }
 
   /** submitted → approved under If-Match: of racing approvers exactly one wins (others 412/409). */
-  async approve(user: AuthUser, id: string, expectedVersion: number): Promise<TimesheetResponseDto> {
-    const updated = await this.timesheets.transition(this.filterOf(user, id), {
+  async approve(actor: AuthUser, id: string, expectedVersion: number): Promise<TimesheetResponseDto> {
+    const updated = await this.timesheets.transition(this.filterOf(actor, id), {
       from: ['submitted'],
       to: 'approved',
-      set: { decidedBy: user.userId, decidedAt: new Date() },
+      set: { decidedBy: actor.userId, decidedAt: new Date() },
       expectedVersion,
     });
     return TimesheetResponseDto.from(updated);
   }
 
   /** submitted → rejected under If-Match; frees the week for another submission. */
-  async reject(user: AuthUser, id: string, expectedVersion: number, reason: string): Promise<TimesheetResponseDto> {
-    const updated = await this.timesheets.transition(this.filterOf(user, id), {
+  async reject(actor: AuthUser, id: string, expectedVersion: number, reason: string): Promise<TimesheetResponseDto> {
+    const updated = await this.timesheets.transition(this.filterOf(actor, id), {
       from: ['submitted'],
       to: 'rejected',
-      set: { holdsPeriod: false, decidedBy: user.userId, decidedAt: new Date(), reason },
+      set: { holdsPeriod: false, decidedBy: actor.userId, decidedAt: new Date(), reason },
       expectedVersion,
     });
     return TimesheetResponseDto.from(updated);
   }
 
   /** A page of timesheets, oldest first. */
-  async list(user: AuthUser, query: ListTimesheetsQueryDto): Promise<TimesheetListDto> {
-    const window = pageWindow(query);
-    const filter: TenantFilter<TimesheetDoc> = { tenantId: user.tenantId };
-    if (query.employeeId) filter.employeeId = new Types.ObjectId(query.employeeId);
-    if (query.status) filter.status = query.status;
+  async list(actor: AuthUser, query: ListTimesheetsQueryDto): Promise<TimesheetListDto> {
+    const filter = employeeRecordsFilter<TimesheetDoc>(actor.tenantId, query);
     if (query.periodStart) filter.periodStart = query.periodStart;
-    return mapPage(await this.timesheets.page(filter, window, { _id: 1 }), (t) => TimesheetResponseDto.from(t));
+    return mapPage(await this.timesheets.page(filter, pageWindow(query), { _id: 1 }), (t) => TimesheetResponseDto.from(t));
   }
 
-  private filterOf(user: AuthUser, id: string): TenantFilter<TimesheetDoc> {
-    return { tenantId: user.tenantId, _id: new Types.ObjectId(id) };
+  private filterOf(actor: AuthUser, id: string): TenantFilter<TimesheetDoc> {
+    return { tenantId: actor.tenantId, _id: new Types.ObjectId(id) };
   }
 }
 

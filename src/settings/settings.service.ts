@@ -10,8 +10,8 @@ export class SettingsService {
   constructor(private readonly settings: SettingRepository) {}
 
   /** One setting of the caller's tenant; absent (or another tenant's) → 404. */
-  async get(user: AuthUser, key: string): Promise<SettingDto> {
-    const setting = await this.settings.findOne({ tenantId: user.tenantId, key });
+  async get(actor: AuthUser, key: string): Promise<SettingDto> {
+    const setting = await this.settings.findOne({ tenantId: actor.tenantId, key });
     if (!setting) throw new NotFoundError('Setting');
     return SettingDto.from(setting);
   }
@@ -20,22 +20,22 @@ export class SettingsService {
    * Replaces the value under If-Match. A missing setting is version 0, so `If-Match: "0"`
    * creates it (once: a concurrent creator gets 412). Arrays make list settings.
    */
-  async put(user: AuthUser, key: string, expectedVersion: number, value: unknown): Promise<SettingDto> {
+  async put(actor: AuthUser, key: string, expectedVersion: number, value: unknown): Promise<SettingDto> {
     const kind = Array.isArray(value) ? 'list' : 'value';
     const setting =
       expectedVersion === 0
-        ? await this.settings.create(user.tenantId, key, kind, value)
-        : await this.settings.replace({ tenantId: user.tenantId, key }, expectedVersion, kind, value);
+        ? await this.settings.create(actor.tenantId, key, kind, value)
+        : await this.settings.replace({ tenantId: actor.tenantId, key }, expectedVersion, kind, value);
     return SettingDto.from(setting);
   }
 
   /** Adds an option to a list setting (created if absent); concurrent adds all land. */
-  async addItem(user: AuthUser, key: string, item: string): Promise<SettingDto> {
-    return SettingDto.from(await this.settings.addItem(user.tenantId, key, item));
+  async addItem(actor: AuthUser, key: string, item: string): Promise<SettingDto> {
+    return SettingDto.from(await this.settings.addItem(actor.tenantId, key, item));
   }
 
   /** Removes an option from a list setting; removing an absent option is a no-op. */
-  async removeItem(user: AuthUser, key: string, item: string): Promise<SettingDto> {
-    return SettingDto.from(await this.settings.removeItem(user.tenantId, key, item));
+  async removeItem(actor: AuthUser, key: string, item: string): Promise<SettingDto> {
+    return SettingDto.from(await this.settings.removeItem(actor.tenantId, key, item));
   }
 }

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { Role } from '../auth/role';
+import { PasswordHasher } from './password-hasher';
 import { NewUser, UserCredentials, UserKey, UserRecord, UsersRepository } from './users.repository';
+
+/** A new account's stored fields, before it has a tenant. */
+export type NewAccount = Omit<NewUser, 'tenantId'>;
 
 /**
  * What the auth module may do with user accounts: sign-up's first user, the login and
@@ -8,7 +13,20 @@ import { NewUser, UserCredentials, UserKey, UserRecord, UsersRepository } from '
  */
 @Injectable()
 export class UserAccountsService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  /**
+   * A new account's stored fields from the fields it is created with (sign-up, an admin
+   * adding a user). argon2 is slow and pure: call this before the transaction that inserts the
+   * account (whose body may run again), so the hash is computed once. The plain password never
+   * reaches the document.
+   */
+  async newAccount(fields: { email: string; password: string; displayName: string; roles: Role[] }): Promise<NewAccount> {
+    return { email: fields.email, passwordHash: await this.hasher.hash(fields.password), displayName: fields.displayName, roles: fields.roles };
+  }
 
   create(data: NewUser): Promise<UserRecord> {
     return this.users.create(data);

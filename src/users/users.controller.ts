@@ -26,7 +26,7 @@ export class UsersController {
   @ApiProblemResponse({ status: 400, code: 'validation-failed', title: 'Validation failed', description: 'The body is invalid; see errors[].' })
   @ApiProblemResponse({ status: 409, code: 'duplicate', title: 'Duplicate', description: 'A user with this email already exists (in any tenant).', extensions: { fields: ['email'] } })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateUserDto): Promise<UserResponseDto> {
-    return this.users.create(user.tenantId, dto);
+    return this.users.create(user, dto);
   }
 
   @Get()
@@ -35,7 +35,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserListResponseDto })
   @ApiProblemResponse({ status: 400, code: 'validation-failed', title: 'Validation failed', description: 'page or pageSize is not an integer in range; see errors[].' })
   list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<UserListResponseDto> {
-    return this.users.list(user.tenantId, query);
+    return this.users.list(user, query);
   }
 
   @Get(':id')
@@ -45,7 +45,7 @@ export class UsersController {
   @ApiETag()
   @ApiNotFound('user')
   get(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<UserResponseDto> {
-    return this.users.get(user.tenantId, id);
+    return this.users.get(user, id);
   }
 
   @Patch(':id')
@@ -61,6 +61,6 @@ export class UsersController {
     @IfMatchVersion() version: number,
     @Body() dto: UpdateUserDto,
   ): Promise<UserResponseDto> {
-    return this.users.update(user.tenantId, id, version, dto);
+    return this.users.update(user, id, version, dto);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, ValidationFailedError } from '@app/problem-details';
 import { Transactional } from '@app/concurrency';
+import type { AuthUser } from '../auth/auth-user';
 import { Role } from '../auth/role';
 import { SessionsService } from '../auth/sessions.service';
 import { PageQueryDto, pageWindow } from '../common/http/page-query.dto';
@@ -9,7 +10,7 @@ import { TenantsService } from '../tenants/tenants.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserListResponseDto, UserResponseDto } from './dto/user-response.dto';
-import { PasswordHasher } from './password-hasher';
+import { UserAccountsService } from './user-accounts.service';
 import { LastAdminError } from './users.errors';
 import { NewUser, UsersRepository } from './users.repository';
 
@@ -22,13 +23,11 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly tenants: TenantsService,
     private readonly sessions: SessionsService,
-    private readonly hasher: PasswordHasher,
+    private readonly accounts: UserAccountsService,
   ) {}
 
-  async create(tenantId: string, dto: CreateUserDto): Promise<UserResponseDto> {
-    // Hashing is slow and pure: done once, outside the transaction (whose body may re-run).
-    const passwordHash = await this.hasher.hash(dto.password);
-    return this.insert({ tenantId, email: dto.email, passwordHash, displayName: dto.displayName, roles: dto.roles });
+  async create(actor: AuthUser, dto: CreateUserDto): Promise<UserResponseDto> {
+    return this.insert({ tenantId: actor.tenantId, ...(await this.accounts.newAccount(dto)) });
   }
 
   /** The user and the tenant's admin count move together. */
@@ -40,12 +39,12 @@ export class UsersService {
   }
 
   /** A page of the tenant's users, oldest first. */
-  async list(tenantId: string, query: PageQueryDto): Promise<UserListResponseDto> {
-    return mapPage(await this.users.page({ tenantId }, pageWindow(query), { createdAt: 1, _id: 1 }), (u) => UserResponseDto.from(u));
+  async list(actor: AuthUser, query: PageQueryDto): Promise<UserListResponseDto> {
+    return mapPage(await this.users.page({ tenantId: actor.tenantId }, pageWindow(query), { createdAt: 1, _id: 1 }), (u) => UserResponseDto.from(u));
   }
 
-  async get(tenantId: string, id: string): Promise<UserResponseDto> {
-    const user = await this.users.findOne({ _id: id, tenantId });
+  async get(actor: AuthUser, id: string): Promise<UserResponseDto> {
+    const user = await this.users.findOne({ _id: id, tenantId: actor.tenantId });
     if (!user) throw new NotFoundError('User');
     return UserResponseDto.from(user);
   }
@@ -56,7 +55,8 @@ export class UsersService {
    * demoting each other at once collide on the tenant document and one of them gets 409.
    */
   @Transactional()
-  async update(tenantId: string, id: string, expectedVersion: number, dto: UpdateUserDto): Promise<UserResponseDto> {
+  async update(actor: AuthUser, id: string, expectedVersion: number, dto: UpdateUserDto): Promise<UserResponseDto> {
+    const { tenantId } = actor;
     if (dto.displayName === undefined && dto.roles === undefined) {
       throw new ValidationFailedError([{ field: 'body', message: 'send at least one of displayName, roles' }]);
     }

@@ -23,8 +23,7 @@ export class FileVersionRepository extends TenantScopedRepository<FileVersionDoc
   }
 
   async insert(doc: Omit<FileVersionDoc, '_id' | 'createdAt'>): Promise<FileVersionRecord> {
-    const [created] = await this.versions.create([doc]);
-    return created.toObject() as FileVersionRecord;
+    return this.insertOne(doc);
   }
 
   /**

@@ -10,7 +10,7 @@ import { PageQueryDto } from '../common/http/page-query.dto';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { CreateVersionDto } from './dto/create-version.dto';
 import { FileVersionDto, FileVersionListDto } from './dto/file-version.dto';
-import { OWNER_TYPES, OwnerRef, OwnerType } from './owner-type';
+import { OWNER_TYPES, OwnerType } from './owner-type';
 import { ParseOwnerTypePipe } from './parse-owner-type.pipe';
 import { ParseVersionNumberPipe } from './parse-version-number.pipe';
 import { UploadedVersion, VersionUpload } from './version-upload.decorator';
@@ -19,8 +19,6 @@ import { ApiInvalidId, ApiNotFound, ApiValidationFailed } from '../common/swagge
 import { VersioningService } from './versioning.service';
 
 const VERSION_PARAM = { name: 'version', type: 'integer', example: 1, description: 'The version number (1, 2, 3…).' } as const;
-
-const ownerOf = (user: AuthUser, ownerType: OwnerType, ownerId: string): OwnerRef => ({ tenantId: user.tenantId, ownerType, ownerId });
 
 @ApiTags('versioning')
 @ApiParam({ name: 'ownerType', enum: OWNER_TYPES, example: 'documents', description: 'What owns the versions: `documents` or `orders` (sales orders).' })
@@ -48,7 +46,7 @@ export class VersioningController {
     @Param('ownerId', ParseObjectIdPipe) ownerId: string,
     @UploadedVersion() upload: VersionUpload,
   ): Promise<FileVersionDto> {
-    return this.versioning.upload(user, ownerOf(user, ownerType, ownerId), upload);
+    return this.versioning.upload(user, { ownerType, ownerId }, upload);
   }
 
   @Get()
@@ -61,7 +59,7 @@ export class VersioningController {
     @Param('ownerId', ParseObjectIdPipe) ownerId: string,
     @Query() query: PageQueryDto,
   ): Promise<FileVersionListDto> {
-    return this.versioning.list(ownerOf(user, ownerType, ownerId), query);
+    return this.versioning.list(user, { ownerType, ownerId }, query);
   }
 
   @Get('current')
@@ -74,7 +72,7 @@ export class VersioningController {
     @Param('ownerType', ParseOwnerTypePipe) ownerType: OwnerType,
     @Param('ownerId', ParseObjectIdPipe) ownerId: string,
   ): Promise<FileVersionDto> {
-    return this.versioning.current(ownerOf(user, ownerType, ownerId));
+    return this.versioning.current(user, { ownerType, ownerId });
   }
 
   @Get(':version')
@@ -91,7 +89,7 @@ export class VersioningController {
     @Param('ownerId', ParseObjectIdPipe) ownerId: string,
     @Param('version', ParseVersionNumberPipe) version: number,
   ): Promise<FileVersionDto> {
-    return this.versioning.get(ownerOf(user, ownerType, ownerId), version);
+    return this.versioning.get(user, { ownerType, ownerId }, version);
   }
 
   @Get(':version/content')
@@ -107,7 +105,7 @@ export class VersioningController {
     @Param('ownerId', ParseObjectIdPipe) ownerId: string,
     @Param('version', ParseVersionNumberPipe) version: number,
   ): Promise<StreamableFile> {
-    return this.versioning.download(ownerOf(user, ownerType, ownerId), version);
+    return this.versioning.download(user, { ownerType, ownerId }, version);
   }
 
   @Post(':version/restore')
@@ -122,6 +120,6 @@ export class VersioningController {
     @Param('ownerId', ParseObjectIdPipe) ownerId: string,
     @Param('version', ParseVersionNumberPipe) version: number,
   ): Promise<FileVersionDto> {
-    return this.versioning.restore(user, ownerOf(user, ownerType, ownerId), version);
+    return this.versioning.restore(user, { ownerType, ownerId }, version);
   }
 }

@@ -18,7 +18,7 @@ import type { OwnerRef } from './owner-type';
 import type { IncomingFile } from './version-upload.decorator';
 import { contentDisposition, fileDescriptionErrors, sequenceScope, VersioningService } from './versioning.service';
 
-const user: AuthUser = { userId: 'u1', tenantId: 't1', roles: [Role.Clerk], sessionId: 's1' };
+const actor: AuthUser = { userId: 'u1', tenantId: 't1', roles: [Role.Clerk], sessionId: 's1' };
 const doc: OwnerRef = { tenantId: 't1', ownerType: 'documents', ownerId: '65a1b2c3d4e5f60718293a4b' };
 const metadata = { fileName: 'a.pdf', contentType: 'application/pdf', sizeBytes: 3, checksum: `sha256:${'0'.repeat(64)}` };
 
@@ -55,19 +55,19 @@ describe(VersioningService.name, () => {
     it('an owner missing from the tenant → 404 before any version or file is touched', async () => {
       const { calls, documents, orders } = lookups(false);
       const service = new VersioningService(untouchable('versions'), untouchable('contents'), untouchable('sequences'), documents, orders);
-      await assert.rejects(service.upload(user, doc, { kind: 'metadata', metadata }), NotFoundError);
-      await assert.rejects(service.restore(user, { ...doc, ownerType: 'orders' }, 1), NotFoundError);
-      await assert.rejects(service.get(doc, 1), NotFoundError);
+      await assert.rejects(service.upload(actor, doc, { kind: 'metadata', metadata }), NotFoundError);
+      await assert.rejects(service.restore(actor, { ...doc, ownerType: 'orders' }, 1), NotFoundError);
+      await assert.rejects(service.get(actor, doc, 1), NotFoundError);
       assert.deepEqual(calls, [`documents:${doc.ownerId}:t1`, `orders:${doc.ownerId}`, `documents:${doc.ownerId}:t1`]);
     });
 
     it('a multipart body without a file, or with a bad name/type → 400, the part is drained, nothing stored', async () => {
       const { documents, orders } = lookups(true);
       const service = new VersioningService(untouchable('versions'), untouchable('contents'), untouchable('sequences'), documents, orders);
-      await assert.rejects(service.upload(user, doc, { kind: 'file', nextFile: async () => undefined }), ValidationFailedError);
+      await assert.rejects(service.upload(actor, doc, { kind: 'file', nextFile: async () => undefined }), ValidationFailedError);
       for (const bad of [{ contentType: 'nonsense' }, { fileName: '' }, { fileName: 'x'.repeat(256) }, { fileName: 'tab\there.txt' }]) {
         const part = incoming('abc', bad);
-        await assert.rejects(service.upload(user, doc, { kind: 'file', nextFile: async () => part.file }), ValidationFailedError, JSON.stringify(bad));
+        await assert.rejects(service.upload(actor, doc, { kind: 'file', nextFile: async () => part.file }), ValidationFailedError, JSON.stringify(bad));
         assert.equal(part.discarded(), true);
       }
     });
@@ -130,10 +130,10 @@ describe(VersioningService.name, () => {
 
     it('20 concurrent appends → 1..20, one current (the newest), and the sequence stands at 20', async () => {
       const o = owner();
-      const r = await race(20, () => service.upload(user, o, { kind: 'metadata', metadata }));
+      const r = await race(20, () => service.upload(actor, o, { kind: 'metadata', metadata }));
       expectCounts(r, { ok: 20 });
       assertConsecutive(r.values().map((v) => v.version));
-      const list = await service.list(o, { pageSize: 100 });
+      const list = await service.list(actor, o, { pageSize: 100 });
       assert.deepEqual(list.items.filter((v) => v.isCurrent).map((v) => v.version), [20]);
       assert.equal(await sequences.current({ scope: sequenceScope(o), name: 'file-version' }), 20);
     });
@@ -151,10 +151,10 @@ describe(VersioningService.name, () => {
 
     it('stores a file streaming: size and sha256 of exactly the bytes, readable back', async () => {
       const o = owner();
-      const created = await service.upload(user, o, { kind: 'file', nextFile: async () => incoming('hello').file });
+      const created = await service.upload(actor, o, { kind: 'file', nextFile: async () => incoming('hello').file });
       assert.equal(created.sizeBytes, 5);
       assert.equal(created.checksum, 'sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
-      const body = (await service.download(o, 1)).getStream();
+      const body = (await service.download(actor, o, 1)).getStream();
       let text = '';
       for await (const chunk of body) text += String(chunk);
       assert.equal(text, 'hello');
@@ -164,9 +164,9 @@ describe(VersioningService.name, () => {
       const before = [await files(), await chunks()];
       const o = owner();
       const part = incoming('x'.repeat(1000), { truncated: true });
-      await assert.rejects(service.upload(user, o, { kind: 'file', nextFile: async () => part.file }), PayloadTooLargeError);
+      await assert.rejects(service.upload(actor, o, { kind: 'file', nextFile: async () => part.file }), PayloadTooLargeError);
       assert.deepEqual([await files(), await chunks()], before);
-      assert.equal((await service.list(o, {})).total, 0);
+      assert.equal((await service.list(actor, o, {})).total, 0);
     });
 
     it('an upload that breaks off → 400 malformed-body, no partial chunks, no version', async () => {
@@ -175,9 +175,9 @@ describe(VersioningService.name, () => {
       const broken = new Readable({ read() {} });
       broken.push(Buffer.alloc(300 * 1024, 1)); // more than one GridFS chunk gets written
       setTimeout(() => broken.destroy(new Error('client went away')), 20);
-      await assert.rejects(service.upload(user, o, { kind: 'file', nextFile: async () => incoming(broken).file }), MalformedBodyError);
+      await assert.rejects(service.upload(actor, o, { kind: 'file', nextFile: async () => incoming(broken).file }), MalformedBodyError);
       assert.deepEqual([await files(), await chunks()], before);
-      assert.equal((await service.list(o, {})).total, 0);
+      assert.equal((await service.list(actor, o, {})).total, 0);
     });
   });
 });

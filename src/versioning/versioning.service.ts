@@ -15,7 +15,7 @@ import { FileVersionDto, FileVersionListDto } from './dto/file-version.dto';
 import { FileContentRepository } from './file-content.repository';
 import { FileVersionRecord, FileVersionRepository, ownerFilter } from './file-version.repository';
 import type { FileVersionDoc } from './file-version.schema';
-import { OwnerRef, OwnerType } from './owner-type';
+import { OwnerKey, ownerInTenant, OwnerRef, OwnerType } from './owner-type';
 import type { IncomingFile, VersionUpload } from './version-upload.decorator';
 import { NoStoredContentError } from './versioning.errors';
 import { versioningMetrics } from './versioning.metrics';
@@ -58,17 +58,18 @@ export class VersioningService {
    * leaves neither a version, nor a gap, nor (normally) a file behind.
    * 404 when the owner is not in the caller's tenant, 400 on a bad body, 413 over 25 MiB.
    */
-  async upload(user: AuthUser, owner: OwnerRef, upload: VersionUpload): Promise<FileVersionDto> {
+  async upload(actor: AuthUser, key: OwnerKey, upload: VersionUpload): Promise<FileVersionDto> {
+    const owner = ownerInTenant(actor.tenantId, key);
     await this.assertOwnerExists(owner);
     if (upload.kind === 'metadata') {
       const { fileName, contentType, sizeBytes, checksum } = upload.metadata;
-      return this.record(owner, user, { fileName, contentType, sizeBytes, checksum }, 'metadata');
+      return this.record(actor, owner, { fileName, contentType, sizeBytes, checksum }, 'metadata');
     }
     const file = await upload.nextFile();
     if (!file) throw new ValidationFailedError([{ field: 'file', message: 'a multipart upload needs one file part' }]);
     const stored = await this.storeFile(owner, file);
     try {
-      return await this.record(owner, user, { fileName: file.fileName, contentType: file.contentType, ...stored }, 'file');
+      return await this.record(actor, owner, { fileName: file.fileName, contentType: file.contentType, ...stored }, 'file');
     } catch (error) {
       await this.deleteOrphan(owner, stored.fileId);
       throw error;
@@ -79,21 +80,24 @@ export class VersioningService {
    * Appends a new version (the next number) that copies version `version`'s file and metadata,
    * and makes it current: history is never rewritten. Same transaction as an upload.
    */
-  async restore(user: AuthUser, owner: OwnerRef, version: number): Promise<FileVersionDto> {
+  async restore(actor: AuthUser, key: OwnerKey, version: number): Promise<FileVersionDto> {
+    const owner = ownerInTenant(actor.tenantId, key);
     await this.assertOwnerExists(owner);
     const source = await this.findVersion(owner, version);
     const { fileName, contentType, sizeBytes, checksum, fileId } = source;
-    return this.record(owner, user, { fileName, contentType, sizeBytes, checksum, ...(fileId ? { fileId } : {}), restoredFrom: source.version }, 'restore');
+    return this.record(actor, owner, { fileName, contentType, sizeBytes, checksum, ...(fileId ? { fileId } : {}), restoredFrom: source.version }, 'restore');
   }
 
   /** A page of the owner's versions by ascending number. */
-  async list(owner: OwnerRef, query: PageQueryDto): Promise<FileVersionListDto> {
+  async list(actor: AuthUser, key: OwnerKey, query: PageQueryDto): Promise<FileVersionListDto> {
+    const owner = ownerInTenant(actor.tenantId, key);
     await this.assertOwnerExists(owner);
     return mapPage(await this.versions.list(owner, pageWindow(query)), (v) => FileVersionDto.from(v));
   }
 
   /** The owner's current version (404 when it has none yet). */
-  async current(owner: OwnerRef): Promise<FileVersionDto> {
+  async current(actor: AuthUser, key: OwnerKey): Promise<FileVersionDto> {
+    const owner = ownerInTenant(actor.tenantId, key);
     await this.assertOwnerExists(owner);
     const found = await this.versions.findOne({ ...ownerFilter(owner), isCurrent: true });
     if (!found) throw new NotFoundError('Current version', 'This owner has no versions yet.');
@@ -101,13 +105,15 @@ export class VersioningService {
   }
 
   /** One version by number. */
-  async get(owner: OwnerRef, version: number): Promise<FileVersionDto> {
+  async get(actor: AuthUser, key: OwnerKey, version: number): Promise<FileVersionDto> {
+    const owner = ownerInTenant(actor.tenantId, key);
     await this.assertOwnerExists(owner);
     return FileVersionDto.from(await this.findVersion(owner, version));
   }
 
   /** The stored bytes of a version, with its content type; 404 `no-content` for metadata-only versions. */
-  async download(owner: OwnerRef, version: number): Promise<StreamableFile> {
+  async download(actor: AuthUser, key: OwnerKey, version: number): Promise<StreamableFile> {
+    const owner = ownerInTenant(actor.tenantId, key);
     await this.assertOwnerExists(owner);
     const found = await this.findVersion(owner, version);
     if (!found.fileId) throw new NoStoredContentError(found.version);
@@ -139,9 +145,9 @@ export class VersioningService {
   }
 
   /** Runs the numbering transaction and keeps the metrics. */
-  private async record(owner: OwnerRef, user: AuthUser, content: VersionContent, source: UploadSource): Promise<FileVersionDto> {
+  private async record(actor: AuthUser, owner: OwnerRef, content: VersionContent, source: UploadSource): Promise<FileVersionDto> {
     try {
-      const created = await this.appendVersion(owner, user.userId, content);
+      const created = await this.appendVersion(owner, actor.userId, content);
       versioningMetrics.uploads.inc({ owner_type: owner.ownerType, source });
       return FileVersionDto.from(created);
     } catch (error) {

@@ -6,7 +6,7 @@ import { Role } from '../../src/auth/role';
 import { createTestContext, TestContext } from '../support/context';
 import { getDocument, ifMatch, newDocument, newPendingDocument, requestApproval } from '../support/factories/documents';
 import { request } from 'undici';
-import type { HttpClient } from '../support/http-client';
+import type { HttpClient } from '@app/concurrency/testing';
 
 interface Notification {
   id: string;

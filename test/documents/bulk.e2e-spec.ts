@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Role } from '../../src/auth/role';
 import { createTestContext, TestContext } from '../support/context';
 import { DocumentView, getDocument, ifMatch, newDocuments, newPendingDocument } from '../support/factories/documents';
-import type { HttpClient } from '../support/http-client';
+import type { HttpClient } from '@app/concurrency/testing';
 
 const BULK = '/api/v1/documents/bulk';
 

@@ -4,7 +4,7 @@ import { expectCounts, race } from '@app/concurrency/testing';
 import { Role } from '../../src/auth/role';
 import { createTestContext, TestContext, TestTenant } from '../support/context';
 import { documentBody, DocumentView, getDocument, ifMatch, newDocument, newPendingDocument } from '../support/factories/documents';
-import type { HttpClient } from '../support/http-client';
+import type { HttpClient } from '@app/concurrency/testing';
 import { expectCrossTenant404, expectNotListedCrossTenant, intruderOf } from '../support/tenant-isolation';
 
 describe('Documents: CRUD, partial updates, lost-update races, stats', () => {

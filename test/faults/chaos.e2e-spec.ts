@@ -21,7 +21,7 @@ import { MongoClient } from 'mongodb';
 import { eventually } from '@app/concurrency/testing';
 import { MongoEmulator } from '@app/mongo-emulator';
 import { DEFAULT_PASSWORD } from '../support/context';
-import { HttpClient, HttpResponse } from '../support/http-client';
+import { HttpClient, HttpResponse } from '@app/concurrency/testing';
 import { documentBody, ifMatch } from '../support/factories/documents';
 import { assertReconciled, entriesOf, FINANCE, newAccount, transferBody } from '../support/factories/finance';
 import { assertInventoryConsistent, getItem, INVENTORY, newItem } from '../support/factories/inventory';

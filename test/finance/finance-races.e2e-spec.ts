@@ -24,7 +24,7 @@ import {
   transferBody,
 } from '../support/factories/finance';
 import { newItem, newOrder } from '../support/factories/inventory';
-import type { HttpResponse } from '../support/http-client';
+import type { HttpResponse } from '@app/concurrency/testing';
 
 const codesOf = (responses: Array<HttpResponse | undefined>): string[] => [...new Set(responses.map((r) => r?.body?.code as string))];
 
@@ -88,7 +88,7 @@ describe('finance races', () => {
     await assertReconciled(acme);
   });
 
-  it('200 concurrent random transfers among 5 accounts: money conserved, never negative, reconciled', async () => {
+  it('200 concurrent transfers among 5 accounts (a seeded random sample, the same every run): money conserved, never negative, reconciled', async () => {
     const tenant = await ctx.newTenant();
     const accounts = await newAccounts(tenant, 5, { openingBalance: 10_000 });
     const moves = fc.sample(

@@ -15,7 +15,7 @@ import { startEmbeddedMongo, stopEmbeddedMongo } from '../../src/common/database
 import { createTestContext, TestContext, TestTenant } from '../support/context';
 import { assertReconciled, FINANCE, getAccount, newAccounts, transferBody } from '../support/factories/finance';
 import { assertInventoryConsistent, getItem, INVENTORY, newItem } from '../support/factories/inventory';
-import type { HttpResponse } from '../support/http-client';
+import type { HttpResponse } from '@app/concurrency/testing';
 
 /** Statuses a client may see under a transient fault: never a 500. */
 function assertNo5xxButUnavailable(responses: Array<HttpResponse | undefined>): void {

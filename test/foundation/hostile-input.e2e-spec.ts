@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createTestContext, TestContext, TestTenant } from '../support/context';
-import type { HttpResponse } from '../support/http-client';
+import type { HttpResponse } from '@app/concurrency/testing';
 import { getModelToken } from '@nestjs/mongoose';
 import { Types, type Model } from 'mongoose';
 import { Item } from '../../src/inventory/item.schema';

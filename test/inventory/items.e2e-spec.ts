@@ -185,7 +185,7 @@ describe('inventory: items, receipts, movements', () => {
     assert.deepEqual(report.body, { ok: true, itemsChecked: 1, violations: [] });
   });
 
-  it('the unsafe bench route does not exist without BENCH_ROUTES', async () => {
+  it('the unsafe bench route is not part of the app (bench/naive-allocation mounts it)', async () => {
     const item = await newItem(acme, { quantityOnHand: 5 });
     const res = await acme.http.post(`${INVENTORY}/items/${item.id}/allocate-naive`, { quantity: 1, orderReference: 'x' });
     assert.equal(res.status, 404);

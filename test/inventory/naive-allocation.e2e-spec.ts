@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { race } from '@app/concurrency/testing';
+import { NaiveAllocationModule } from '../../bench/naive-allocation/naive-allocation.module';
 import { createTestContext, TestContext, TestTenant } from '../support/context';
 import { getItem, INVENTORY, inventoryConsistency, newItem } from '../support/factories/inventory';
 
 /**
- * The deliberately unsafe bench route (BENCH_ROUTES=1) against the same scenario as the safe
- * route's race test. It must oversell: that is the proof that the race test of
+ * The deliberately unsafe bench route (bench/naive-allocation, mounted here as an extra
+ * module; never in the app's build) against the same scenario as the safe route's race
+ * test. It must oversell: that is the proof that the race test of
  * `POST /items/:id/allocate` is able to fail, i.e. that its green result means something.
  */
 describe('inventory: the naive allocation route (bench only) oversells', () => {
@@ -14,7 +16,7 @@ describe('inventory: the naive allocation route (bench only) oversells', () => {
   let acme: TestTenant;
 
   beforeAll(async () => {
-    ctx = await createTestContext({ env: { BENCH_ROUTES: '1' } });
+    ctx = await createTestContext({ extraModules: [NaiveAllocationModule] });
     acme = await ctx.newTenant();
   });
   afterAll(() => ctx?.close());

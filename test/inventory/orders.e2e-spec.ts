@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { assertConsecutive, expectCounts, race } from '@app/concurrency/testing';
 import { Role } from '../../src/auth/role';
 import { createTestContext, TestContext, TestTenant, TestUser } from '../support/context';
-import type { HttpClient } from '../support/http-client';
+import type { HttpClient } from '@app/concurrency/testing';
 import { assertInventoryConsistent, getItem, getOrder, ifMatch, INVENTORY, newItem, newOrder, OrderView } from '../support/factories/inventory';
 
 const numberOf = (orderNumber: string) => Number(/^SO-(\d{6})$/.exec(orderNumber)?.[1]);

@@ -7,7 +7,7 @@ import { DocumentEvents } from '../../src/documents/document-events';
 import { NotificationsService } from '../../src/notifications/notifications.service';
 import { createTestContext, TestContext } from '../support/context';
 import { ifMatch, newPendingDocument } from '../support/factories/documents';
-import type { HttpClient } from '../support/http-client';
+import type { HttpClient } from '@app/concurrency/testing';
 import { intruderOf } from '../support/tenant-isolation';
 
 const N = '/api/v1/notifications';

@@ -5,7 +5,7 @@ import type { CommandStartedEvent } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { Role } from '../../src/auth/role';
 import { createTestContext, TestContext, TestTenant, TestUser } from '../support/context';
-import type { HttpResponse } from '../support/http-client';
+import type { HttpResponse } from '@app/concurrency/testing';
 import { addDays, Employee, expectPayrollConsistent, newEmployee, newEmployees, newLeaveRequest, newTimesheet, submittedTimesheet } from '../support/factories/payroll';
 
 const READS = new Set(['find', 'aggregate', 'count', 'distinct']);

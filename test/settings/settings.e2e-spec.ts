@@ -4,7 +4,7 @@ import { expectCounts, race } from '@app/concurrency/testing';
 import { Role } from '../../src/auth/role';
 import { createTestContext, TestContext } from '../support/context';
 import { ifMatch } from '../support/factories/documents';
-import type { HttpClient } from '../support/http-client';
+import type { HttpClient } from '@app/concurrency/testing';
 import { intruderOf } from '../support/tenant-isolation';
 
 const S = '/api/v1/settings';

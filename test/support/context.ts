@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Role } from '../../src/auth/role';
-import { HttpClient } from './http-client';
+import { HttpClient } from '@app/concurrency/testing';
 import { Mailbox } from './mailbox';
 import { startTestApp, StartTestAppOptions } from './test-app';
 

@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { TestContext, TestTenant } from './context';
-import type { HttpResponse } from './http-client';
+import type { HttpResponse } from '@app/concurrency/testing';
 
 export interface CrossTenantRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -1,21 +1,17 @@
 /**
  * Boots the real application (same wiring as `npm start`) for one e2e file: an in-process
  * MongoDB emulator unless MONGODB_URI points at a real replica set (then each file gets its
- * own database), the app listening on a random loopback port, and an HTTP client for it.
+ * own database), the app listening on a random loopback port, and an HTTP client for it —
+ * the same {@link TestApp} the toolkit's own specs get from `startTestApp` in
+ * `@app/concurrency/testing`, built here from the whole application.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { Type } from '@nestjs/common';
 import ConnectionString from 'mongodb-connection-string-url';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { HttpClient } from './http-client';
+import { serveTestApp, TestApp } from '@app/concurrency/testing';
 
-export interface TestApp {
-  app: NestFastifyApplication;
-  baseUrl: string;
-  http: HttpClient;
-  close(): Promise<void>;
-}
+export type { TestApp };
 
 export interface StartTestAppOptions {
   extraModules?: Type[];
@@ -39,14 +35,5 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
   // Imported after the environment is set: config is read once, at module init.
   const { createApp } = await import('../../src/app.factory');
   const app = await createApp({ extraModules: options.extraModules });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const baseUrl = `http://127.0.0.1:${port}`;
-  return {
-    app,
-    baseUrl,
-    http: new HttpClient(baseUrl),
-    close: () => app.close(),
-  };
+  return serveTestApp(app);
 }

@@ -120,23 +120,23 @@ describe(IdempotencyInterceptor.name, () => {
   beforeEach(() => effects.deleteMany({}));
 
   const post = (path: string, key: string | undefined, body: unknown, headers: Record<string, string> = {}) =>
-    t.request('POST', path, { headers: { ...(key ? { 'idempotency-key': key } : {}), ...headers }, body });
+    t.http.send('POST', path, { headers: { ...(key ? { 'idempotency-key': key } : {}), ...headers }, body });
 
   it('20 concurrent requests with one Idempotency-Key → one effect; the rest are 409 in-progress or replays', async () => {
     const r = await race(20, () => post('/payments', 'k-race', { amount: 5, holdMs: 100 }));
     assert.equal(await effects.countDocuments(), 1, `exactly one effect (counts ${JSON.stringify(r.counts)})`);
     const created = r.with(201);
-    const executed = created.filter((o) => o.value!.headers.get('idempotent-replayed') !== 'true');
+    const executed = created.filter((o) => o.value!.headers['idempotent-replayed'] !== 'true');
     assert.equal(executed.length, 1);
     for (const o of r.with(409)) {
       assert.equal((o.value!.body as Record<string, unknown>).code, 'idempotency-in-progress');
-      assert.equal(o.value!.headers.get('retry-after'), '1');
+      assert.equal(o.value!.headers['retry-after'], '1');
     }
     assert.equal(created.length + r.with(409).length, 20, JSON.stringify(r.counts));
 
     const replay = await post('/payments', 'k-race', { amount: 5, holdMs: 100 });
     assert.equal(replay.status, 201);
-    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.equal(replay.headers['idempotent-replayed'], 'true');
     assert.deepEqual(replay.body, executed[0].value!.body);
     assert.equal(await effects.countDocuments(), 1);
   });
@@ -154,8 +154,8 @@ describe(IdempotencyInterceptor.name, () => {
     assert.equal((await post('/payments/ok200', 'k-reuse', { amount: 1 })).status, 422);
     // Key order in the JSON body does not matter.
     assert.equal((await post('/payments', 'k-reuse2', { amount: 1, holdMs: 0 })).status, 201);
-    const reordered = await t.request('POST', '/payments', { headers: { 'idempotency-key': 'k-reuse2', 'content-type': 'application/json' }, rawBody: '{"holdMs":0,"amount":1}' });
-    assert.equal(reordered.headers.get('idempotent-replayed'), 'true');
+    const reordered = await t.http.send('POST', '/payments', { headers: { 'idempotency-key': 'k-reuse2', 'content-type': 'application/json' }, rawBody: '{"holdMs":0,"amount":1}' });
+    assert.equal(reordered.headers['idempotent-replayed'], 'true');
   });
 
   it('a 4xx is stored and replayed; its effects were rolled back', async () => {
@@ -165,7 +165,7 @@ describe(IdempotencyInterceptor.name, () => {
     assert.equal(await effects.countDocuments(), 0, 'the failed handler must leave no effect');
     const again = await post('/payments', 'k-409', { amount: 3, fail: '409' });
     assert.equal(again.status, 409);
-    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.equal(again.headers['idempotent-replayed'], 'true');
     assert.deepEqual(again.body, first.body);
   });
 
@@ -176,7 +176,7 @@ describe(IdempotencyInterceptor.name, () => {
     assert.equal(await effects.countDocuments(), 0);
     const retry = await post('/payments', 'k-500', { amount: 4, fail: '500' });
     assert.equal(retry.status, 201);
-    assert.equal(retry.headers.get('idempotent-replayed'), null);
+    assert.equal(retry.headers['idempotent-replayed'], undefined);
     assert.equal(await effects.countDocuments(), 1);
   });
 
@@ -196,7 +196,7 @@ describe(IdempotencyInterceptor.name, () => {
     assert.equal(first.status, 201);
     const res = await post('/payments', 'k-crash', body);
     assert.equal(res.status, 201);
-    assert.equal(res.headers.get('idempotent-replayed'), null);
+    assert.equal(res.headers['idempotent-replayed'], undefined);
     assert.equal(await effects.countDocuments(), 2);
   });
 
@@ -214,7 +214,7 @@ describe(IdempotencyInterceptor.name, () => {
     assert.equal(first.status, 201, first.text);
     assert.equal(await effects.countDocuments(), 1);
     const replay = await post('/payments', 'k-long', body);
-    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.equal(replay.headers['idempotent-replayed'], 'true');
   });
 
   it('a key whose holder died frees within one short lease (nothing renews it)', async () => {
@@ -228,7 +228,7 @@ describe(IdempotencyInterceptor.name, () => {
     await sleep(LEASE_MS + 50);
     const retry = await post('/payments', 'k-dead', body);
     assert.equal(retry.status, 201, retry.text);
-    assert.equal(retry.headers.get('idempotent-replayed'), null);
+    assert.equal(retry.headers['idempotent-replayed'], undefined);
     assert.equal(await effects.countDocuments(), 1);
   });
 
@@ -238,7 +238,7 @@ describe(IdempotencyInterceptor.name, () => {
     await models.idempotency.updateOne({ key: 'k-ttl' }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
     const again = await post('/payments', 'k-ttl', { amount: 8 });
     assert.equal(again.status, 201);
-    assert.equal(again.headers.get('idempotent-replayed'), null);
+    assert.equal(again.headers['idempotent-replayed'], undefined);
     assert.equal(await effects.countDocuments(), 2);
     const indexes = await models.idempotency.collection.indexes();
     assert.ok(indexes.some((ix) => ix.key.expiresAt === 1 && ix.expireAfterSeconds === 0), 'TTL index on expiresAt');
@@ -248,13 +248,13 @@ describe(IdempotencyInterceptor.name, () => {
     await post('/payments/tenant', 'shared', { amount: 1 }, { 'x-tenant': 'A' });
     await post('/payments/tenant', 'shared', { amount: 1 }, { 'x-tenant': 'B' });
     const replayA = await post('/payments/tenant', 'shared', { amount: 1 }, { 'x-tenant': 'A' });
-    assert.equal(replayA.headers.get('idempotent-replayed'), 'true');
+    assert.equal(replayA.headers['idempotent-replayed'], 'true');
     assert.equal(await effects.countDocuments({ tenantId: 'scoped' }), 2);
 
     assert.equal((await post('/payments/ok200', 'k-200', { amount: 1 })).status, 200);
     const r200 = await post('/payments/ok200', 'k-200', { amount: 1 });
     assert.equal(r200.status, 200);
-    assert.equal(r200.headers.get('idempotent-replayed'), 'true');
+    assert.equal(r200.headers['idempotent-replayed'], 'true');
 
     await post('/payments', undefined, { amount: 1 });
     await post('/payments', undefined, { amount: 1 });

@@ -107,51 +107,51 @@ describe(updateVersioned.name, () => {
   });
 
   async function newItem(): Promise<string> {
-    const res = await t.request('POST', '/items', { body: { name: 'widget' } });
+    const res = await t.http.send('POST', '/items', { body: { name: 'widget' } });
     assert.equal(res.status, 201);
-    assert.equal(res.headers.get('etag'), '"1"');
+    assert.equal(res.headers['etag'], '"1"');
     return (res.body as { id: string }).id;
   }
 
   it('GET carries ETag "<version>"; a matching If-None-Match gets 304', async () => {
     const id = await newItem();
-    const res = await t.request('GET', `/items/${id}`);
-    assert.equal(res.headers.get('etag'), '"1"');
-    const cached = await t.request('GET', `/items/${id}`, { headers: { 'if-none-match': '"1"' } });
+    const res = await t.http.send('GET', `/items/${id}`);
+    assert.equal(res.headers['etag'], '"1"');
+    const cached = await t.http.send('GET', `/items/${id}`, { headers: { 'if-none-match': '"1"' } });
     assert.equal(cached.status, 304);
   });
 
   it('100 concurrent PATCHes with one If-Match: exactly 1 × 200 and 99 × 412 with currentVersion', async () => {
     const id = await newItem();
-    const r = await race(100, (i) => t.request('PATCH', `/items/${id}`, { headers: { 'if-match': '"1"' }, body: { name: `n${i}` } }));
+    const r = await race(100, (i) => t.http.send('PATCH', `/items/${id}`, { headers: { 'if-match': '"1"' }, body: { name: `n${i}` } }));
     expectCounts(r, { 200: 1, 412: 99 });
     const winner = r.with(200)[0].value!;
-    assert.equal(winner.headers.get('etag'), '"2"');
+    assert.equal(winner.headers['etag'], '"2"');
     for (const loser of r.with(412)) {
       const body = loser.value!.body as Record<string, unknown>;
       assert.equal(body.code, 'version-mismatch');
       assert.equal(body.currentVersion, 2);
-      assert.equal(loser.value!.headers.get('etag'), '"2"');
+      assert.equal(loser.value!.headers['etag'], '"2"');
     }
-    const final = await t.request('GET', `/items/${id}`);
+    const final = await t.http.send('GET', `/items/${id}`);
     assert.equal((final.body as Item).version, 2);
     assert.equal((final.body as Item).name, (winner.body as Item).name);
   });
 
   it('control: the read-compare-write version lets several writers through', async () => {
     const id = await newItem();
-    const r = await race(100, (i) => t.request('PATCH', `/items/${id}/naive`, { headers: { 'if-match': '"1"' }, body: { name: `n${i}` } }));
+    const r = await race(100, (i) => t.http.send('PATCH', `/items/${id}/naive`, { headers: { 'if-match': '"1"' }, body: { name: `n${i}` } }));
     assert.ok(r.with(200).length > 1, `naive must let more than one through (got ${JSON.stringify(r.counts)})`);
   });
 
   it('without If-Match → 428 precondition-required; malformed → 400; absent document → 404', async () => {
     const id = await newItem();
-    const missing = await t.request('PATCH', `/items/${id}`, { body: { name: 'x' } });
+    const missing = await t.http.send('PATCH', `/items/${id}`, { body: { name: 'x' } });
     assert.equal(missing.status, 428);
     assert.equal((missing.body as Record<string, unknown>).code, 'precondition-required');
-    const weak = await t.request('PATCH', `/items/${id}`, { headers: { 'if-match': 'W/"1"' }, body: { name: 'x' } });
+    const weak = await t.http.send('PATCH', `/items/${id}`, { headers: { 'if-match': 'W/"1"' }, body: { name: 'x' } });
     assert.equal(weak.status, 400);
-    const absent = await t.request('PATCH', '/items/65f000000000000000000000', { headers: { 'if-match': '"1"' }, body: { name: 'x' } });
+    const absent = await t.http.send('PATCH', '/items/65f000000000000000000000', { headers: { 'if-match': '"1"' }, body: { name: 'x' } });
     assert.equal(absent.status, 404);
     assert.equal((absent.body as Record<string, unknown>).code, 'not-found');
   });
@@ -160,23 +160,23 @@ describe(updateVersioned.name, () => {
     const id = await newItem();
     let etag = '"1"';
     for (let i = 0; i < 3; i++) {
-      const res = await t.request('PATCH', `/items/${id}`, { headers: { 'if-match': etag }, body: { name: `v${i}` } });
+      const res = await t.http.send('PATCH', `/items/${id}`, { headers: { 'if-match': etag }, body: { name: `v${i}` } });
       assert.equal(res.status, 200);
-      etag = res.headers.get('etag')!;
+      etag = res.headers['etag']!;
     }
     assert.equal(etag, '"4"');
   });
 
   it('@Transactional works on a controller handler in either decorator order', async () => {
     const id = await newItem();
-    const a = await t.request('PATCH', `/items/${id}/direct`, { headers: { 'if-match': '"1"' }, body: { name: 'a' } });
+    const a = await t.http.send('PATCH', `/items/${id}/direct`, { headers: { 'if-match': '"1"' }, body: { name: 'a' } });
     assert.equal(a.status, 200);
-    assert.equal(a.headers.get('etag'), '"2"');
-    const b = await t.request('PATCH', `/items/${id}/direct-below`, { headers: { 'if-match': '"2"' }, body: { name: 'b' } });
+    assert.equal(a.headers['etag'], '"2"');
+    const b = await t.http.send('PATCH', `/items/${id}/direct-below`, { headers: { 'if-match': '"2"' }, body: { name: 'b' } });
     assert.equal(b.status, 200);
-    const stale = await t.request('PATCH', `/items/${id}/direct-below`, { headers: { 'if-match': '"2"' }, body: { name: 'c' } });
+    const stale = await t.http.send('PATCH', `/items/${id}/direct-below`, { headers: { 'if-match': '"2"' }, body: { name: 'c' } });
     assert.equal(stale.status, 412);
-    assert.equal((await t.request('PATCH', `/items/${id}/direct`, { body: { name: 'c' } })).status, 428);
+    assert.equal((await t.http.send('PATCH', `/items/${id}/direct`, { body: { name: 'c' } })).status, 428);
   });
 
   it('versionedPlugin refuses document.save() of an existing document', async () => {

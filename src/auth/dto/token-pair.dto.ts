@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** What login and refresh answer. */
 export class TokenPairDto {
@@ -8,7 +9,7 @@ export class TokenPairDto {
   @ApiProperty({ example: 'q0M2u3c1Jx4b0wY6mQw9tZ8pVn3kR5sH1aLdE7fG2iA', description: 'Opaque, single use: trade it at POST /auth/refresh for a new pair. Lives 30 days.' })
   refreshToken: string;
 
-  @ApiProperty({ type: 'integer', example: 900, description: 'Access-token lifetime in seconds.' })
+  @ApiInteger(900, 'Access-token lifetime in seconds.')
   expiresIn: number;
 }
 

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -9,6 +10,16 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 const toBool = ({ value }: { value: unknown }) => value === true || value === 'true' || value === '1';
 
+/** An integer variable (empty = unset, so the default applies) of at least `min`, and at most `max`. */
+function IntegerVar(min: number, max?: number): PropertyDecorator {
+  return applyDecorators(Transform(toInt), IsInt(), Min(min), ...(max === undefined ? [] : [Max(max)]));
+}
+
+/** A string variable that may be absent; an empty value counts as absent. */
+function OptionalString(): PropertyDecorator {
+  return applyDecorators(Transform(emptyToUndefined), IsOptional(), IsString());
+}
+
 /**
  * Every environment variable the app reads, validated at boot so a typo fails fast with a
  * clear message instead of surfacing as a 500 later. `.env.example` lists the same names.
@@ -17,33 +28,24 @@ export class Environment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntegerVar(0, 65535)
   PORT = 3000;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   HOST?: string;
 
   /**
    * A real MongoDB replica set. Absent: the emulator is started inside the process (see
    * MONGODB_EMULATOR_DBPATH) — outside production only.
    */
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   MONGODB_URI?: string;
 
   /**
    * How long a request waits for a usable primary (server selection, connecting) before it is
    * answered 503 `database-unavailable`. Short, so an unreachable database fails fast.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntegerVar(100)
   MONGODB_SERVER_SELECTION_TIMEOUT_MS = 2_000;
 
   /**
@@ -51,18 +53,14 @@ export class Environment {
    * the server, e.g. for a lock held by a crashed instance's transaction, before it is answered
    * 503 `database-unavailable`.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntegerVar(100)
   MONGODB_OPERATION_TIMEOUT_MS = 10_000;
 
   /**
    * Data directory of the embedded emulator, or `memory`. Unset: `.data/mongo-emulator` in
    * development, memory in test and production.
    */
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   MONGODB_EMULATOR_DBPATH?: string;
 
   @IsString()
@@ -70,68 +68,46 @@ export class Environment {
   JWT_SECRET: string = DEFAULT_JWT_SECRET;
 
   /** Access-token lifetime in seconds. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(30)
+  @IntegerVar(30)
   JWT_ACCESS_TTL_SECONDS = 900;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
   /** Comma-separated allowed origins; empty disables CORS, `*` allows any. */
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   CORS_ORIGINS?: string;
 
   /** How often the outbox relay polls for new events. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
+  @IntegerVar(10)
   OUTBOX_POLL_INTERVAL_MS = 200;
 
   /** How long delivered outbox events and processed markers are kept (TTL); also how far back SSE can resume. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
+  @IntegerVar(60)
   OUTBOX_RETENTION_SECONDS = 604_800;
 
   /** Failed deliveries before an outbox event becomes `dead` (metric outbox_events_dead_total). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntegerVar(1)
   OUTBOX_MAX_ATTEMPTS = 10;
 
   /**
    * Serve GET /metrics on this port (on HOST) instead of the API port, so only the network
    * the scraper sits on can reach it. Empty: on the API port.
    */
-  @Transform(toInt)
   @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntegerVar(0, 65535)
   METRICS_PORT?: number;
 
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>` (either port). */
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   @MinLength(16)
   METRICS_TOKEN?: string;
-
-  /** Bench-only routes (never in production). */
-  @Transform(toBool)
-  BENCH_ROUTES = false;
 
   /**
    * How long after a rotation the rotated refresh token may be presented again and get the same
    * successor instead of revoking the session (tabs refreshing at once); 0 makes every replay reuse.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(60)
+  @IntegerVar(0, 60)
   AUTH_REFRESH_REUSE_GRACE_SECONDS = 10;
 
   /** Throttling of the auth endpoints; tests may switch it off to fire races from one address. */

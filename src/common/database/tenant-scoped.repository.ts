@@ -1,4 +1,4 @@
-import type { Model, PipelineStage, QueryFilter, Types } from 'mongoose';
+import type { AnyKeys, Model, PipelineStage, QueryFilter, Types } from 'mongoose';
 import { Page, toPage } from '../http/page.dto';
 import type { PageWindow } from '../http/page-query.dto';
 import type { TenantFilter } from '../tenancy/tenant-filter';
@@ -19,6 +19,16 @@ export abstract class TenantScopedRepository<T, R = LeanRecord<T>> {
 
   findOne(filter: TenantFilter<T>): Promise<R | null> {
     return this.model.findOne(filter).lean<R>().exec();
+  }
+
+  /**
+   * Inserts one document — validated by its schema, in the caller's transaction when there is
+   * one — and returns it as a plain record. A unique index that refuses it throws E11000
+   * (mapped to 409 `duplicate` by the filter, or handled by the caller).
+   */
+  protected async insertOne(doc: AnyKeys<T>): Promise<R> {
+    const [created] = await this.model.create([doc]);
+    return created.toObject() as R;
   }
 
   /**

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsMongoId, IsObject, IsOptional, Min, ValidateNested } from 'class-validator';
 import { UpdateDocumentDto } from './update-document.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** Upper bound of one bulk request (one transaction must stay short). */
 export const MAX_BULK_ITEMS = 500;
@@ -15,7 +16,7 @@ export class BulkItemDto {
   @IsMongoId()
   id: string;
 
-  @ApiProperty({ type: 'integer', example: 3, description: 'The version (ETag) the client last read.' })
+  @ApiInteger(3, 'The version (ETag) the client last read.')
   @IsInt()
   @Min(1)
   version: number;

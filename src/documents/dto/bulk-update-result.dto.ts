@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BULK_MODES, BulkMode } from './bulk-update-documents.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 export const BULK_OUTCOMES = ['updated', 'version-mismatch', 'not-found', 'invalid-state'] as const;
 export type BulkOutcome = (typeof BULK_OUTCOMES)[number];
@@ -24,7 +25,7 @@ export class BulkUpdateResultDto {
   @ApiProperty({ enum: BULK_MODES, example: 'atomic' })
   mode: BulkMode;
 
-  @ApiProperty({ type: 'integer', example: 2, description: 'How many documents were changed.' })
+  @ApiInteger(2, 'How many documents were changed.')
   updated: number;
 
   @ApiProperty({ type: [BulkItemResultDto] })

@@ -1,23 +1,24 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** Count per workflow state; their sum is always `total`. */
 export class StatusCountsDto {
-  @ApiProperty({ type: 'integer', example: 3 })
+  @ApiInteger(3)
   draft: number;
 
-  @ApiProperty({ type: 'integer', example: 1 })
+  @ApiInteger(1)
   pending: number;
 
-  @ApiProperty({ type: 'integer', example: 5 })
+  @ApiInteger(5)
   approved: number;
 
-  @ApiProperty({ type: 'integer', example: 1 })
+  @ApiInteger(1)
   rejected: number;
 }
 
 /** `GET /documents/stats`: every number comes from one read of one point in time. */
 export class DocumentStatsDto {
-  @ApiProperty({ type: 'integer', example: 10 })
+  @ApiInteger(10)
   total: number;
 
   @ApiProperty({ type: StatusCountsDto })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DOCUMENT_STATUSES, DocumentStatus } from '../document.schema';
 import type { StoredDocument } from '../document.repository';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** A document as the API returns it (the approval history is at `/documents/:id/approvals`). */
 export class DocumentDto {
@@ -40,25 +41,26 @@ export class DocumentDto {
   @ApiProperty({ example: '2025-01-15T10:05:00.000Z' })
   updatedAt: string;
 
-  @ApiProperty({ type: 'integer', example: 1, description: 'Also sent as the ETag; send it back as If-Match.' })
+  @ApiInteger(1, 'Also sent as the ETag; send it back as If-Match.')
   version: number;
 
   /** The wire shape: `id` string, never `_id`; no history. */
   static from(doc: StoredDocument): DocumentDto {
-    const dto = new DocumentDto();
-    dto.id = String(doc._id);
-    dto.title = doc.title;
-    dto.category = doc.category;
-    dto.type = doc.type;
-    if (doc.customerRef !== undefined && doc.customerRef !== null) dto.customerRef = doc.customerRef;
-    dto.tags = doc.tags ?? [];
-    dto.status = doc.status;
-    dto.fields = doc.fields ?? {};
-    if (doc.requestedBy) dto.requestedBy = doc.requestedBy;
-    dto.createdBy = doc.createdBy;
-    dto.createdAt = new Date(doc.createdAt).toISOString();
-    dto.updatedAt = new Date(doc.updatedAt).toISOString();
-    dto.version = doc.version;
-    return dto;
+    const { title, category, type, customerRef, status, requestedBy, createdBy, version } = doc;
+    return Object.assign(new DocumentDto(), {
+      id: String(doc._id),
+      title,
+      category,
+      type,
+      ...(customerRef === undefined || customerRef === null ? {} : { customerRef }),
+      tags: doc.tags ?? [],
+      status,
+      fields: doc.fields ?? {},
+      ...(requestedBy ? { requestedBy } : {}),
+      createdBy,
+      createdAt: new Date(doc.createdAt).toISOString(),
+      updatedAt: new Date(doc.updatedAt).toISOString(),
+      version,
+    });
   }
 }

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ACCOUNT_TYPES, AccountRecord, AccountType } from '../account.schema';
-import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
+import { ApiMinorUnits, CURRENCY_SCHEMA, currencyFields } from '../money';
 import { PageDto } from '../../common/http/page.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** An account as the API shows it. */
 export class AccountDto {
@@ -23,7 +24,7 @@ export class AccountDto {
   @ApiProperty({ example: false, description: 'True for the accounts the module keeps itself (one per currency).' })
   system: boolean;
 
-  @ApiProperty({ type: 'integer', example: 100_000, description: 'Minor units, on the account’s normal side (never negative).' })
+  @ApiInteger(100_000, 'Minor units, on the account’s normal side (never negative).')
   balance: number;
 
   @ApiProperty({
@@ -40,8 +41,7 @@ export class AccountDto {
     return {
       id: a._id.toHexString(),
       name: a.name,
-      currency: a.currency,
-      minorUnits: minorUnitsOf(a.currency),
+      ...currencyFields(a.currency),
       type: a.type,
       system: a.systemKey !== undefined,
       balance: a.balance,

@@ -1,19 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { INVOICE_STATUSES, InvoiceRecord, InvoiceStatus } from '../invoice.schema';
-import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
+import { ApiMinorUnits, CURRENCY_SCHEMA, currencyFields } from '../money';
 import { PageDto } from '../../common/http/page.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 export class InvoiceLineDto {
   @ApiProperty({ example: 'Steel bracket M8' })
   description: string;
 
-  @ApiProperty({ type: 'integer', example: 10 })
+  @ApiInteger(10)
   quantity: number;
 
-  @ApiProperty({ type: 'integer', example: 1_250 })
+  @ApiInteger(1_250)
   unitPrice: number;
 
-  @ApiProperty({ type: 'integer', example: 12_500, description: 'quantity × unitPrice.' })
+  @ApiInteger(12_500, 'quantity × unitPrice.')
   amount: number;
 }
 
@@ -40,16 +41,16 @@ export class InvoiceDto {
   @ApiProperty({ type: [InvoiceLineDto] })
   lines: InvoiceLineDto[];
 
-  @ApiProperty({ type: 'integer', example: 12_500 })
+  @ApiInteger(12_500)
   total: number;
 
-  @ApiProperty({ type: 'integer', example: 0, description: 'Never above total.' })
+  @ApiInteger(0, 'Never above total.')
   amountPaid: number;
 
   @ApiProperty({ enum: INVOICE_STATUSES, example: 'issued' })
   status: InvoiceStatus;
 
-  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag; void needs it in If-Match.' })
+  @ApiInteger(1, 'Also the ETag; void needs it in If-Match.')
   version: number;
 
   @ApiProperty({ example: '2025-01-31T12:00:00.000Z' })
@@ -61,8 +62,7 @@ export class InvoiceDto {
       invoiceNumber: i.invoiceNumber,
       ...(i.orderId ? { orderId: i.orderId.toHexString() } : {}),
       customerName: i.customerName,
-      currency: i.currency,
-      minorUnits: minorUnitsOf(i.currency),
+      ...currencyFields(i.currency),
       lines: i.lines.map((l) => ({ description: l.description, quantity: l.quantity, unitPrice: l.unitPrice, amount: l.amount })),
       total: i.total,
       amountPaid: i.amountPaid,

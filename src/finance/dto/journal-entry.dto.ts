@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ENTRY_KINDS, EntryKind, JournalEntryRecord } from '../journal-entry.schema';
 import { PageDto } from '../../common/http/page.dto';
-import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
+import { ApiMinorUnits, CURRENCY_SCHEMA, currencyFields } from '../money';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 export class JournalLineDto {
   @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
@@ -10,10 +11,10 @@ export class JournalLineDto {
   @ApiPropertyOptional({ example: '665f1c2e8b3e4a0012345679', description: 'Set when the line moves a retainer’s money.' })
   retainerId?: string;
 
-  @ApiProperty({ type: 'integer', example: 80_000 })
+  @ApiInteger(80_000)
   debit: number;
 
-  @ApiProperty({ type: 'integer', example: 0 })
+  @ApiInteger(0)
   credit: number;
 }
 
@@ -61,8 +62,7 @@ export class JournalEntryDto {
     return {
       id: e._id.toHexString(),
       kind: e.kind,
-      currency: e.currency,
-      minorUnits: minorUnitsOf(e.currency),
+      ...currencyFields(e.currency),
       description: e.description,
       lines: e.lines.map((l) => ({
         accountId: l.accountId.toHexString(),

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
+import { ApiMinorUnits, CURRENCY_SCHEMA, currencyFields } from '../money';
 import { PAYMENT_METHODS, PAYMENT_STATUSES, PaymentMethod, PaymentRecord, PaymentStatus } from '../payment.schema';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** A payment as the API shows it. */
 export class PaymentDto {
@@ -16,7 +17,7 @@ export class PaymentDto {
   @ApiProperty({ example: 'Acme Ltd' })
   customerName: string;
 
-  @ApiProperty({ type: 'integer', example: 12_500 })
+  @ApiInteger(12_500)
   amount: number;
 
   @ApiProperty(CURRENCY_SCHEMA)
@@ -34,7 +35,7 @@ export class PaymentDto {
   @ApiPropertyOptional({ example: '2025-01-31T12:00:00.000Z' })
   completedAt?: Date;
 
-  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag.' })
+  @ApiInteger(1, 'Also the ETag.')
   version: number;
 
   @ApiProperty({ example: '2025-01-31T12:00:00.000Z' })
@@ -47,8 +48,7 @@ export class PaymentDto {
       ...(p.invoiceId ? { invoiceId: p.invoiceId.toHexString() } : {}),
       customerName: p.customerName,
       amount: p.amount,
-      currency: p.currency,
-      minorUnits: minorUnitsOf(p.currency),
+      ...currencyFields(p.currency),
       method: p.method,
       ...(p.entryId ? { entryId: p.entryId.toHexString() } : {}),
       ...(p.completedAt ? { completedAt: p.completedAt } : {}),

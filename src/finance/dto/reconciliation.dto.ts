@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 export const VIOLATION_CODES = [
   'balance-mismatch',
@@ -33,19 +34,19 @@ export class ViolationDto {
 
 /** Counts of what was checked. */
 export class ReconciliationCountsDto {
-  @ApiProperty({ type: 'integer', example: 7 })
+  @ApiInteger(7)
   accounts: number;
 
-  @ApiProperty({ type: 'integer', example: 2 })
+  @ApiInteger(2)
   retainers: number;
 
-  @ApiProperty({ type: 'integer', example: 5, description: 'Completed payments.' })
+  @ApiInteger(5, 'Completed payments.')
   payments: number;
 
-  @ApiProperty({ type: 'integer', example: 1_250_000, description: 'Σ debits over the whole ledger (= Σ credits when ok).' })
+  @ApiInteger(1_250_000, 'Σ debits over the whole ledger (= Σ credits when ok).')
   totalDebits: number;
 
-  @ApiProperty({ type: 'integer', example: 1_250_000 })
+  @ApiInteger(1_250_000)
   totalCredits: number;
 }
 

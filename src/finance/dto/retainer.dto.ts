@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
+import { ApiMinorUnits, CURRENCY_SCHEMA, currencyFields } from '../money';
 import { RetainerRecord } from '../retainer.schema';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** A retainer (client prepayment) as the API shows it. */
 export class RetainerDto {
@@ -16,10 +17,10 @@ export class RetainerDto {
   @ApiMinorUnits()
   minorUnits: number;
 
-  @ApiProperty({ type: 'integer', example: 20_000, description: 'Minor units still held for the client (never negative).' })
+  @ApiInteger(20_000, 'Minor units still held for the client (never negative).')
   balance: number;
 
-  @ApiProperty({ type: 'integer', example: 2, description: 'Also the ETag.' })
+  @ApiInteger(2, 'Also the ETag.')
   version: number;
 
   @ApiPropertyOptional({ example: '665f1c2e8b3e4a001234567b', description: 'After a deposit or consumption: the journal entry it posted.' })
@@ -32,8 +33,7 @@ export class RetainerDto {
     return {
       id: r._id.toHexString(),
       clientName: r.clientName,
-      currency: r.currency,
-      minorUnits: minorUnitsOf(r.currency),
+      ...currencyFields(r.currency),
       balance: r.balance,
       version: r.version,
       ...(entryId ? { entryId: entryId.toHexString() } : {}),

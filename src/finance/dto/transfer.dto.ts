@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TransferRecord } from '../transfer.schema';
-import { ApiMinorUnits, CURRENCY_SCHEMA, minorUnitsOf } from '../money';
+import { ApiMinorUnits, CURRENCY_SCHEMA, currencyFields } from '../money';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** A posted transfer. */
 export class TransferDto {
@@ -16,7 +17,7 @@ export class TransferDto {
   @ApiProperty({ example: '665f1c2e8b3e4a0012345679' })
   toAccountId: string;
 
-  @ApiProperty({ type: 'integer', example: 80_000 })
+  @ApiInteger(80_000)
   amount: number;
 
   @ApiProperty(CURRENCY_SCHEMA)
@@ -41,8 +42,7 @@ export class TransferDto {
       fromAccountId: t.fromAccountId.toHexString(),
       toAccountId: t.toAccountId.toHexString(),
       amount: t.amount,
-      currency: t.currency,
-      minorUnits: minorUnitsOf(t.currency),
+      ...currencyFields(t.currency),
       description: t.description,
       entryId: t.entryId.toHexString(),
       createdAt: t.createdAt,

@@ -1,14 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { StockQuantityDto } from './stock-quantity.dto';
 
 /** Body of `POST /inventory/items/:id/allocate`. */
-export class AllocateStockDto {
-  @ApiProperty({ type: 'integer', example: 10, minimum: 1, maximum: 1_000_000_000 })
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000_000)
-  quantity: number;
-
+export class AllocateStockDto extends StockQuantityDto {
   @ApiProperty({ example: 'JOB-4711', description: 'What the stock is reserved for.' })
   @IsString()
   @MinLength(1)

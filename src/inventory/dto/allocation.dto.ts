@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ALLOCATION_STATUSES, AllocationRecord, AllocationStatus } from '../allocation.schema';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** An allocation on the wire. */
 export class AllocationDto {
@@ -9,7 +10,7 @@ export class AllocationDto {
   @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
   itemId: string;
 
-  @ApiProperty({ type: 'integer', example: 10 })
+  @ApiInteger(10)
   quantity: number;
 
   @ApiProperty({ example: 'JOB-4711' })
@@ -21,7 +22,7 @@ export class AllocationDto {
   @ApiProperty({ enum: ALLOCATION_STATUSES, example: 'open' })
   status: AllocationStatus;
 
-  @ApiProperty({ type: 'integer', example: 90, description: "The item's quantityAvailable right after this change." })
+  @ApiInteger(90, "The item's quantityAvailable right after this change.")
   remaining: number;
 
   static from(a: AllocationRecord, remaining: number): AllocationDto {

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** One broken invariant of one item. */
 export class ConsistencyViolationDto {
@@ -20,10 +21,10 @@ export class ConsistencyViolationDto {
   })
   rule: string;
 
-  @ApiProperty({ type: 'integer', example: 20, description: 'What the ledger (or the allocations) say.' })
+  @ApiInteger(20, 'What the ledger (or the allocations) say.')
   expected: number;
 
-  @ApiProperty({ type: 'integer', example: -60, description: 'What the item says.' })
+  @ApiInteger(-60, 'What the item says.')
   actual: number;
 }
 
@@ -32,7 +33,7 @@ export class ConsistencyReportDto {
   @ApiProperty({ example: true })
   ok: boolean;
 
-  @ApiProperty({ type: 'integer', example: 12, description: 'Items checked.' })
+  @ApiInteger(12, 'Items checked.')
   itemsChecked: number;
 
   @ApiProperty({ type: [ConsistencyViolationDto], example: [] })

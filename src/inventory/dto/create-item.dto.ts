@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { MAX_STOCK_QUANTITY } from './stock-quantity.dto';
 
 /** Body of `POST /inventory/items`. */
 export class CreateItemDto {
@@ -16,10 +17,10 @@ export class CreateItemDto {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ type: 'integer', example: 100, minimum: 0, maximum: 1_000_000_000, description: 'Opening stock, recorded as the first movement.' })
+  @ApiProperty({ type: 'integer', example: 100, minimum: 0, maximum: MAX_STOCK_QUANTITY, description: 'Opening stock, recorded as the first movement.' })
   @IsInt()
   @Min(0)
-  @Max(1_000_000_000)
+  @Max(MAX_STOCK_QUANTITY)
   quantityOnHand: number;
 
   @ApiPropertyOptional({ example: 'roll', default: 'pcs' })

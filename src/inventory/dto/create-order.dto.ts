@@ -5,31 +5,23 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
-  IsInt,
   IsMongoId,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { StockQuantityDto } from './stock-quantity.dto';
 
 /** Most lines one order may carry: each line is one guarded update inside the order's transaction. */
 export const MAX_ORDER_LINES = 50;
 
 /** One line of a new order. */
-export class OrderLineInputDto {
+export class OrderLineInputDto extends StockQuantityDto {
   @ApiProperty({ example: '665f1c2e8b3e4a0012345678', description: 'An item of your tenant.' })
   @IsMongoId()
   itemId: string;
-
-  @ApiProperty({ type: 'integer', example: 5, minimum: 1, maximum: 1_000_000_000 })
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000_000)
-  quantity: number;
 }
 
 /** Body of `POST /inventory/orders`. */

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ItemRecord } from '../item.schema';
 import { PageDto } from '../../common/http/page.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** An item on the wire. */
 export class ItemDto {
@@ -16,16 +17,16 @@ export class ItemDto {
   @ApiProperty({ example: 'roll' })
   unit: string;
 
-  @ApiProperty({ type: 'integer', example: 100, description: 'Physical stock: quantityAllocated + quantityAvailable.' })
+  @ApiInteger(100, 'Physical stock: quantityAllocated + quantityAvailable.')
   quantityOnHand: number;
 
-  @ApiProperty({ type: 'integer', example: 20, description: 'Reserved by open allocations (still on hand, no longer available).' })
+  @ApiInteger(20, 'Reserved by open allocations (still on hand, no longer available).')
   quantityAllocated: number;
 
-  @ApiProperty({ type: 'integer', example: 80, description: 'What can still be allocated: quantityOnHand − quantityAllocated (never negative).' })
+  @ApiInteger(80, 'What can still be allocated: quantityOnHand − quantityAllocated (never negative).')
   quantityAvailable: number;
 
-  @ApiProperty({ type: 'integer', example: 3, description: 'Also the ETag; send it back in If-Match to PATCH.' })
+  @ApiInteger(3, 'Also the ETag; send it back in If-Match to PATCH.')
   version: number;
 
   @ApiProperty({ example: '2024-06-04T10:15:00.000Z' })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MOVEMENT_TYPES, MovementRecord, MovementType } from '../movement.schema';
 import { PageDto } from '../../common/http/page.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** One stock-ledger line on the wire. */
 export class MovementDto {
@@ -13,7 +14,7 @@ export class MovementDto {
   @ApiProperty({ enum: MOVEMENT_TYPES, example: 'allocation' })
   type: MovementType;
 
-  @ApiProperty({ type: 'integer', example: -10, description: 'Signed change of quantityAvailable.' })
+  @ApiInteger(-10, 'Signed change of quantityAvailable.')
   quantity: number;
 
   @ApiProperty({ example: 'JOB-4711' })

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ORDER_STAGES, ORDER_STATUSES, OrderRecord, OrderStage, OrderStatus } from '../order.schema';
 import { PageDto } from '../../common/http/page.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** One allocated order line on the wire. */
 export class OrderLineDto {
@@ -10,7 +11,7 @@ export class OrderLineDto {
   @ApiProperty({ example: 'FILM-500-CLR' })
   sku: string;
 
-  @ApiProperty({ type: 'integer', example: 5 })
+  @ApiInteger(5)
   quantity: number;
 
   @ApiProperty({ example: '665f1c2e8b3e4a001234567a', description: 'The allocation holding this line’s stock.' })
@@ -40,7 +41,7 @@ export class OrderDto {
   @ApiProperty({ type: [OrderLineDto] })
   lines: OrderLineDto[];
 
-  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag; send it back in If-Match to PATCH.' })
+  @ApiInteger(1, 'Also the ETag; send it back in If-Match to PATCH.')
   version: number;
 
   @ApiProperty({ example: '2024-06-04T10:15:00.000Z' })

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { NOTIFICATION_TYPES, NotificationType } from '../notification.schema';
 import type { StoredNotification } from '../notification.repository';
 import { PageDto } from '../../common/http/page.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** A notification as its recipient sees it. */
 export class NotificationDto {
@@ -30,21 +31,22 @@ export class NotificationDto {
   createdAt: string;
 
   static from(n: StoredNotification): NotificationDto {
-    const dto = new NotificationDto();
-    dto.id = String(n._id);
-    dto.type = n.type;
-    dto.documentId = n.documentId;
-    dto.message = n.message;
-    dto.actorId = n.actorId;
-    dto.read = n.readAt !== null && n.readAt !== undefined;
-    if (dto.read) dto.readAt = new Date(n.readAt as Date).toISOString();
-    dto.createdAt = new Date(n.createdAt).toISOString();
-    return dto;
+    const { type, documentId, message, actorId, readAt } = n;
+    return Object.assign(new NotificationDto(), {
+      id: String(n._id),
+      type,
+      documentId,
+      message,
+      actorId,
+      read: readAt !== null && readAt !== undefined,
+      ...(readAt ? { readAt: new Date(readAt).toISOString() } : {}),
+      createdAt: new Date(n.createdAt).toISOString(),
+    });
   }
 }
 
 /** `GET /notifications`: one page, the total and the unread count from one snapshot. */
 export class NotificationPageDto extends PageDto(NotificationDto) {
-  @ApiProperty({ type: 'integer', example: 2 })
+  @ApiInteger(2)
   unreadCount: number;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 export class TeamSummaryDto {
   @ApiProperty({ example: '665f1c2e8b3e4a0012345679' })
@@ -7,7 +8,7 @@ export class TeamSummaryDto {
   @ApiProperty({ example: 'Grace Hopper', nullable: true, type: String })
   managerName: string | null;
 
-  @ApiProperty({ type: 'integer', example: 4, description: 'Employees whose managerId is this manager.' })
+  @ApiInteger(4, 'Employees whose managerId is this manager.')
   teamSize: number;
 
   @ApiProperty({ example: 38.5, description: 'Hours dated in the period on timesheets awaiting approval.' })
@@ -16,16 +17,16 @@ export class TeamSummaryDto {
   @ApiProperty({ example: 160, description: 'Hours dated in the period on approved timesheets.' })
   approvedHours: number;
 
-  @ApiProperty({ type: 'integer', example: 3, description: 'pendingTimesheets + pendingLeaveRequests.' })
+  @ApiInteger(3, 'pendingTimesheets + pendingLeaveRequests.')
   pendingApprovals: number;
 
-  @ApiProperty({ type: 'integer', example: 2, description: 'Submitted timesheets whose week touches the period.' })
+  @ApiInteger(2, 'Submitted timesheets whose week touches the period.')
   pendingTimesheets: number;
 
-  @ApiProperty({ type: 'integer', example: 1, description: 'Pending leave requests with working days in the period.' })
+  @ApiInteger(1, 'Pending leave requests with working days in the period.')
   pendingLeaveRequests: number;
 
-  @ApiProperty({ type: 'integer', example: 5, description: 'Working days of approved leave falling in the period.' })
+  @ApiInteger(5, 'Working days of approved leave falling in the period.')
   leaveDaysTaken: number;
 }
 

@@ -2,28 +2,29 @@ import type { LeaveAdjustmentDoc } from '../leave-adjustment.schema';
 import type { EmployeeRecord } from '../employee.repository';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageDto } from '../../common/http/page.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** Available days per leave type. */
 export class LeaveBalancesDto {
-  @ApiProperty({ type: 'integer', example: 20 })
+  @ApiInteger(20)
   annual: number;
 
-  @ApiProperty({ type: 'integer', example: 10 })
+  @ApiInteger(10)
   sick: number;
 }
 
 /** One balance in full: available = entitlement − reserved − consumed. */
 export class LeaveBalanceDetailDto {
-  @ApiProperty({ type: 'integer', example: 25 })
+  @ApiInteger(25)
   entitlement: number;
 
-  @ApiProperty({ type: 'integer', example: 5, description: 'Held by pending requests.' })
+  @ApiInteger(5, 'Held by pending requests.')
   reserved: number;
 
-  @ApiProperty({ type: 'integer', example: 0, description: 'Taken by approved requests.' })
+  @ApiInteger(0, 'Taken by approved requests.')
   consumed: number;
 
-  @ApiProperty({ type: 'integer', example: 20 })
+  @ApiInteger(20)
   available: number;
 }
 
@@ -70,7 +71,7 @@ export class EmployeeResponseDto {
   @ApiProperty({ type: LeaveDetailsDto })
   leave: LeaveDetailsDto;
 
-  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag.' })
+  @ApiInteger(1, 'Also the ETag.')
   version: number;
 
   @ApiProperty({ example: '2025-01-06T09:00:00.000Z' })
@@ -106,7 +107,7 @@ export class LeaveAdjustmentResponseDto {
   @ApiProperty({ example: 'annual' })
   type: string;
 
-  @ApiProperty({ type: 'integer', example: 2 })
+  @ApiInteger(2)
   delta: number;
 
   @ApiProperty({ example: 'Carry-over from last year' })
@@ -115,10 +116,10 @@ export class LeaveAdjustmentResponseDto {
   @ApiProperty({ example: '665f1c2e8b3e4a0012340000', description: 'The user who made the change.' })
   by: string;
 
-  @ApiProperty({ type: 'integer', example: 27 })
+  @ApiInteger(27)
   entitlementAfter: number;
 
-  @ApiProperty({ type: 'integer', example: 22 })
+  @ApiInteger(22)
   availableAfter: number;
 
   @ApiProperty({ example: '2025-01-06T09:00:00.000Z' })

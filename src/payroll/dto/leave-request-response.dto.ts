@@ -2,6 +2,7 @@ import type { LeaveRequestRecord } from '../leave-request.repository';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LEAVE_STATUSES, LeaveStatus } from '../leave-request.schema';
 import { PageDto } from '../../common/http/page.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 export class LeaveRequestResponseDto {
   static from(r: LeaveRequestRecord): LeaveRequestResponseDto {
@@ -38,7 +39,7 @@ export class LeaveRequestResponseDto {
   @ApiProperty({ example: '2025-07-11' })
   to: string;
 
-  @ApiProperty({ type: 'integer', example: 5 })
+  @ApiInteger(5)
   days: number;
 
   @ApiProperty({ enum: LEAVE_STATUSES, example: 'pending' })
@@ -56,7 +57,7 @@ export class LeaveRequestResponseDto {
   @ApiPropertyOptional({ example: 'Team is short-staffed that week' })
   reason?: string;
 
-  @ApiProperty({ type: 'integer', example: 1 })
+  @ApiInteger(1)
   version: number;
 
   @ApiProperty({ example: '2025-06-30T09:00:00.000Z' })

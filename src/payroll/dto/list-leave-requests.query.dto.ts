@@ -1,14 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsMongoId, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { LEAVE_STATUSES, LeaveStatus } from '../leave-request.schema';
-import { PageQueryDto } from '../../common/http/page-query.dto';
+import { EmployeeRecordsQueryDto } from './employee-records.query.dto';
 
-export class ListLeaveRequestsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: '665f1c2e8b3e4a0012345678' })
-  @IsOptional()
-  @IsMongoId()
-  employeeId?: string;
-
+export class ListLeaveRequestsQueryDto extends EmployeeRecordsQueryDto {
   @ApiPropertyOptional({ enum: LEAVE_STATUSES, example: 'pending' })
   @IsOptional()
   @IsIn(LEAVE_STATUSES)

@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TIMESHEET_STATUSES, TimesheetStatus } from '../timesheet.schema';
 import { TimesheetEntryDto } from './create-timesheet.dto';
 import { PageDto } from '../../common/http/page.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 export class TimesheetResponseDto {
   static from(t: TimesheetRecord): TimesheetResponseDto {
@@ -61,7 +62,7 @@ export class TimesheetResponseDto {
   @ApiPropertyOptional({ example: 'Missing Friday' })
   reason?: string;
 
-  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag; approve/reject need it as If-Match.' })
+  @ApiInteger(1, 'Also the ETag; approve/reject need it as If-Match.')
   version: number;
 
   @ApiProperty({ example: '2025-07-11T16:00:00.000Z' })

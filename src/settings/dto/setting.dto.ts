@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { StoredSetting } from '../setting.repository';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** Any JSON value but null: an array of strings makes a list setting. */
 export const SETTING_VALUE_SCHEMA = {
@@ -14,7 +15,7 @@ export class SettingDto {
   @ApiProperty({ ...SETTING_VALUE_SCHEMA, example: ['contracts', 'invoices'], description: 'Any JSON value; list settings hold an array of strings.' })
   value: unknown;
 
-  @ApiProperty({ type: 'integer', example: 3 })
+  @ApiInteger(3)
   version: number;
 
   static from(setting: StoredSetting): SettingDto {

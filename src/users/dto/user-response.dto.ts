@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Role } from '../../auth/role';
 import type { UserRecord } from '../users.repository';
 import { PageDto } from '../../common/http/page.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** A user as the API shows it: never a password or a hash. */
 export class UserResponseDto {
@@ -20,7 +21,7 @@ export class UserResponseDto {
   @ApiProperty({ enum: Role, isArray: true, example: [Role.Clerk] })
   roles: Role[];
 
-  @ApiProperty({ type: 'integer', example: 1, description: 'Also the ETag ("1"); send it as If-Match to change the user.' })
+  @ApiInteger(1, 'Also the ETag ("1"); send it as If-Match to change the user.')
   version: number;
 
   @ApiProperty({ example: '2025-01-31T09:30:00.000Z' })

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { FileVersionRecord } from '../file-version.repository';
 import { OWNER_TYPES, OwnerType, versionLabel } from '../owner-type';
 import { PageDto } from '../../common/http/page.dto';
+import { ApiInteger } from '../../common/swagger/api-integer';
 
 /** One version of an owner's file, as the API returns it. */
 export class FileVersionDto {
@@ -48,7 +49,7 @@ export class FileVersionDto {
   @ApiProperty({ example: 'application/pdf' })
   contentType: string;
 
-  @ApiProperty({ type: 'integer', example: 48213 })
+  @ApiInteger(48213)
   sizeBytes: number;
 
   @ApiProperty({ example: 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { mapBounded } from '@app/concurrency';
-import type { HttpClient } from '../http-client';
+import type { HttpClient } from '@app/concurrency/testing';
 
 /** Anything that can call the API as some user: a client, or a tenant/user holding one. */
 export type Caller = HttpClient | { http: HttpClient };

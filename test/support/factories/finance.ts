@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { mapBounded } from '@app/concurrency';
-import type { HttpResponse } from '../http-client';
+import type { HttpResponse } from '@app/concurrency/testing';
 import { Caller, clientOf } from './inventory';
 
 export const FINANCE = '/api/v1/finance';

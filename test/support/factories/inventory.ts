@@ -3,7 +3,7 @@
  * orders through the real HTTP API, failing loudly when the API refuses.
  */
 import assert from 'node:assert/strict';
-import type { HttpClient, HttpResponse } from '../http-client';
+import type { HttpClient, HttpResponse } from '@app/concurrency/testing';
 
 /** Anything that can call the API as some user: a client, or a tenant/user holding one. */
 export type Caller = HttpClient | { http: HttpClient };

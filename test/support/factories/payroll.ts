@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mapBounded } from '@app/concurrency';
-import type { HttpClient } from '../http-client';
+import type { HttpClient } from '@app/concurrency/testing';
 
 /** Anything that can call the API as some user: a client, or a tenant/user holding one. */
 export type PayrollCaller = HttpClient | { http: HttpClient };

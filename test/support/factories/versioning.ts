@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import type { HttpClient, HttpResponse } from '../http-client';
+import type { HttpClient, HttpResponse } from '@app/concurrency/testing';
 import { newDocument } from './documents';
 import { newItem, newOrder } from './inventory';
 

@@ -3,4 +3,5 @@
  * import this from production code.
  */
 export { race, RaceOutcome, RaceResult, expectCounts, expectExactlyOne, assertDistinct, assertConsecutive, eventually } from './race';
-export { startTestApp, StartTestAppOptions, TestApp, TestResponse } from './test-app';
+export { startTestApp, serveTestApp, StartTestAppOptions, TestApp } from './test-app';
+export { HttpClient, HttpResponse, RequestOptions } from './http-client';

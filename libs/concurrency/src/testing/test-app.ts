@@ -1,4 +1,4 @@
-import { INestApplication, ModuleMetadata, Provider, Type } from '@nestjs/common';
+import { ModuleMetadata, Provider, Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,23 +8,34 @@ import { ConcurrencyModule } from '../concurrency.module';
 import { ConcurrencyModuleOptions } from '../concurrency.options';
 import { ETagInterceptor } from '../etag.interceptor';
 import { ProblemDetailsFilter } from '@app/problem-details';
+import { HttpClient } from './http-client';
 
-/** A response as the test helpers return it (body parsed when JSON). */
-export interface TestResponse {
-  status: number;
-  headers: Headers;
-  body: unknown;
-  text: string;
+/**
+ * An app under test, whichever way it was built (the toolkit alone by {@link startTestApp},
+ * or the whole application by test/support): listening on a random loopback port, with a
+ * client for it and its mongoose connection.
+ */
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** `http://127.0.0.1:<port>`; empty when the app was only initialised (`listen: false`). */
+  baseUrl: string;
+  /** Real HTTP requests to `baseUrl` (JSON in and out; `http.as(token)` for a bearer token). */
+  http: HttpClient;
+  connection: Connection;
+  close(): Promise<void>;
 }
 
-/** A Fastify Nest app on a random port, with the toolkit wired as the app wires it. */
-export interface TestApp {
-  app: INestApplication;
-  url: string;
-  connection: Connection;
-  /** Real HTTP request (global fetch); JSON bodies are encoded and decoded. */
-  request(method: string, path: string, options?: { headers?: Record<string, string>; body?: unknown; rawBody?: string }): Promise<TestResponse>;
-  close(): Promise<void>;
+/** Listens on a random loopback port (or only initialises the app, `listen: false`) and wraps it as a {@link TestApp}. */
+export async function serveTestApp(app: NestFastifyApplication, options: { listen?: boolean } = {}): Promise<TestApp> {
+  let baseUrl = '';
+  if (options.listen ?? true) {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.getHttpServer().address();
+    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  } else {
+    await app.init();
+  }
+  return { app, baseUrl, http: new HttpClient(baseUrl), connection: app.get<Connection>(getConnectionToken()), close: () => app.close() };
 }
 
 /** Options of {@link startTestApp}. */
@@ -53,33 +64,5 @@ export async function startTestApp(options: StartTestAppOptions): Promise<TestAp
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: options.bodyLimit }), { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
-  let url = '';
-  if (options.listen ?? true) {
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  } else {
-    await app.init();
-  }
-  const connection = app.get<Connection>(getConnectionToken());
-  return {
-    app,
-    url,
-    connection,
-    async request(method, path, req = {}) {
-      const headers: Record<string, string> = { ...req.headers };
-      let body: string | undefined = req.rawBody;
-      if (req.body !== undefined) {
-        body = JSON.stringify(req.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      const res = await fetch(`${url}${path}`, { method, headers, body });
-      const text = await res.text();
-      let parsed: unknown = text;
-      if (/json/.test(res.headers.get('content-type') ?? '') && text.length > 0) parsed = JSON.parse(text);
-      return { status: res.status, headers: res.headers, body: parsed, text };
-    },
-    async close() {
-      await app.close();
-    },
-  };
+  return serveTestApp(app, { listen: options.listen });
 }

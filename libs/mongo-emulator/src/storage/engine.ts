@@ -99,7 +99,6 @@ export class StorageEngine {
       this.checkCatalogAccess(existing, txn);
       return { coll: existing, created: false };
     }
-    if (!options?.viewOn) this.ensureNotView(db, name);
     validateCollectionName(db, name);
     if (txn) {
       if (db === 'admin' || db === 'config' || db === 'local' || name.startsWith('system.')) {
@@ -135,10 +134,6 @@ export class StorageEngine {
       this.abort(txn, `collection ${coll.ns} was created after the transaction's snapshot`);
       throw new CommandError(246, `Unable to write to collection '${coll.ns}' due to catalog changes; please retry the operation`);
     }
-  }
-
-  private ensureNotView(_db: string, _name: string): void {
-    // a missing namespace is never a view
   }
 
   /**

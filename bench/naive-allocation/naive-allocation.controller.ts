@@ -1,18 +1,15 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '../../auth/authenticated.decorator';
-import type { AuthUser } from '../../auth/auth-user';
-import { CurrentUser } from '../../auth/current-user.decorator';
-import { CLERK_AND_UP } from '../../auth/role';
-import { ParseObjectIdPipe } from '../../common/http/parse-object-id.pipe';
-import { AllocateStockDto } from '../dto/allocate-stock.dto';
-import { AllocationDto } from '../dto/allocation.dto';
+import { Authenticated } from '../../src/auth/authenticated.decorator';
+import type { AuthUser } from '../../src/auth/auth-user';
+import { CurrentUser } from '../../src/auth/current-user.decorator';
+import { CLERK_AND_UP } from '../../src/auth/role';
+import { ParseObjectIdPipe } from '../../src/common/http/parse-object-id.pipe';
+import { AllocateStockDto } from '../../src/inventory/dto/allocate-stock.dto';
+import { AllocationDto } from '../../src/inventory/dto/allocation.dto';
 import { NaiveAllocationService } from './naive-allocation.service';
 
-/**
- * DELIBERATELY UNSAFE bench-only route (see NaiveAllocationService). Exists only when
- * InventoryBenchModule is registered: BENCH_ROUTES=1 and NODE_ENV ≠ production.
- */
+/** DELIBERATELY UNSAFE route (see NaiveAllocationService); mounted only by NaiveAllocationModule. */
 @ApiTags('bench (unsafe)')
 @Controller('inventory/items')
 export class NaiveAllocationController {

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/problem-details';
-import { AllocateStockDto } from '../dto/allocate-stock.dto';
-import { AllocationDto } from '../dto/allocation.dto';
-import { InsufficientStockError } from '../inventory.errors';
-import type { Actor } from '../stock.service';
+import { AllocateStockDto } from '../../src/inventory/dto/allocate-stock.dto';
+import { AllocationDto } from '../../src/inventory/dto/allocation.dto';
+import { InsufficientStockError } from '../../src/inventory/inventory.errors';
+import type { AuthUser } from '../../src/auth/auth-user';
 import { NaiveStockRepository } from './naive-stock.repository';
 
 /**
- * DELIBERATELY UNSAFE — the audit's bug, kept as a baseline for the bench (BENCH_ROUTES=1,
- * never production). Reads the item, checks the quantity in JavaScript, then writes the
+ * DELIBERATELY UNSAFE — the audit's bug, kept as a baseline for the bench and the race suite
+ * (never in the app's build). Reads the item, checks the quantity in JavaScript, then writes the
  * result back with no guard and no transaction: concurrent requests all pass the check
  * against the same stale read and oversell. Compare StockService.allocate.
  */
@@ -17,7 +17,7 @@ export class NaiveAllocationService {
   constructor(private readonly naive: NaiveStockRepository) {}
 
   /** UNSAFE read-check-write allocation. Do not copy. */
-  async allocate(actor: Actor, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
+  async allocate(actor: AuthUser, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
     const filter = { _id: itemId, tenantId: actor.tenantId };
     const item = await this.naive.findItem(filter);
     if (!item) throw new NotFoundError('Item');

@@ -1,6 +1,7 @@
 /**
- * A tiny HTTP client for e2e suites: real requests over loopback (keep-alive, unlimited
- * sockets), JSON in and out, headers and status exposed so race tests can count outcomes.
+ * A tiny HTTP client for test apps (`TestApp.http`): real requests over loopback (keep-alive,
+ * unlimited sockets), JSON in and out, headers (lower-case keys) and status exposed so race
+ * tests can count outcomes.
  */
 import { Agent, request } from 'undici';
 
