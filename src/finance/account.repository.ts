@@ -61,6 +61,24 @@ export class AccountRepository extends TenantScopedRepository<Account, AccountRe
       .exec();
   }
 
+  /**
+   * {@link applyDelta} for several accounts in one command (a group-commit batch), each with
+   * the same guard. Returns how many were moved; the caller treats fewer as a broken invariant.
+   */
+  async applyDeltas(tenantId: string, moves: ReadonlyArray<{ _id: Types.ObjectId; delta: number }>): Promise<number> {
+    if (moves.length === 0) return 0;
+    const result = await this.accounts.bulkWrite(
+      moves.map(({ _id, delta }) => ({
+        updateOne: {
+          filter: { tenantId, _id, ...(delta < 0 ? { balance: { $gte: -delta } } : { balance: { $lte: MAX_MONEY - delta } }) },
+          update: withVersionBump<Account>({ $inc: { balance: delta } }),
+        },
+      })),
+      { ordered: true },
+    );
+    return result.modifiedCount;
+  }
+
   /** The accounts with the given ids (one query), e.g. the accounts of an entry's lines. */
   findMany(filter: TenantFilter<Account> & { _id: { $in: Types.ObjectId[] } }): Promise<AccountRecord[]> {
     return this.accounts.find(filter).lean<AccountRecord[]>().exec();

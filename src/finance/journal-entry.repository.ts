@@ -36,6 +36,12 @@ export class JournalEntryRepository extends TenantScopedRepository<JournalEntry,
     return this.insertOne(entry);
   }
 
+  /** Several entries in one command (a group-commit batch), in order. */
+  async insertMany(entries: Array<Omit<JournalEntry, 'createdAt'> & { _id: Types.ObjectId }>): Promise<JournalEntryRecord[]> {
+    const created = await this.entries.insertMany(entries);
+    return created.map((doc) => doc.toObject() as JournalEntryRecord);
+  }
+
   /** Σ debit / Σ credit per account over the whole ledger (one aggregation). */
   totalsByAccount(tenantId: string): Promise<LineTotalsRow[]> {
     return this.entries

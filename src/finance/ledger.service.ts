@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/problem-details';
-import { Propagation, Transactional } from '@app/concurrency';
+import { BatchOutcome, Propagation, Transactional } from '@app/concurrency';
 import { Types } from 'mongoose';
 import { AccountRepository } from './account.repository';
 import { AccountRecord, AccountType, NORMAL_SIDE, SystemAccountKey } from './account.schema';
 import { BalanceLimitError, InsufficientFundsError } from './finance.errors';
-import { EntryKind, EntryReference, JournalEntryRecord } from './journal-entry.schema';
+import { EntryKind, EntryReference, JournalEntry, JournalEntryRecord } from './journal-entry.schema';
 import { JournalEntryRepository } from './journal-entry.repository';
-import { isMoney } from './money';
+import { isMoney, MAX_MONEY } from './money';
 import { RetainerRepository } from './retainer.repository';
 
 /** One line of a posting: an account (and optionally a retainer of it), debited or credited. */
@@ -118,8 +118,53 @@ export class LedgerService {
     return entry ?? this.insertEntry(posting);
   }
 
+  /**
+   * Posts several plain postings of one tenant (account lines only: no retainer, no
+   * exactly-once entry) in the caller's transaction, as if {@link post} ran for each in order:
+   * one read of the accounts (the transaction's snapshot) decides each posting against the
+   * balances the earlier ones left — a posting that would overdraw or overflow an account gets
+   * its own 409 / 422 (an unknown account 404) and changes nothing — then one guarded `$inc`
+   * per account moves the net of the accepted ones and one insert writes their entries.
+   */
+  @Transactional({ propagation: Propagation.MANDATORY })
+  async postBatch(tenantId: string, postings: readonly Posting[]): Promise<Array<BatchOutcome<JournalEntryRecord>>> {
+    for (const posting of postings) {
+      assertBalanced(posting.lines);
+      if (posting.tenantId !== tenantId) throw new Error('postBatch: one tenant per batch.');
+      if (posting.paymentId || posting.reversesEntryId || posting.lines.some((l) => l.retainerId)) throw new Error('postBatch: plain account postings only; use post().');
+    }
+    const ids = [...new Set(postings.flatMap((p) => p.lines.map((l) => l.account._id.toHexString())))].map((id) => new Types.ObjectId(id));
+    const balances = new Map((await this.accounts.findMany({ tenantId, _id: { $in: ids } })).map((a) => [a._id.toHexString(), a.balance]));
+    const net = new Map<string, number>();
+    const outcomes: Array<BatchOutcome<Posting> | undefined> = postings.map((posting) => {
+      const moves = posting.lines.map((line) => ({ id: line.account._id.toHexString(), delta: balanceDelta(line.account.type, line) }));
+      for (const { id, delta } of moves) {
+        const balance = balances.get(id);
+        if (balance === undefined) return { ok: false, error: new NotFoundError('Account') };
+        if (delta < 0 && balance + delta < 0) return { ok: false, error: new InsufficientFundsError({ resource: 'account', id, requested: -delta, available: balance }) };
+        if (delta > 0 && balance + delta > MAX_MONEY) return { ok: false, error: new BalanceLimitError({ resource: 'account', id }) };
+      }
+      for (const { id, delta } of moves) {
+        balances.set(id, balances.get(id)! + delta);
+        net.set(id, (net.get(id) ?? 0) + delta);
+      }
+      return { ok: true, value: posting };
+    });
+    const moves = [...net].filter(([, delta]) => delta !== 0).map(([id, delta]) => ({ _id: new Types.ObjectId(id), delta }));
+    // The snapshot just allowed every move: a miss means the invariant broke elsewhere.
+    if ((await this.accounts.applyDeltas(tenantId, moves)) !== moves.length) throw new Error('postBatch: a balance move missed its guard right after its read.');
+    const accepted = outcomes.flatMap((o) => (o?.ok ? [o.value] : []));
+    const entries = accepted.length ? await this.entries.insertMany(accepted.map((p) => this.entryOf(p))) : [];
+    let next = 0;
+    return outcomes.map((o) => (o?.ok ? { ok: true, value: entries[next++] } : (o as BatchOutcome<JournalEntryRecord>)));
+  }
+
   private insertEntry(posting: Posting): Promise<JournalEntryRecord> {
-    return this.entries.insert({
+    return this.entries.insert(this.entryOf(posting));
+  }
+
+  private entryOf(posting: Posting): Omit<JournalEntry, 'createdAt'> & { _id: Types.ObjectId } {
+    return {
       _id: posting.entryId ?? new Types.ObjectId(),
       tenantId: posting.tenantId,
       kind: posting.kind,
@@ -135,7 +180,7 @@ export class LedgerService {
       ...(posting.paymentId ? { paymentId: posting.paymentId } : {}),
       ...(posting.reversesEntryId ? { reversesEntryId: posting.reversesEntryId } : {}),
       createdBy: posting.createdBy,
-    });
+    };
   }
 
   private async moveAccount(tenantId: string, _id: Types.ObjectId, delta: number): Promise<void> {

@@ -15,4 +15,10 @@ export class TransferRepository extends TenantScopedRepository<Transfer, Transfe
     return this.insertOne(transfer);
   }
 
+  /** Several transfers in one command (a group-commit batch), in order. */
+  async insertMany(transfers: Array<Omit<Transfer, 'createdAt'> & { _id: Types.ObjectId }>): Promise<TransferRecord[]> {
+    const created = await this.transfers.insertMany(transfers);
+    return created.map((doc) => doc.toObject() as TransferRecord);
+  }
+
 }

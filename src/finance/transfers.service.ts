@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, ValidationFailedError } from '@app/problem-details';
-import { Transactional } from '@app/concurrency';
+import { BatchOutcome, TransactionRunner } from '@app/concurrency';
 import { Types } from 'mongoose';
 import { AuthUser } from '../auth/auth-user';
 import { AccountRepository } from './account.repository';
@@ -12,6 +12,14 @@ import { countOutcome, financeMetrics } from './finance.metrics';
 import { LedgerService } from './ledger.service';
 import { TransferRepository } from './transfer.repository';
 
+/** One caller's transfer, as a group-commit batch sees it. */
+interface TransferRequest {
+  actor: AuthUser;
+  dto: CreateTransferDto;
+  from: AccountRecord;
+  to: AccountRecord;
+}
+
 /** Transfers between two of the tenant's accounts. */
 @Injectable()
 export class TransfersService {
@@ -19,6 +27,7 @@ export class TransfersService {
     private readonly accounts: AccountRepository,
     private readonly transfers: TransferRepository,
     private readonly ledger: LedgerService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /**
@@ -45,35 +54,39 @@ export class TransfersService {
     return TransferDto.from(transfer);
   }
 
-  @Transactional({ name: 'finance.transfer' })
-  private async post(actor: AuthUser, dto: CreateTransferDto, from: AccountRecord, to: AccountRecord): Promise<TransferDto> {
-    const { tenantId } = actor;
-    const transferId = new Types.ObjectId();
-    const entry = await this.ledger.post({
+  /**
+   * Concurrent transfers of one tenant share one transaction (group commit): one read of the
+   * accounts, one guarded `$inc` per account, one insert of the entries and one of the
+   * transfers, each transfer decided in arrival order as if they ran one by one.
+   */
+  private post(actor: AuthUser, dto: CreateTransferDto, from: AccountRecord, to: AccountRecord): Promise<TransferDto> {
+    return this.transactions.batch(`transfers:${actor.tenantId}`, { actor, dto, from, to }, (requests) => this.postBatch(actor.tenantId, requests), { name: 'finance.transfer' });
+  }
+
+  private async postBatch(tenantId: string, requests: readonly TransferRequest[]): Promise<Array<BatchOutcome<TransferDto>>> {
+    const transferIds = requests.map(() => new Types.ObjectId());
+    const entries = await this.ledger.postBatch(
       tenantId,
-      kind: 'transfer',
-      currency: from.currency,
-      description: dto.description,
-      lines: [
-        { account: from, credit: dto.amount },
-        { account: to, debit: dto.amount },
-      ],
-      reference: { type: 'transfer', id: transferId },
-      createdBy: actor.userId,
+      requests.map(({ actor, dto, from, to }, i) => ({
+        tenantId,
+        kind: 'transfer' as const,
+        currency: from.currency,
+        description: dto.description,
+        lines: [
+          { account: from, credit: dto.amount },
+          { account: to, debit: dto.amount },
+        ],
+        reference: { type: 'transfer' as const, id: transferIds[i] },
+        createdBy: actor.userId,
+      })),
+    );
+    const posted = requests.flatMap(({ actor, dto, from, to }, i) => {
+      const entry = entries[i];
+      if (!entry.ok) return [];
+      return [{ _id: transferIds[i], tenantId, fromAccountId: from._id, toAccountId: to._id, amount: dto.amount, currency: from.currency, description: dto.description, status: 'posted' as const, entryId: entry.value._id, createdBy: actor.userId }];
     });
-    const transfer = await this.transfers.insert({
-      _id: transferId,
-      tenantId,
-      fromAccountId: from._id,
-      toAccountId: to._id,
-      amount: dto.amount,
-      currency: from.currency,
-      description: dto.description,
-      status: 'posted',
-      entryId: entry._id,
-      createdBy: actor.userId,
-    });
-    return TransferDto.from(transfer);
+    const transfers = new Map((posted.length ? await this.transfers.insertMany(posted) : []).map((t) => [t._id.toHexString(), t]));
+    return entries.map((entry, i) => (entry.ok ? { ok: true, value: TransferDto.from(transfers.get(transferIds[i].toHexString())!) } : entry));
   }
 
   /**

@@ -17,6 +17,12 @@ export class AllocationRepository extends TenantScopedRepository<Allocation, All
     return this.insertOne(allocation);
   }
 
+  /** Several allocations in one command (a group-commit batch), in order. */
+  async insertMany(allocations: Allocation[]): Promise<AllocationRecord[]> {
+    const created = await this.allocations.insertMany(allocations);
+    return created.map((doc) => doc.toObject() as unknown as AllocationRecord);
+  }
+
 
   /** open → released as one guarded update: of concurrent releases exactly one matches; the rest get 409 `invalid-state`. */
   async release(filter: TenantFilter<Allocation>): Promise<AllocationRecord> {

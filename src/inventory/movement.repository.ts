@@ -15,6 +15,11 @@ export class MovementRepository extends TenantScopedRepository<Movement, Movemen
     return this.insertOne(movement);
   }
 
+  /** Several movements in one command (a group-commit batch), in order. */
+  async appendMany(movements: Movement[]): Promise<void> {
+    await this.movements.insertMany(movements);
+  }
+
   /** Σ quantity per item of one tenant. */
   async totalsByItem(tenantId: string): Promise<Map<string, number>> {
     const rows = await this.movements

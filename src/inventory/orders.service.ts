@@ -10,7 +10,7 @@ import { UpdateOrderDto } from './dto/update-order.dto';
 import { nextStage, OrderLine } from './order.schema';
 import { OrderRepository } from './order.repository';
 import type { AuthUser } from '../auth/auth-user';
-import { StockService } from './stock.service';
+import { itemKey, StockService } from './stock.service';
 
 /** Sequence that numbers a tenant's sales orders. */
 export const ORDER_SEQUENCE = 'sales-order';
@@ -30,7 +30,8 @@ export class OrdersService {
    * number is given back (numbers stay consecutive); the unique index (tenantId, orderNumber)
    * backs the sequence.
    */
-  @Transactional()
+  // Every order of a tenant draws from one sequence, and each line writes its item.
+  @Transactional({ serializeOn: (actor: AuthUser, dto: CreateOrderDto) => [`order-number:${actor.tenantId}`, ...dto.lines.map((l) => itemKey(actor, l.itemId))] })
   async create(actor: AuthUser, dto: CreateOrderDto): Promise<OrderDto> {
     const value = await this.sequences.next({ scope: actor.tenantId, name: ORDER_SEQUENCE });
     const orderNumber = formatSequence({ prefix: 'SO', value });

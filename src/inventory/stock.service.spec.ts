@@ -6,6 +6,7 @@ import { NotFoundError } from '@app/problem-details';
 import { ConcurrencyModule, InvalidStateError } from '@app/concurrency';
 import { MongoEmulator } from '@app/mongo-emulator';
 import { Connection, Types } from 'mongoose';
+import { register } from 'prom-client';
 import { AllocationRepository } from './allocation.repository';
 import { Allocation, AllocationSchema } from './allocation.schema';
 import { ConsistencyService } from './consistency.service';
@@ -67,6 +68,23 @@ describe(StockService.name, () => {
     }
     const after = await items.get(actor, item.id);
     assert.deepEqual([after.quantityOnHand, after.quantityAllocated, after.quantityAvailable], [100, 80, 20]);
+    assert.deepEqual((await consistency.check(actor)).violations, []);
+  });
+
+  it('concurrent allocations share a transaction and are decided in arrival order, as if run one by one', async () => {
+    const item = await items.create(actor, { sku: 'S-B', name: 'Batch', quantityOnHand: 12 });
+    const started = async () => Number(/transactions_started_total\{name="StockService\.allocate"\} (\d+)/.exec(await register.metrics())?.[1] ?? 0);
+    const before = await started();
+    // The first opens a batch alone; the next three queue behind it and go together: 8 fits
+    // (3 left), 5 does not (sees 3 available), 3 fits (0 left).
+    const results = await Promise.allSettled([1, 8, 5, 3].map((quantity) => stock.allocate(actor, item.id, { quantity, orderReference: 'B' })));
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' ? r.value.remaining : `409 available ${(r.reason as InsufficientStockError).extensions.available}`)),
+      [11, 3, '409 available 3', 0],
+    );
+    assert.equal((await started()) - before, 2, 'four allocations, two transactions');
+    const after = await items.get(actor, item.id);
+    assert.deepEqual([after.quantityOnHand, after.quantityAllocated, after.quantityAvailable], [12, 12, 0]);
     assert.deepEqual((await consistency.check(actor)).violations, []);
   });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/problem-details';
-import { InvalidStateError, Propagation, Transactional } from '@app/concurrency';
+import { BatchOutcome, InvalidStateError, Propagation, Transactional, TransactionRunner } from '@app/concurrency';
 import { Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user';
 import { AllocationRecord } from './allocation.schema';
@@ -13,6 +13,18 @@ import { InsufficientStockError } from './inventory.errors';
 import { ItemRecord } from './item.schema';
 import { ItemRepository } from './item.repository';
 import { MovementRepository } from './movement.repository';
+
+/** The admission key of an item's quantities: writers of one item start one after another in this process. */
+export function itemKey(actor: Pick<AuthUser, 'tenantId'>, itemId: string): string {
+  return `item:${actor.tenantId}:${itemId}`;
+}
+
+/** One caller's allocation, as a group-commit batch sees it. */
+interface AllocationRequest {
+  actor: AuthUser;
+  itemId: string;
+  dto: AllocateStockDto;
+}
 
 /** What {@link StockService.reserve} needs. */
 export interface ReserveRequest {
@@ -36,10 +48,11 @@ export class StockService {
     private readonly items: ItemRepository,
     private readonly movements: MovementRepository,
     private readonly allocations: AllocationRepository,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /** Adds received stock to the item (on hand and available) and records a `receipt` movement. */
-  @Transactional()
+  @Transactional({ serializeOn: (actor: AuthUser, itemId: string) => [itemKey(actor, itemId)] })
   async receive(actor: AuthUser, itemId: string, dto: ReceiveStockDto): Promise<ItemDto> {
     const item = await this.items.adjustQuantities({ _id: itemId, tenantId: actor.tenantId }, { onHand: dto.quantity, allocated: 0, available: dto.quantity });
     if (!item) throw new NotFoundError('Item');
@@ -54,11 +67,64 @@ export class StockService {
     return ItemDto.from(item);
   }
 
-  /** Reserves stock of one item: 409 `insufficient-stock` (with `available`) when there is not enough free stock. */
-  @Transactional()
-  async allocate(actor: AuthUser, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
-    const { allocation, item } = await this.reserve(actor, { itemId, quantity: dto.quantity, orderReference: dto.orderReference });
-    return AllocationDto.from(allocation, item.quantityAvailable);
+  /**
+   * Reserves stock of one item: 409 `insufficient-stock` (with `available`) when there is not
+   * enough free stock. Concurrent allocations of one item share one transaction (group
+   * commit): each is decided in arrival order as if they ran one by one.
+   */
+  allocate(actor: AuthUser, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
+    return this.transactions.batch(itemKey(actor, itemId), { actor, itemId, dto }, (requests) => this.allocateBatch(requests), { name: 'StockService.allocate' });
+  }
+
+  /**
+   * One batch of allocations of one item (one key: one tenant, one item), in one transaction.
+   * Usually all fit and one guarded `$inc` takes them together; when the guard misses, one
+   * read of the same snapshot decides each request in order and the `$inc` takes the ones
+   * that fit. Then one allocation and one movement per granted request.
+   */
+  private async allocateBatch(requests: readonly AllocationRequest[]): Promise<Array<BatchOutcome<AllocationDto>>> {
+    const { actor, itemId } = requests[0];
+    const filter = { _id: itemId, tenantId: actor.tenantId };
+    const wanted = requests.reduce((sum, r) => sum + r.dto.quantity, 0);
+    let item = await this.items.adjustQuantities(filter, { onHand: 0, allocated: wanted, available: -wanted });
+    let granted: readonly AllocationRequest[] = requests;
+    const refused = new Map<AllocationRequest, BatchOutcome<AllocationDto>>();
+    if (!item) {
+      const current = await this.items.findOne(filter);
+      // The detail never echoes the id: another tenant's item must look exactly like a missing one.
+      if (!current) return requests.map(() => ({ ok: false, error: new NotFoundError('Item') }));
+      let available = current.quantityAvailable;
+      granted = requests.filter((r) => {
+        if (r.dto.quantity <= available) {
+          available -= r.dto.quantity;
+          return true;
+        }
+        refused.set(r, { ok: false, error: new InsufficientStockError({ itemId, requested: r.dto.quantity, available }) });
+        return false;
+      });
+      const total = wanted - requests.filter((r) => refused.has(r)).reduce((sum, r) => sum + r.dto.quantity, 0);
+      if (total > 0) {
+        item = await this.items.adjustQuantities(filter, { onHand: 0, allocated: total, available: -total });
+        // The snapshot just said the stock is there: a miss means the invariant broke elsewhere.
+        if (!item) throw new Error(`Item ${itemId}: the guarded allocation of ${total} missed right after its read.`);
+      }
+    }
+    if (granted.length === 0) return requests.map((r) => refused.get(r)!);
+    const allocations = await this.allocations.insertMany(
+      granted.map((r) => ({ tenantId: actor.tenantId, itemId: item!._id, quantity: r.dto.quantity, orderReference: r.dto.orderReference, status: 'open' as const, createdBy: r.actor.userId })),
+    );
+    await this.movements.appendMany(
+      allocations.map((a, i) => ({ tenantId: actor.tenantId, itemId: item!._id, type: 'allocation' as const, quantity: -a.quantity, reference: a.orderReference, allocationId: a._id, createdBy: granted[i].actor.userId })),
+    );
+    // What each request left, had they run one by one in this order.
+    let remaining = item!.quantityAvailable + granted.reduce((sum, r) => sum + r.dto.quantity, 0);
+    const answers = new Map(
+      granted.map((r, i) => {
+        remaining -= r.dto.quantity;
+        return [r, { ok: true as const, value: AllocationDto.from(allocations[i], remaining) }];
+      }),
+    );
+    return requests.map((r) => answers.get(r) ?? refused.get(r)!);
   }
 
   /**

@@ -20,6 +20,7 @@ export { concurrencyMetrics } from './metrics';
 export { Transactional, TransactionalOptions, getTransactionRunnerToken } from './transactional.decorator';
 export { TransactionRunner, TransactionOptions, TransactionContext, RetryTransactionSignal, currentTransactionContext } from './transaction-runner';
 export { Propagation } from './propagation';
+export { BatchOutcome, BatchBody } from './group-commit';
 
 // 2. Version checks (ETag / If-Match / If-None-Match)
 export { versionedPlugin, VersionedPluginOptions, isVersioned, VERSION_FIELD } from './versioned.plugin';

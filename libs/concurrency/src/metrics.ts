@@ -21,6 +21,8 @@ export const concurrencyMetrics = {
   transactionsRetried: counter('transactions_retried_total', 'Whole-transaction re-runs after a TransientTransactionError (write conflict, network error before the commit) or a RetryTransactionSignal.', ['name']),
   transactionCommitRetried: counter('transaction_commit_retried_total', 'Commit-only retries while the commit outcome is unknown (UnknownTransactionCommitResult, network error during the commit).', ['name']),
   transactionDuration: histogram('transaction_duration_seconds', 'Wall time of a transaction including its retries.', ['name', 'outcome'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]),
+  transactionAdmissionWait: histogram('transaction_admission_wait_seconds', 'Time a keyed transaction waited for its keys (transactions of this process writing the same documents) before starting.', ['name'], [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]),
+  transactionBatchSize: histogram('transaction_batch_size', 'Inputs per group-commit batch (TransactionRunner.batch): how many callers shared one transaction.', ['name'], [1, 2, 4, 8, 16, 32, 64, 128]),
   uniqueRetries: counter('unique_insert_retries_total', 'insertWithUniqueRetry re-attempts after a duplicate key.', ['name']),
   uniqueRetryExhausted: counter('unique_insert_exhausted_total', 'insertWithUniqueRetry calls that gave up (409 contention).', ['name']),
   idempotencyOutcomes: counter('idempotency_requests_total', 'Requests with an Idempotency-Key, by outcome (executed, replayed, in-progress, reused, released).', ['outcome']),

@@ -9,6 +9,8 @@ import { ContentionError, DatabaseUnavailableError, TransactionPropagationError 
 import { concurrencyMetrics } from './metrics';
 import { isDatabaseUnavailable, isServerSelectionError, isTransientTransactionError, isUnknownCommitResult } from './mongo-errors';
 import { Propagation } from './propagation';
+import { BatchBody, GroupCommit } from './group-commit';
+import { KeyedAdmission } from './keyed-admission';
 import { RetryTurnstile } from './retry-turnstile';
 
 /** Options of one transactional unit of work. */
@@ -22,6 +24,13 @@ export interface TransactionOptions {
    * exhausted the caller gets 409 `contention`. Default: the module's `transactions.maxRetryTimeMs`.
    */
   maxRetryTimeMs?: number;
+  /**
+   * What the body will write that concurrent transactions also write (e.g. `account:<id>`).
+   * A new transaction with keys first waits, in this process and in arrival order, for the
+   * ones holding any of them (see {@link KeyedAdmission}); the wait counts against
+   * `maxRetryTimeMs`. Timing only: MongoDB still detects every conflict.
+   */
+  keys?: Iterable<string>;
 }
 
 /** State shared by every method joined into one transaction (survives its retries). */
@@ -68,6 +77,8 @@ const DRIVER_TRANSACTION_OPTIONS: DriverTransactionOptions = {
 const CONFLICT_BACKOFF = { baseMs: 5, growth: 1.5, maxMs: 250 } as const;
 /** Backoff while the database is unreachable: ceiling 25 ms, doubling up to 500 ms, full jitter. */
 const UNAVAILABLE_BACKOFF = { baseMs: 25, growth: 2, maxMs: 500 } as const;
+/** Inputs in one group-commit batch unless the caller says otherwise: bounds a transaction's size and a batch's latency. */
+const DEFAULT_MAX_BATCH = 64;
 /** A retry-turnstile lane with no progress for this long lets its next waiter in anyway. */
 const TURNSTILE_STALL_MS = 500;
 
@@ -111,6 +122,11 @@ export function currentTransactionContext(): TransactionContext | undefined {
 export class TransactionRunner {
   private readonly als: TransactionStorage;
   private readonly turnstile = new RetryTurnstile(TURNSTILE_STALL_MS);
+  private readonly admission = new KeyedAdmission();
+  private readonly groups = new GroupCommit((key, options, size, run) => {
+    concurrencyMetrics.transactionBatchSize.observe({ name: options.name }, size);
+    return this.runNew(run, options.name, { keys: [key] });
+  });
   private readonly policy: ResolvedConcurrencyOptions['transactions'];
 
   constructor(
@@ -128,9 +144,9 @@ export class TransactionRunner {
     const active = this.activeStore();
     switch (propagation) {
       case Propagation.REQUIRED:
-        return active ? fn() : this.runNew(fn, name, options.maxRetryTimeMs);
+        return active ? fn() : this.runNew(fn, name, options);
       case Propagation.REQUIRES_NEW:
-        return this.runNew(fn, name, options.maxRetryTimeMs);
+        return this.runNew(fn, name, options);
       case Propagation.MANDATORY:
         if (!active) throw new TransactionPropagationError(`${name} must be called inside a transaction (propagation MANDATORY).`);
         return fn();
@@ -140,6 +156,21 @@ export class TransactionRunner {
       case Propagation.NOT_SUPPORTED:
         return this.suspend(fn);
     }
+  }
+
+  /**
+   * Group commit: `input` joins the next batch of `key` (see {@link GroupCommit}), and
+   * `body` answers the whole batch in one new transaction that also holds `key` as an
+   * admission key. Inside an open transaction the body runs at once, for this input alone,
+   * in that transaction.
+   */
+  async batch<I, O>(key: string, input: I, body: BatchBody<I, O>, options: { name: string; maxBatch?: number }): Promise<O> {
+    if (this.activeStore()) {
+      const [outcome] = await body([input]);
+      if (outcome.ok) return outcome.value;
+      throw outcome.error;
+    }
+    return this.groups.submit(key, input, body, { name: options.name, maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH });
   }
 
   /** True when the caller runs inside a transaction of this connection. */
@@ -172,13 +203,21 @@ export class TransactionRunner {
     return store?.connection === this.connection && store.session?.inTransaction() ? store : undefined;
   }
 
-  private async runNew<T>(fn: () => Promise<T> | T, name: string, maxRetryTimeMs = this.policy.maxRetryTimeMs): Promise<T> {
+  private async runNew<T>(fn: () => Promise<T> | T, name: string, options: TransactionOptions): Promise<T> {
     const connection = this.connection;
     const als = this.als;
     const started = performance.now();
-    const retry: RetryState = { attempt: 0, unavailableAttempts: 0, deadline: started + maxRetryTimeMs };
+    const maxRetryTimeMs = options.maxRetryTimeMs ?? this.policy.maxRetryTimeMs;
+    const retry: RetryState = { attempt: 0, unavailableAttempts: 0, deadline: started + maxRetryTimeMs, keyed: options.keys !== undefined };
     const context: TransactionContext = { name, attempt: 0, afterCommit: [], counters: new Map() };
-    let session = await connection.startSession();
+    const leaveKeys = options.keys ? await this.admit(name, options.keys, maxRetryTimeMs) : undefined;
+    let session: ClientSession;
+    try {
+      session = await connection.startSession();
+    } catch (error) {
+      leaveKeys?.();
+      throw error;
+    }
     let leaveTurnstile: () => void = () => undefined;
     concurrencyMetrics.transactionsStarted.inc({ name });
     let outcome = 'aborted';
@@ -220,6 +259,7 @@ export class TransactionRunner {
       }
     } finally {
       leaveTurnstile();
+      leaveKeys?.();
       (outcome === 'committed' ? concurrencyMetrics.transactionsCommitted : concurrencyMetrics.transactionsAborted).inc({ name });
       concurrencyMetrics.transactionDuration.observe({ name, outcome }, (performance.now() - started) / 1000);
       // Ending a session still in a transaction aborts it, which waits for a server when none is there.
@@ -274,7 +314,21 @@ export class TransactionRunner {
       throw new ContentionError({ cause: cause instanceof RetryTransactionSignal ? cause.cause : cause, retryAfterSeconds: 1 });
     }
     await sleep(delay);
+    // A keyed transaction already excludes its competitors in this process; what is left is
+    // conflicts with other processes, which jittered backoff alone resolves.
+    if (retry.keyed) return () => undefined;
     return this.turnstile.enter(context.name, Math.max(1, retry.deadline - performance.now()));
+  }
+
+  /** Waits for this transaction's keys (see {@link KeyedAdmission}); 409 `contention` when that outlasts the retry bound. */
+  private async admit(name: string, keys: Iterable<string>, maxRetryTimeMs: number): Promise<() => void> {
+    const waitStarted = performance.now();
+    const leave = await this.admission.enter(keys, maxRetryTimeMs, () => {
+      logger.warn(`${name}: gave up waiting ${maxRetryTimeMs} ms for its turn (keyed admission)`);
+      return new ContentionError({ retryAfterSeconds: 1 });
+    });
+    concurrencyMetrics.transactionAdmissionWait.observe({ name }, (performance.now() - waitStarted) / 1000);
+    return leave;
   }
 
   /**
@@ -306,6 +360,8 @@ interface RetryState {
   unavailableSince?: number;
   /** maxRetryTimeMs after the start: no attempt starts later. */
   deadline: number;
+  /** The transaction holds admission keys, so its retries skip the per-name turnstile. */
+  keyed: boolean;
 }
 
 function describe(error: unknown): string {

@@ -8,6 +8,13 @@ import { TransactionOptions, TransactionRunner } from './transaction-runner';
 export interface TransactionalOptions extends TransactionOptions {
   /** The mongoose connection whose ConcurrencyModule runs the transaction (default: the default connection). */
   connectionName?: string;
+  /**
+   * The runner's `keys`, from the call's arguments: what this call will write that concurrent
+   * calls also write. Calls sharing a key start one after another in this process instead of
+   * colliding in write conflicts (timing only; MongoDB still decides every conflict).
+   * e.g. `serializeOn: (actor, itemId) => ['item:' + itemId]`
+   */
+  serializeOn?: (...args: any[]) => Iterable<string>;
 }
 
 /** DI token of the TransactionRunner of a connection (the class itself for the default connection). */
@@ -40,7 +47,7 @@ export function Transactional(options: TransactionalOptions = {}): MethodDecorat
     if (typeof original !== 'function') throw new Error(`@Transactional() applies to methods, not ${String(propertyKey)}`);
     const className = (target as { constructor: { name: string } }).constructor.name;
     const name = options.name ?? `${className}.${String(propertyKey)}`;
-    const { connectionName, ...rest } = options;
+    const { connectionName, serializeOn, ...rest } = options;
     const runOptions: TransactionOptions = { ...rest, name, propagation: options.propagation ?? Propagation.REQUIRED };
     const property = runnerProperty(connectionName);
     const deps = (Reflect.getMetadata(PROPERTY_DEPS_METADATA, target.constructor) ?? []) as Array<{ key: string }>;
@@ -52,7 +59,7 @@ export function Transactional(options: TransactionalOptions = {}): MethodDecorat
           new Error(`${name}: @Transactional() needs ${className} to be created by Nest in an app that imports ConcurrencyModule.forRoot(${connectionName ? `{ connectionName: '${connectionName}' }` : ''}).`),
         );
       }
-      return runner.run(() => original.apply(this, args), runOptions);
+      return runner.run(() => original.apply(this, args), serializeOn ? { ...runOptions, keys: serializeOn.apply(this, args) } : runOptions);
     };
     Object.defineProperty(wrapped, 'name', { value: original.name });
     // Nest keeps route/guard/swagger metadata on the function itself: carry it over, so the
