@@ -56,7 +56,7 @@ describe(LedgerService.name, () => {
     });
   });
 
-  describe('post()', postSpecs);
+  describe('post() and postBatch()', postSpecs);
 });
 
 /** Integration: post() against the emulator, inside the runner's transactions, with its writes recorded in order. */
@@ -96,6 +96,10 @@ function postSpecs(): void {
     record(t.app.get(AccountRepository), 'applyDelta', (f: { _id: Types.ObjectId }, delta: number) => `account:${names.get(f._id.toHexString())}:${delta}`);
     record(t.app.get(RetainerRepository), 'applyDelta', (f: { _id: Types.ObjectId }, delta: number) => `retainer:${names.get(f._id.toHexString())}:${delta}`);
     record(t.app.get(JournalEntryRepository), 'insert', () => 'entry');
+    record(t.app.get(AccountRepository), 'applyDeltas', (_tenant: string, moves: Array<{ _id: Types.ObjectId; delta: number }>) =>
+      `accounts:${moves.map((m) => `${names.get(m._id.toHexString())}:${m.delta}`).join(',')}`,
+    );
+    record(t.app.get(JournalEntryRepository), 'insertMany', (entries: unknown[]) => `entries:${entries.length}`);
   });
   afterAll(async () => {
     await t?.close();
@@ -202,6 +206,43 @@ function postSpecs(): void {
     assert.equal(await balanceOf(Account.name, poor._id), 10);
     assert.equal(await balanceOf(Account.name, equity._id), 100);
     assert.equal(await entryCount(), entriesBefore);
+  });
+
+  it('postBatch decides each posting against the balances the earlier ones left, refuses the ones that do not fit on their own, then writes one $inc per account and one insert of entries', async () => {
+    const a = await account('batch-a', 'asset', 100);
+    const b = await account('batch-b', 'asset', 0);
+    const c = await account('batch-c', 'asset', 5);
+    const elsewhere = { _id: new Types.ObjectId(), type: 'asset' as const };
+    const entriesBefore = await entryCount();
+    const outcomes = await runner.run(() =>
+      ledger.postBatch(TENANT, [
+        posting([{ account: b, debit: 70 }, { account: a, credit: 70 }]), // a 100 → 30
+        posting([{ account: c, debit: 50 }, { account: a, credit: 50 }]), // a has 30: refused
+        posting([{ account: c, debit: 60 }, { account: b, credit: 60 }]), // b 70 → 10: fits only after the first
+        posting([{ account: b, debit: 1 }, { account: elsewhere, credit: 1 }]), // unknown account: 404
+        posting([{ account: a, debit: 5 }, { account: c, credit: 5 }]), // c 65 → 60
+      ]),
+    );
+    assert.deepEqual(
+      outcomes.map((o) => (o.ok ? 'posted' : o.error instanceof InsufficientFundsError ? `409 available ${o.error.extensions.available}` : o.error instanceof NotFoundError ? '404' : String(o.error))),
+      ['posted', '409 available 30', 'posted', '404', 'posted'],
+    );
+    assert.deepEqual(writes, ['accounts:batch-b:10,batch-a:-65,batch-c:55', 'entries:3']);
+    assert.deepEqual(
+      await Promise.all([a, b, c].map((x) => balanceOf(Account.name, x._id))),
+      [35, 10, 60],
+    );
+    assert.equal(await entryCount(), entriesBefore + 3);
+  });
+
+  it('postBatch takes plain account postings of one tenant only, inside a transaction', async () => {
+    const a = await account('only-a', 'asset', 10);
+    const b = await account('only-b', 'asset');
+    const plain = posting([{ account: b, debit: 1 }, { account: a, credit: 1 }]);
+    await assert.rejects(ledger.postBatch(TENANT, [plain]), TransactionPropagationError);
+    await assert.rejects(runner.run(() => ledger.postBatch(TENANT, [posting(plain.lines, { paymentId: new Types.ObjectId() })])), /plain account postings only/);
+    await assert.rejects(runner.run(() => ledger.postBatch('another-tenant', [plain])), /one tenant per batch/);
+    assert.deepEqual(writes, []);
   });
 
   it('refuses to run outside a transaction (propagation MANDATORY) and refuses an unbalanced posting before writing', async () => {
