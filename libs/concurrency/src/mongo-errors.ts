@@ -75,12 +75,22 @@ export function isUnknownCommitResult(err: unknown): boolean {
  * connection that was already stale); when retries are exhausted they become 503.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e = asMongo(err), depth = 0; e && depth < 3; e = asMongo(e.cause), depth++) {
+  for (let e = asMongo(err), depth = 0; e && depth < 3; e = asMongo(wrapped(e)), depth++) {
     if (typeof e.name === 'string' && UNAVAILABLE_NAMES.has(e.name)) return true;
     if (typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
     if (typeof e.code === 'string' && SOCKET_CODES.has(e.code)) return true;
   }
   return false;
+}
+
+/**
+ * The error this one wraps: its `cause`, or for a MongoBulkWriteError (insertMany, bulkWrite)
+ * the driver error it was built from, which it keeps as `errorResponse` — a cleared pool or a
+ * closed connection reaches an insertMany caller only that way.
+ */
+function wrapped(e: MongoLikeError): unknown {
+  if (e.cause !== undefined) return e.cause;
+  return e.name === 'MongoBulkWriteError' && e.errorResponse instanceof Error ? e.errorResponse : undefined;
 }
 
 /** No server could be selected: the driver already waited serverSelectionTimeoutMS, so an immediate retry would only wait again. */
