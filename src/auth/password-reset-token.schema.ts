@@ -1,14 +1,13 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument, Types } from 'mongoose';
-import { TENANT_ID_PROP, TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import type { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** A password-reset token: stored as its hash only, single use, gone 30 minutes after issue (TTL). */
 @Schema({ collection: 'password_reset_tokens', versionKey: false })
 export class PasswordResetToken implements TenantOwned {
   _id: Types.ObjectId;
 
-  @Prop(TENANT_ID_PROP)
+  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
   tenantId: string;
 
   @Prop({ type: String, required: true })
@@ -30,7 +29,6 @@ export class PasswordResetToken implements TenantOwned {
 
 export type PasswordResetTokenDocument = HydratedDocument<PasswordResetToken>;
 export const PasswordResetTokenSchema = SchemaFactory.createForClass(PasswordResetToken);
-PasswordResetTokenSchema.plugin(tenantScopePlugin);
 PasswordResetTokenSchema.index({ tokenHash: 1 }, { unique: true });
 PasswordResetTokenSchema.index({ tenantId: 1, userId: 1 });
 // The database removes expired tokens; `consume` also checks expiresAt (the TTL monitor runs once a minute).

@@ -1,7 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument, Types } from 'mongoose';
-import { TENANT_ID_PROP, TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import type { TenantOwned } from '../common/tenancy/tenant-filter';
 import { Role } from './role';
 
 /** Why a session ended. */
@@ -23,7 +22,7 @@ export enum SessionEndReason {
 export class Session implements TenantOwned {
   _id: Types.ObjectId;
 
-  @Prop(TENANT_ID_PROP)
+  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
   tenantId: string;
 
   @Prop({ type: String, required: true })
@@ -70,7 +69,6 @@ export class Session implements TenantOwned {
 
 export type SessionDocument = HydratedDocument<Session>;
 export const SessionSchema = SchemaFactory.createForClass(Session);
-SessionSchema.plugin(tenantScopePlugin);
 SessionSchema.index({ refreshTokenHash: 1 }, { unique: true });
 SessionSchema.index({ rotatedTokenHashes: 1 });
 SessionSchema.index({ tenantId: 1, userId: 1 });

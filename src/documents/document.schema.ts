@@ -1,8 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
 import { versionedPlugin } from '@app/concurrency';
-import { TENANT_ID_PROP, TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import type { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** Workflow states: draft → pending → approved | rejected (editing a rejected document returns it to draft). */
 export const DOCUMENT_STATUSES = ['draft', 'pending', 'approved', 'rejected'] as const;
@@ -40,7 +39,7 @@ const ApprovalEntrySchema = SchemaFactory.createForClass(ApprovalEntry);
 export class DocumentRecord implements TenantOwned {
   _id: Types.ObjectId;
 
-  @Prop(TENANT_ID_PROP)
+  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
   tenantId: string;
 
   @Prop({ type: String, required: true })
@@ -83,7 +82,6 @@ export class DocumentRecord implements TenantOwned {
 }
 
 export const DocumentRecordSchema = SchemaFactory.createForClass(DocumentRecord);
-DocumentRecordSchema.plugin(tenantScopePlugin);
 DocumentRecordSchema.plugin(versionedPlugin);
 // List filters and the newest-first page; stats group by status and category.
 DocumentRecordSchema.index({ tenantId: 1, status: 1, createdAt: -1 });

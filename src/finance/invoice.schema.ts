@@ -1,8 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { Schema as MongooseSchema, Types } from 'mongoose';
-import { TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import type { TenantOwned } from '../common/tenancy/tenant-filter';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 export const INVOICE_STATUSES = ['issued', 'partially-paid', 'paid', 'void'] as const;
@@ -31,7 +30,7 @@ const InvoiceLineSchema = SchemaFactory.createForClass(InvoiceLine);
 
 @Schema({ collection: 'finance_invoices', timestamps: true })
 export class Invoice implements TenantOwned {
-  @Prop({ required: true })
+  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
   tenantId: string;
 
   /** INV-000001, …: drawn from the tenant's sequence inside the creating transaction. */
@@ -73,7 +72,6 @@ export class Invoice implements TenantOwned {
 
 export type InvoiceRecord = Invoice & { _id: Types.ObjectId };
 export const InvoiceSchema = SchemaFactory.createForClass(Invoice);
-InvoiceSchema.plugin(tenantScopePlugin);
 InvoiceSchema.plugin(versionedPlugin);
 // The sequence plans the numbers; this index proves no two invoices share one.
 InvoiceSchema.index({ tenantId: 1, invoiceNumber: 1 }, { unique: true });

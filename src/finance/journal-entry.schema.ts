@@ -1,7 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
-import { TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import type { TenantOwned } from '../common/tenancy/tenant-filter';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 /** What a journal entry records. */
@@ -43,7 +42,7 @@ const EntryReferenceSchema = SchemaFactory.createForClass(EntryReference);
  */
 @Schema({ collection: 'finance_journal_entries', timestamps: { createdAt: true, updatedAt: false }, versionKey: false })
 export class JournalEntry implements TenantOwned {
-  @Prop({ required: true })
+  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
   tenantId: string;
 
   @Prop({ type: String, required: true, enum: ENTRY_KINDS })
@@ -76,7 +75,6 @@ export class JournalEntry implements TenantOwned {
 
 export type JournalEntryRecord = JournalEntry & { _id: Types.ObjectId };
 export const JournalEntrySchema = SchemaFactory.createForClass(JournalEntry);
-JournalEntrySchema.plugin(tenantScopePlugin);
 JournalEntrySchema.plugin(refuseChanges);
 // An account's statement: its lines, newest first.
 JournalEntrySchema.index({ tenantId: 1, 'lines.accountId': 1, createdAt: -1, _id: -1 });

@@ -1,8 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { Schema as MongooseSchema, Types } from 'mongoose';
-import { TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import type { TenantOwned } from '../common/tenancy/tenant-filter';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 export const PAYMENT_STATUSES = ['pending', 'completed', 'cancelled'] as const;
@@ -12,7 +11,7 @@ export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 @Schema({ collection: 'finance_payments', timestamps: true })
 export class Payment implements TenantOwned {
-  @Prop({ required: true })
+  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
   tenantId: string;
 
   @Prop({ type: MongooseSchema.Types.ObjectId })
@@ -54,6 +53,5 @@ export class Payment implements TenantOwned {
 
 export type PaymentRecord = Payment & { _id: Types.ObjectId };
 export const PaymentSchema = SchemaFactory.createForClass(Payment);
-PaymentSchema.plugin(tenantScopePlugin);
 PaymentSchema.plugin(versionedPlugin);
 PaymentSchema.index({ tenantId: 1, status: 1 });

@@ -1,8 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { Schema as MongooseSchema, Types } from 'mongoose';
-import { TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import type { TenantOwned } from '../common/tenancy/tenant-filter';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 /**
@@ -11,7 +10,7 @@ import { CURRENCIES, MAX_MONEY } from './money';
  */
 @Schema({ collection: 'finance_retainers', timestamps: true })
 export class Retainer implements TenantOwned {
-  @Prop({ required: true, index: true })
+  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
   tenantId: string;
 
   @Prop({ required: true, trim: true, maxlength: 200 })
@@ -35,5 +34,4 @@ export class Retainer implements TenantOwned {
 
 export type RetainerRecord = Retainer & { _id: Types.ObjectId };
 export const RetainerSchema = SchemaFactory.createForClass(Retainer);
-RetainerSchema.plugin(tenantScopePlugin);
 RetainerSchema.plugin(versionedPlugin);

@@ -1,6 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 import type { TenantOwned } from '../common/tenancy/tenant-filter';
 
 export const ALLOCATION_STATUSES = ['open', 'released'] as const;
@@ -13,7 +12,7 @@ export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
  */
 @Schema({ collection: 'inventory_allocations', timestamps: true, versionKey: false })
 export class Allocation implements TenantOwned {
-  @Prop({ required: true, immutable: true })
+  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
   tenantId: string;
 
   @Prop({ type: Types.ObjectId, required: true, immutable: true })
@@ -44,4 +43,3 @@ export type AllocationRecord = Allocation & { _id: Types.ObjectId; createdAt: Da
 export const AllocationSchema = SchemaFactory.createForClass(Allocation);
 AllocationSchema.index({ tenantId: 1, itemId: 1, status: 1 });
 AllocationSchema.index({ tenantId: 1, orderId: 1, status: 1 });
-AllocationSchema.plugin(tenantScopePlugin);

@@ -1,7 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import type { HydratedDocument, Types } from 'mongoose';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 import type { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /**
@@ -12,7 +11,7 @@ import type { TenantOwned } from '../common/tenancy/tenant-filter';
  */
 @Schema({ collection: 'inventory_items', timestamps: true, versionKey: false })
 export class Item implements TenantOwned {
-  @Prop({ required: true, immutable: true })
+  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
   tenantId: string;
 
   @Prop({ required: true, immutable: true })
@@ -45,5 +44,4 @@ export const ItemSchema = SchemaFactory.createForClass(Item);
 // SKUs are unique per tenant; the index decides (never find-then-insert).
 ItemSchema.index({ tenantId: 1, sku: 1 }, { unique: true });
 ItemSchema.index({ tenantId: 1, _id: 1 });
-ItemSchema.plugin(tenantScopePlugin);
 ItemSchema.plugin(versionedPlugin);

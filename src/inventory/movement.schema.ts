@@ -1,6 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 import type { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** Why free stock changed. */
@@ -14,7 +13,7 @@ export type MovementType = (typeof MOVEMENT_TYPES)[number];
  */
 @Schema({ collection: 'inventory_movements', timestamps: { createdAt: true, updatedAt: false }, versionKey: false })
 export class Movement implements TenantOwned {
-  @Prop({ required: true, immutable: true })
+  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
   tenantId: string;
 
   @Prop({ type: Types.ObjectId, required: true, immutable: true })
@@ -44,4 +43,3 @@ export type MovementRecord = Movement & { _id: Types.ObjectId; createdAt: Date }
 
 export const MovementSchema = SchemaFactory.createForClass(Movement);
 MovementSchema.index({ tenantId: 1, itemId: 1, _id: 1 });
-MovementSchema.plugin(tenantScopePlugin);

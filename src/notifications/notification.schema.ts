@@ -1,7 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import { TENANT_ID_PROP, TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import type { TenantOwned } from '../common/tenancy/tenant-filter';
 
 export const NOTIFICATION_TYPES = ['approval-requested', 'document-approved', 'document-rejected'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
@@ -11,7 +10,7 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export class Notification implements TenantOwned {
   _id: Types.ObjectId;
 
-  @Prop(TENANT_ID_PROP)
+  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
   tenantId: string;
 
   /** User id of the recipient (the one canonical user reference). */
@@ -42,7 +41,6 @@ export class Notification implements TenantOwned {
 }
 
 export const NotificationSchema = SchemaFactory.createForClass(Notification);
-NotificationSchema.plugin(tenantScopePlugin);
 // At-least-once delivery: the second delivery of an event cannot notify anyone twice.
 NotificationSchema.index({ tenantId: 1, eventId: 1, recipientId: 1 }, { unique: true });
 // "Mine, newest first" and the unread count.

@@ -2,7 +2,6 @@ import { versionedPlugin } from '@app/concurrency';
 import { Schema, Types } from 'mongoose';
 import type { TenantOwned } from '../common/tenancy/tenant-filter';
 import { wireFormatPlugin } from '../common/database/wire-format';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 
 /** The kinds of leave an employee has a balance for. */
 export const LEAVE_TYPES = ['annual', 'sick'] as const;
@@ -50,7 +49,6 @@ const BalanceSchema = new Schema<LeaveBalance>(
 
 export const EmployeeSchema = new Schema<EmployeeDoc>(
   {
-    tenantId: { type: String, required: true },
     name: { type: String, required: true },
     email: { type: String, required: true },
     managerId: { type: Schema.Types.ObjectId, default: null },
@@ -61,7 +59,6 @@ export const EmployeeSchema = new Schema<EmployeeDoc>(
   },
   { collection: 'payroll_employees', timestamps: true, versionKey: false },
 );
-EmployeeSchema.plugin(tenantScopePlugin);
 EmployeeSchema.plugin(wireFormatPlugin);
 EmployeeSchema.plugin(versionedPlugin);
 EmployeeSchema.index({ tenantId: 1, email: 1 }, { unique: true });

@@ -1,7 +1,6 @@
 import { Schema, Types } from 'mongoose';
 import type { TenantOwned } from '../common/tenancy/tenant-filter';
 import { wireFormatPlugin } from '../common/database/wire-format';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 import { LEAVE_TYPES, LeaveType } from './employee.schema';
 
 /** Audit entry of a manual change to an employee's leave entitlement (append-only). */
@@ -23,7 +22,6 @@ export const LEAVE_ADJUSTMENT_MODEL = 'PayrollLeaveAdjustment';
 
 export const LeaveAdjustmentSchema = new Schema<LeaveAdjustmentDoc>(
   {
-    tenantId: { type: String, required: true },
     employeeId: { type: Schema.Types.ObjectId, required: true },
     type: { type: String, required: true, enum: LEAVE_TYPES },
     delta: { type: Number, required: true },
@@ -34,6 +32,5 @@ export const LeaveAdjustmentSchema = new Schema<LeaveAdjustmentDoc>(
   },
   { collection: 'payroll_leave_adjustments', timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
-LeaveAdjustmentSchema.plugin(tenantScopePlugin);
 LeaveAdjustmentSchema.plugin(wireFormatPlugin);
 LeaveAdjustmentSchema.index({ tenantId: 1, employeeId: 1, createdAt: 1 });

@@ -2,7 +2,6 @@ import { versionedPlugin } from '@app/concurrency';
 import { Schema, Types } from 'mongoose';
 import type { TenantOwned } from '../common/tenancy/tenant-filter';
 import { wireFormatPlugin } from '../common/database/wire-format';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 import { LEAVE_TYPES, LeaveType } from './employee.schema';
 
 export const LEAVE_STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
@@ -35,7 +34,6 @@ export const LEAVE_REQUEST_MODEL = 'PayrollLeaveRequest';
 
 export const LeaveRequestSchema = new Schema<LeaveRequestDoc>(
   {
-    tenantId: { type: String, required: true },
     employeeId: { type: Schema.Types.ObjectId, required: true },
     type: { type: String, required: true, enum: LEAVE_TYPES },
     from: { type: String, required: true },
@@ -50,7 +48,6 @@ export const LeaveRequestSchema = new Schema<LeaveRequestDoc>(
   },
   { collection: 'payroll_leave_requests', timestamps: true, versionKey: false },
 );
-LeaveRequestSchema.plugin(tenantScopePlugin);
 LeaveRequestSchema.plugin(wireFormatPlugin);
 LeaveRequestSchema.plugin(versionedPlugin);
 // The overlap check reads an employee's live requests by date.

@@ -2,7 +2,6 @@ import { versionedPlugin } from '@app/concurrency';
 import { Schema, Types } from 'mongoose';
 import type { TenantOwned } from '../common/tenancy/tenant-filter';
 import { wireFormatPlugin } from '../common/database/wire-format';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 
 export const TIMESHEET_STATUSES = ['draft', 'submitted', 'approved', 'rejected'] as const;
 export type TimesheetStatus = (typeof TIMESHEET_STATUSES)[number];
@@ -41,7 +40,6 @@ export const TIMESHEET_MODEL = 'PayrollTimesheet';
 
 export const TimesheetSchema = new Schema<TimesheetDoc>(
   {
-    tenantId: { type: String, required: true },
     employeeId: { type: Schema.Types.ObjectId, required: true },
     periodStart: { type: String, required: true },
     entries: { type: [{ _id: false, date: { type: String, required: true }, hours: { type: Number, required: true, min: 0, max: 24 } }], default: [] },
@@ -57,7 +55,6 @@ export const TimesheetSchema = new Schema<TimesheetDoc>(
   },
   { collection: 'payroll_timesheets', timestamps: true, versionKey: false },
 );
-TimesheetSchema.plugin(tenantScopePlugin);
 TimesheetSchema.plugin(wireFormatPlugin);
 TimesheetSchema.plugin(versionedPlugin);
 // At most one submitted-or-approved timesheet per employee and week, whatever races happen.

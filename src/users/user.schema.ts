@@ -2,15 +2,14 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import type { HydratedDocument, Types } from 'mongoose';
 import { Role } from '../auth/role';
-import { TENANT_ID_PROP, TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import type { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** A person who signs in. Tenant-owned; the email is unique across ALL tenants (login needs no tenant). */
 @Schema({ collection: 'users', timestamps: true })
 export class User implements TenantOwned {
   _id: Types.ObjectId;
 
-  @Prop(TENANT_ID_PROP)
+  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
   tenantId: string;
 
   /** Stored lower-cased and trimmed, so the unique index is case-insensitive in effect. */
@@ -39,7 +38,6 @@ export class User implements TenantOwned {
 
 export type UserDocument = HydratedDocument<User>;
 export const UserSchema = SchemaFactory.createForClass(User);
-UserSchema.plugin(tenantScopePlugin);
 UserSchema.plugin(versionedPlugin);
 // Duplicate emails are refused by this index, never by a find-then-insert.
 UserSchema.index({ email: 1 }, { unique: true });

@@ -1,7 +1,6 @@
 import { Schema, Types } from 'mongoose';
 import { wireFormatPlugin } from '../common/database/wire-format';
-import { TENANT_ID_PROP, TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import type { TenantOwned } from '../common/tenancy/tenant-filter';
 import { OWNER_TYPES, OwnerType } from './owner-type';
 
 /**
@@ -32,7 +31,6 @@ export const FILE_VERSION_MODEL = 'FileVersion';
 
 export const FileVersionSchema = new Schema<FileVersionDoc>(
   {
-    tenantId: TENANT_ID_PROP,
     ownerType: { type: String, required: true, enum: OWNER_TYPES, immutable: true },
     ownerId: { type: Schema.Types.ObjectId, required: true, immutable: true },
     version: { type: Number, required: true, min: 1, immutable: true },
@@ -47,7 +45,6 @@ export const FileVersionSchema = new Schema<FileVersionDoc>(
   },
   { collection: 'file_versions', timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
-FileVersionSchema.plugin(tenantScopePlugin);
 FileVersionSchema.plugin(wireFormatPlugin);
 // Safety nets behind the sequence: a number is used once per owner (no duplicates even if a
 // caller bypassed the sequence), and at most one version per owner is current.

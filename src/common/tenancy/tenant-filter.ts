@@ -6,14 +6,7 @@ import type { QueryFilter } from 'mongoose';
  */
 export type TenantFilter<T> = QueryFilter<T> & { tenantId: string };
 
-/** Every tenant-owned document carries its tenant. */
+/** Every tenant-owned document carries its tenant (declared by the tenant plugin, tenant-owned.plugin.ts). */
 export interface TenantOwned {
   tenantId: string;
 }
-
-/**
- * The `@Prop()` options of `tenantId` on every tenant-owned schema: a plain string (the
- * tenant's id, so raw aggregate `$match` stages compare like-for-like), required, and
- * immutable so no update can move a document into another tenant.
- */
-export const TENANT_ID_PROP = { type: String, required: true, immutable: true, index: true } as const;

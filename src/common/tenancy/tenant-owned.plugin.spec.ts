@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import assert from 'node:assert/strict';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Test, TestingModule } from '@nestjs/testing';
+import { MongoEmulator } from '@app/mongo-emulator';
+import { Connection, Model, Types } from 'mongoose';
+import { NOT_TENANT_OWNED, TENANT_ID_PATH, tenantOwnedPlugin } from './tenant-owned.plugin';
+import { MissingTenantScopeError } from './tenant-scope.plugin';
+
+/**
+ * Boots the real AppModule (every module, the toolkit, the app's connection factory) and
+ * walks every model registered on its connection: tenancy is a property of the connection,
+ * so no module can add a collection that escapes it without naming it in NOT_TENANT_OWNED.
+ */
+describe(tenantOwnedPlugin.name, () => {
+  let emulator: MongoEmulator;
+  let moduleRef: TestingModule;
+  let connection: Connection;
+  let owned: Model<any>[];
+
+  beforeAll(async () => {
+    emulator = await MongoEmulator.start();
+    Object.assign(process.env, { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: 'test-secret-test-secret-test-secret', MONGODB_URI: emulator.uri });
+    // Imported after the environment is set: the config module reads it when it is loaded.
+    const { AppModule } = await import('../../app.module');
+    moduleRef = await Test.createTestingModule({ imports: [AppModule.register()] }).compile();
+    connection = moduleRef.get<Connection>(getConnectionToken());
+    owned = Object.values(connection.models).filter((model) => !(model.collection.collectionName in NOT_TENANT_OWNED));
+  });
+  afterAll(async () => {
+    await moduleRef?.close();
+    await emulator?.stop();
+  });
+
+  it('every model is named in the opt-out list or carries a required, immutable, indexed tenantId and the tenant scope', async () => {
+    // The app's 21 tenant-owned collections, its 2 others and the toolkit's 7.
+    assert.equal(owned.length, 21, owned.map((m) => m.modelName).join());
+    assert.equal(connection.modelNames().length, 30);
+    const problems: string[] = [];
+    for (const model of owned) {
+      const path = model.schema.path('tenantId');
+      if (path?.instance !== 'String' || !path.isRequired || path.options.immutable !== true) problems.push(`${model.modelName}: tenantId is not ${JSON.stringify(TENANT_ID_PATH)}`);
+      if (!model.schema.indexes().some(([keys]) => Object.keys(keys)[0] === 'tenantId')) problems.push(`${model.modelName}: no index starts with tenantId`);
+      // Outside a request, a query that names no tenant is refused before it reaches the server.
+      const scoped = await model.find({}).exec().then(() => false, (error) => error instanceof MissingTenantScopeError);
+      if (!scoped) problems.push(`${model.modelName}: queries are not tenant-scoped`);
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('no update moves a document of any tenant-owned model into another tenant', async () => {
+    const moved: string[] = [];
+    for (const model of owned) {
+      const _id = new Types.ObjectId();
+      await model.collection.insertOne({ _id, tenantId: 'tenant-a' });
+      const filter = { _id, tenantId: 'tenant-a' };
+      const attempts: Record<string, () => Promise<unknown>> = {
+        updateOne: () => model.updateOne(filter, { $set: { tenantId: 'tenant-b' } }).exec(),
+        updateMany: () => model.updateMany(filter, { tenantId: 'tenant-b' }).exec(),
+        findOneAndUpdate: () => model.findOneAndUpdate(filter, { $set: { tenantId: 'tenant-b' } }).exec(),
+        bulkWrite: () => model.bulkWrite([{ updateOne: { filter, update: { $set: { tenantId: 'tenant-b' } } } }]),
+        replaceOne: () => model.replaceOne(filter, { tenantId: 'tenant-b' }).exec(),
+        findOneAndReplace: () => model.findOneAndReplace(filter, { tenantId: 'tenant-b' }).exec(),
+      };
+      for (const [op, attempt] of Object.entries(attempts)) {
+        // Mongoose drops the path from the update (a model that refuses every update, like
+        // journal entries, throws instead); either way the stored tenant stays.
+        await attempt().catch(() => undefined);
+        const stored = await model.collection.findOne({ _id });
+        if (stored?.tenantId !== 'tenant-a') moved.push(`${model.modelName}.${op}`);
+        await model.collection.updateOne({ _id }, { $set: { tenantId: 'tenant-a' } });
+      }
+    }
+    assert.deepEqual(moved, []);
+  });
+});
