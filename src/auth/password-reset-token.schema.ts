@@ -1,14 +1,11 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument, Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** A password-reset token: stored as its hash only, single use, gone 30 minutes after issue (TTL). */
 @Schema({ collection: 'password_reset_tokens', versionKey: false })
-export class PasswordResetToken implements TenantOwned {
+export class PasswordResetToken extends TenantOwned {
   _id: Types.ObjectId;
-
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
 
   @Prop({ type: String, required: true })
   userId: string;

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument, Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 import { Role } from './role';
 
 /** Why a session ended. */
@@ -19,11 +19,8 @@ export enum SessionEndReason {
  * moment ago. Access tokens are checked against `revokedAt` on every request.
  */
 @Schema({ collection: 'sessions', versionKey: false })
-export class Session implements TenantOwned {
+export class Session extends TenantOwned {
   _id: Types.ObjectId;
-
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
 
   @Prop({ type: String, required: true })
   userId: string;

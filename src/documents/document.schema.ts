@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
 import { versionedPlugin } from '@app/concurrency';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** Workflow states: draft → pending → approved | rejected (editing a rejected document returns it to draft). */
 export const DOCUMENT_STATUSES = ['draft', 'pending', 'approved', 'rejected'] as const;
@@ -36,11 +36,8 @@ const ApprovalEntrySchema = SchemaFactory.createForClass(ApprovalEntry);
 
 /** A tenant's document metadata record. */
 @Schema({ collection: 'documents', timestamps: true, versionKey: false, minimize: false })
-export class DocumentRecord implements TenantOwned {
+export class DocumentRecord extends TenantOwned {
   _id: Types.ObjectId;
-
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
 
   @Prop({ type: String, required: true })
   title: string;

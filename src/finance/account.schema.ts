@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { HydratedDocument, Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 /**
@@ -29,10 +29,7 @@ export const SYSTEM_ACCOUNTS = {
 export type SystemAccountKey = keyof typeof SYSTEM_ACCOUNTS;
 
 @Schema({ collection: 'finance_accounts', timestamps: true })
-export class Account implements TenantOwned {
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
-
+export class Account extends TenantOwned {
   @Prop({ required: true, trim: true, maxlength: 200 })
   name: string;
 

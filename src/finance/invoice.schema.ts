@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { Schema as MongooseSchema, Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 export const INVOICE_STATUSES = ['issued', 'partially-paid', 'paid', 'void'] as const;
@@ -29,10 +29,7 @@ export class InvoiceLine {
 const InvoiceLineSchema = SchemaFactory.createForClass(InvoiceLine);
 
 @Schema({ collection: 'finance_invoices', timestamps: true })
-export class Invoice implements TenantOwned {
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
-
+export class Invoice extends TenantOwned {
   /** INV-000001, …: drawn from the tenant's sequence inside the creating transaction. */
   @Prop({ required: true })
   invoiceNumber: string;

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 /** What a journal entry records. */
@@ -41,10 +41,7 @@ const EntryReferenceSchema = SchemaFactory.createForClass(EntryReference);
  * refuses updates and deletes); a correction is a new entry with `reversesEntryId`.
  */
 @Schema({ collection: 'finance_journal_entries', timestamps: { createdAt: true, updatedAt: false }, versionKey: false })
-export class JournalEntry implements TenantOwned {
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
-
+export class JournalEntry extends TenantOwned {
   @Prop({ type: String, required: true, enum: ENTRY_KINDS })
   kind: EntryKind;
 

@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { Schema as MongooseSchema, Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 export const PAYMENT_STATUSES = ['pending', 'completed', 'cancelled'] as const;
@@ -10,10 +10,7 @@ export const PAYMENT_METHODS = ['bank_transfer', 'card', 'cash'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 @Schema({ collection: 'finance_payments', timestamps: true })
-export class Payment implements TenantOwned {
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
-
+export class Payment extends TenantOwned {
   @Prop({ type: MongooseSchema.Types.ObjectId })
   invoiceId?: Types.ObjectId;
 

@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { Schema as MongooseSchema, Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 /**
@@ -9,10 +9,7 @@ import { CURRENCIES, MAX_MONEY } from './money';
  * account in that currency: Σ (credit − debit) of the lines tagged with this retainer.
  */
 @Schema({ collection: 'finance_retainers', timestamps: true })
-export class Retainer implements TenantOwned {
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
-
+export class Retainer extends TenantOwned {
   @Prop({ required: true, trim: true, maxlength: 200 })
   clientName: string;
 

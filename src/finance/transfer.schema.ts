@@ -1,14 +1,11 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 /** A posted transfer between two accounts of one currency; written with its journal entry. */
 @Schema({ collection: 'finance_transfers', timestamps: { createdAt: true, updatedAt: false }, versionKey: false })
-export class Transfer implements TenantOwned {
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
-
+export class Transfer extends TenantOwned {
   @Prop({ type: MongooseSchema.Types.ObjectId, required: true })
   fromAccountId: Types.ObjectId;
 

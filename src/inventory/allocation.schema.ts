@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 export const ALLOCATION_STATUSES = ['open', 'released'] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
@@ -11,10 +11,7 @@ export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
  * quantity back to quantityAvailable.
  */
 @Schema({ collection: 'inventory_allocations', timestamps: true, versionKey: false })
-export class Allocation implements TenantOwned {
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
-
+export class Allocation extends TenantOwned {
   @Prop({ type: Types.ObjectId, required: true, immutable: true })
   itemId: Types.ObjectId;
 

@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import type { HydratedDocument, Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /**
  * A stock item. `quantityOnHand` is the physical stock; `quantityAllocated` the part of it
@@ -10,10 +10,7 @@ import type { TenantOwned } from '../common/tenancy/tenant-filter';
  * quantity only ever changes together with a movement (Σ movements = quantityAvailable ≥ 0).
  */
 @Schema({ collection: 'inventory_items', timestamps: true, versionKey: false })
-export class Item implements TenantOwned {
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
-
+export class Item extends TenantOwned {
   @Prop({ required: true, immutable: true })
   sku: string;
 

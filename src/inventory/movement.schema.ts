@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** Why free stock changed. */
 export const MOVEMENT_TYPES = ['opening', 'receipt', 'allocation', 'release'] as const;
@@ -12,10 +12,7 @@ export type MovementType = (typeof MOVEMENT_TYPES)[number];
  * the item's quantityAvailable always equals the sum of its movements.
  */
 @Schema({ collection: 'inventory_movements', timestamps: { createdAt: true, updatedAt: false }, versionKey: false })
-export class Movement implements TenantOwned {
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
-
+export class Movement extends TenantOwned {
   @Prop({ type: Types.ObjectId, required: true, immutable: true })
   itemId: Types.ObjectId;
 

@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** Job-card stages, in order; an order moves one step forward at a time. */
 export const ORDER_STAGES = ['queued', 'slitting', 'winding', 'packing', 'done'] as const;
@@ -34,10 +34,7 @@ const OrderLineSchema = SchemaFactory.createForClass(OrderLine);
 
 /** A sales order: its lines are allocated when it is created, its number is per tenant. */
 @Schema({ collection: 'inventory_orders', timestamps: true, versionKey: false })
-export class Order implements TenantOwned {
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
-
+export class Order extends TenantOwned {
   /** SO-000001, SO-000002, … per tenant, from the toolkit's sequences. */
   @Prop({ required: true, immutable: true })
   orderNumber: string;

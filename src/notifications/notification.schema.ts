@@ -1,17 +1,14 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 export const NOTIFICATION_TYPES = ['approval-requested', 'document-approved', 'document-rejected'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** One message to one user. Created only by outbox subscribers; users only mark them read. */
 @Schema({ collection: 'notifications', timestamps: { createdAt: true, updatedAt: false }, versionKey: false })
-export class Notification implements TenantOwned {
+export class Notification extends TenantOwned {
   _id: Types.ObjectId;
-
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
 
   /** User id of the recipient (the one canonical user reference). */
   @Prop({ type: String, required: true, immutable: true })

@@ -10,7 +10,7 @@ import { ListLeaveRequestsQueryDto } from './dto/list-leave-requests.query.dto';
 import { BalanceMove, EmployeeRepository } from './employee.repository';
 import { LeaveType } from './employee.schema';
 import { LeaveRequestRepository } from './leave-request.repository';
-import { LeaveRequestDoc } from './leave-request.schema';
+import { LeaveRequest } from './leave-request.schema';
 import { daysBetween, workingDays, workingDaysByMonth } from './payroll-dates';
 import { InsufficientBalanceError, OverlappingLeaveError } from './payroll.errors';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
@@ -88,7 +88,7 @@ export class LeaveRequestsService {
   /** A page of leave requests (optionally of one employee / status), oldest first. */
   async list(user: AuthUser, query: ListLeaveRequestsQueryDto): Promise<LeaveRequestListDto> {
     const window = pageWindow(query);
-    const filter: TenantFilter<LeaveRequestDoc> = { tenantId: user.tenantId };
+    const filter: TenantFilter<LeaveRequest> = { tenantId: user.tenantId };
     if (query.employeeId) filter.employeeId = new Types.ObjectId(query.employeeId);
     if (query.status) filter.status = query.status;
     return mapPage(await this.requests.page(filter, window, { _id: 1 }), (r) => LeaveRequestResponseDto.from(r));
@@ -129,7 +129,7 @@ export class LeaveRequestsService {
     return LeaveRequestResponseDto.from(request);
   }
 
-  private filterOf(user: AuthUser, id: string): TenantFilter<LeaveRequestDoc> {
+  private filterOf(user: AuthUser, id: string): TenantFilter<LeaveRequest> {
     return { tenantId: user.tenantId, _id: new Types.ObjectId(id) };
   }
 

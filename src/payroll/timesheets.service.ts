@@ -12,7 +12,7 @@ import { UpdateTimesheetDto } from './dto/update-timesheet.dto';
 import { EmployeeRepository } from './employee.repository';
 import { addDays, isMonday } from './payroll-dates';
 import { TimesheetRepository } from './timesheet.repository';
-import { TimesheetDoc, TimesheetEntry } from './timesheet.schema';
+import { Timesheet, TimesheetEntry } from './timesheet.schema';
 
 /**
  * Weekly timesheets: draft → submitted → approved | rejected. Every step is one guarded
@@ -110,14 +110,14 @@ export class TimesheetsService {
   /** A page of timesheets, oldest first. */
   async list(user: AuthUser, query: ListTimesheetsQueryDto): Promise<TimesheetListDto> {
     const window = pageWindow(query);
-    const filter: TenantFilter<TimesheetDoc> = { tenantId: user.tenantId };
+    const filter: TenantFilter<Timesheet> = { tenantId: user.tenantId };
     if (query.employeeId) filter.employeeId = new Types.ObjectId(query.employeeId);
     if (query.status) filter.status = query.status;
     if (query.periodStart) filter.periodStart = query.periodStart;
     return mapPage(await this.timesheets.page(filter, window, { _id: 1 }), (t) => TimesheetResponseDto.from(t));
   }
 
-  private filterOf(user: AuthUser, id: string): TenantFilter<TimesheetDoc> {
+  private filterOf(user: AuthUser, id: string): TenantFilter<Timesheet> {
     return { tenantId: user.tenantId, _id: new Types.ObjectId(id) };
   }
 }

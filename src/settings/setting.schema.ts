@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
 import { versionedPlugin } from '@app/concurrency';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** `list`: a set of strings (dropdown options) edited item by item; `value`: any JSON value. */
 export const SETTING_KINDS = ['list', 'value'] as const;
@@ -9,11 +9,8 @@ export type SettingKind = (typeof SETTING_KINDS)[number];
 
 /** One tenant setting, addressed by key. */
 @Schema({ collection: 'settings', timestamps: true, versionKey: false, minimize: false })
-export class Setting implements TenantOwned {
+export class Setting extends TenantOwned {
   _id: Types.ObjectId;
-
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
 
   @Prop({ type: String, required: true, immutable: true })
   key: string;

@@ -2,15 +2,12 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import type { HydratedDocument, Types } from 'mongoose';
 import { Role } from '../auth/role';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** A person who signs in. Tenant-owned; the email is unique across ALL tenants (login needs no tenant). */
 @Schema({ collection: 'users', timestamps: true })
-export class User implements TenantOwned {
+export class User extends TenantOwned {
   _id: Types.ObjectId;
-
-  /** Declared by the tenant plugin (src/common/tenancy/tenant-owned.plugin.ts). */
-  tenantId: string;
 
   /** Stored lower-cased and trimmed, so the unique index is case-insensitive in effect. */
   @Prop({ type: String, required: true, lowercase: true, trim: true, maxlength: 254 })

@@ -6,7 +6,10 @@ import type { QueryFilter } from 'mongoose';
  */
 export type TenantFilter<T> = QueryFilter<T> & { tenantId: string };
 
-/** Every tenant-owned document carries its tenant (declared by the tenant plugin, tenant-owned.plugin.ts). */
-export interface TenantOwned {
+/**
+ * The base of every tenant-owned schema class. `tenantId` has no `@Prop`: the tenant plugin
+ * (tenant-owned.plugin.ts) declares it in the schema, for every collection not opted out.
+ */
+export abstract class TenantOwned {
   tenantId: string;
 }
