@@ -3,9 +3,37 @@ import assert from 'node:assert/strict';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Test, TestingModule } from '@nestjs/testing';
 import { MongoEmulator } from '@app/mongo-emulator';
-import { Connection, Model, Types } from 'mongoose';
-import { NOT_TENANT_OWNED, TENANT_ID_PATH, tenantOwnedPlugin } from './tenant-owned.plugin';
+import mongoose, { Connection, Model, Schema, Types } from 'mongoose';
+import { NOT_TENANT_OWNED, TENANT_ID_PATH, tenantOwnedPlugin, withTenancy } from './tenant-owned.plugin';
 import { MissingTenantScopeError } from './tenant-scope.plugin';
+
+describe(`${tenantOwnedPlugin.name} on one schema`, () => {
+  // Models are compiled, never used: the plugin works on schemas before any command is sent.
+  const connection = withTenancy(mongoose.createConnection());
+  const options = { autoCreate: false, autoIndex: false };
+
+  it('declares tenantId on the model, not on its subdocuments, and indexes it only when no index starts with it', () => {
+    const line = new Schema({ sku: String }, { _id: false });
+    const order = new Schema({ lines: [line], head: new Schema({ note: String }) }, { collection: 'orders_a', ...options });
+    const keyed = new Schema({ key: String }, { collection: 'keyed_a', ...options });
+    keyed.index({ tenantId: 1, key: 1 }, { unique: true });
+    connection.model('OrderA', order);
+    connection.model('KeyedA', keyed);
+    assert.deepEqual({ ...order.path('tenantId').options }, TENANT_ID_PATH);
+    assert.equal(line.path('tenantId'), undefined);
+    assert.equal((order.path('head') as unknown as { schema: Schema }).schema.path('tenantId'), undefined);
+    assert.deepEqual(order.indexes().map(([keys]) => keys), [{ tenantId: 1 }]);
+    assert.deepEqual(keyed.indexes().map(([keys]) => keys), [{ tenantId: 1, key: 1 }]);
+  });
+
+  it('leaves an opted-out collection alone and refuses a schema that declares tenantId itself', () => {
+    const tenants = new Schema({ name: String }, { collection: 'tenants', ...options });
+    connection.model('TenantA', tenants);
+    assert.equal(tenants.path('tenantId'), undefined);
+    const own = new Schema({ tenantId: String }, { collection: 'own_a', ...options });
+    assert.throws(() => connection.model('OwnA', own), /declares tenantId itself/);
+  });
+});
 
 /**
  * Boots the real AppModule (every module, the toolkit, the app's connection factory) and
