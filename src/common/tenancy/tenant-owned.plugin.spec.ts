@@ -5,7 +5,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { MongoEmulator } from '@app/mongo-emulator';
 import mongoose, { Connection, Model, Schema, Types } from 'mongoose';
 import { NOT_TENANT_OWNED, TENANT_ID_PATH, tenantOwnedPlugin, withTenancy } from './tenant-owned.plugin';
-import { MissingTenantScopeError } from './tenant-scope.plugin';
+import { MissingTenantScopeError, TenantMismatchError } from './tenant-scope.plugin';
 
 describe(`${tenantOwnedPlugin.name} on one schema`, () => {
   // Models are compiled, never used: the plugin works on schemas before any command is sent.
@@ -61,9 +61,8 @@ describe(tenantOwnedPlugin.name, () => {
   });
 
   it('every model is named in the opt-out list or carries a required, immutable, indexed tenantId and the tenant scope', async () => {
-    // The app's 21 tenant-owned collections, its 2 others and the toolkit's 7.
-    assert.equal(owned.length, 21, owned.map((m) => m.modelName).join());
-    assert.equal(connection.modelNames().length, 30);
+    // The app's 21 tenant-owned collections (today), so the walk cannot pass by finding none.
+    assert.ok(owned.length >= 21, owned.map((m) => m.modelName).join());
     const problems: string[] = [];
     for (const model of owned) {
       const path = model.schema.path('tenantId');
@@ -91,9 +90,13 @@ describe(tenantOwnedPlugin.name, () => {
         findOneAndReplace: () => model.findOneAndReplace(filter, { tenantId: 'tenant-b' }).exec(),
       };
       for (const [op, attempt] of Object.entries(attempts)) {
-        // Mongoose drops the path from the update (a model that refuses every update, like
-        // journal entries, throws instead); either way the stored tenant stays.
-        await attempt().catch(() => undefined);
+        // Mongoose drops the path from an update (a bulkWrite left with nothing to do is then
+        // refused by the driver); the scope refuses a replacement into another tenant, and
+        // journal entries refuse every change. Nothing else may fail.
+        await attempt().catch((error: Error) => {
+          const expected = error instanceof TenantMismatchError || /^Journal entries are immutable|^Update document requires atomic operators/.test(error.message);
+          if (!expected) moved.push(`${model.modelName}.${op} failed: ${error.message}`);
+        });
         const stored = await model.collection.findOne({ _id });
         if (stored?.tenantId !== 'tenant-a') moved.push(`${model.modelName}.${op}`);
         await model.collection.updateOne({ _id }, { $set: { tenantId: 'tenant-a' } });
