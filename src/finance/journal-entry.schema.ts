@@ -98,4 +98,9 @@ function refuseChanges(schema: MongooseSchema): void {
   schema.pre('save', function () {
     if (!this.isNew) throw new ImmutableEntryError('save');
   });
+  // Model.bulkWrite passes none of the query hooks above: only its inserts may go through.
+  schema.pre('bulkWrite', function (ops: Array<Record<string, unknown>>) {
+    const change = ops.find((op) => !('insertOne' in op));
+    if (change) throw new ImmutableEntryError(`bulkWrite ${Object.keys(change).join()}`);
+  });
 }
