@@ -1,15 +1,11 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument, Types } from 'mongoose';
-import { TENANT_ID_PROP, TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** A password-reset token: stored as its hash only, single use, gone 30 minutes after issue (TTL). */
 @Schema({ collection: 'password_reset_tokens', versionKey: false })
-export class PasswordResetToken implements TenantOwned {
+export class PasswordResetToken extends TenantOwned {
   _id: Types.ObjectId;
-
-  @Prop(TENANT_ID_PROP)
-  tenantId: string;
 
   @Prop({ type: String, required: true })
   userId: string;
@@ -30,7 +26,6 @@ export class PasswordResetToken implements TenantOwned {
 
 export type PasswordResetTokenDocument = HydratedDocument<PasswordResetToken>;
 export const PasswordResetTokenSchema = SchemaFactory.createForClass(PasswordResetToken);
-PasswordResetTokenSchema.plugin(tenantScopePlugin);
 PasswordResetTokenSchema.index({ tokenHash: 1 }, { unique: true });
 PasswordResetTokenSchema.index({ tenantId: 1, userId: 1 });
 // The database removes expired tokens; `consume` also checks expiresAt (the TTL monitor runs once a minute).

@@ -1,7 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument, Types } from 'mongoose';
-import { TENANT_ID_PROP, TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 import { Role } from './role';
 
 /** Why a session ended. */
@@ -20,11 +19,8 @@ export enum SessionEndReason {
  * moment ago. Access tokens are checked against `revokedAt` on every request.
  */
 @Schema({ collection: 'sessions', versionKey: false })
-export class Session implements TenantOwned {
+export class Session extends TenantOwned {
   _id: Types.ObjectId;
-
-  @Prop(TENANT_ID_PROP)
-  tenantId: string;
 
   @Prop({ type: String, required: true })
   userId: string;
@@ -70,7 +66,6 @@ export class Session implements TenantOwned {
 
 export type SessionDocument = HydratedDocument<Session>;
 export const SessionSchema = SchemaFactory.createForClass(Session);
-SessionSchema.plugin(tenantScopePlugin);
 SessionSchema.index({ refreshTokenHash: 1 }, { unique: true });
 SessionSchema.index({ rotatedTokenHashes: 1 });
 SessionSchema.index({ tenantId: 1, userId: 1 });

@@ -4,6 +4,7 @@ import { getModelToken, MongooseModule } from '@nestjs/mongoose';
 import { Test, TestingModule } from '@nestjs/testing';
 import type { Model } from 'mongoose';
 import { MongoEmulator } from '@app/mongo-emulator';
+import { withTenancy } from '../common/tenancy/tenant-owned.plugin';
 import { Role } from './role';
 import { Session, SessionEndReason, SessionSchema } from './session.schema';
 import { SessionsRepository } from './sessions.repository';
@@ -20,7 +21,7 @@ describe(SessionsRepository.name, () => {
   beforeAll(async () => {
     emulator = await MongoEmulator.start();
     moduleRef = await Test.createTestingModule({
-      imports: [MongooseModule.forRoot(emulator.uri), MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }])],
+      imports: [MongooseModule.forRoot(emulator.uri, { connectionFactory: withTenancy }), MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }])],
       providers: [SessionsRepository],
     }).compile();
     await moduleRef.get<Model<Session>>(getModelToken(Session.name)).init();

@@ -1,8 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
 import { versionedPlugin } from '@app/concurrency';
-import { TENANT_ID_PROP, TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** Workflow states: draft → pending → approved | rejected (editing a rejected document returns it to draft). */
 export const DOCUMENT_STATUSES = ['draft', 'pending', 'approved', 'rejected'] as const;
@@ -37,11 +36,8 @@ const ApprovalEntrySchema = SchemaFactory.createForClass(ApprovalEntry);
 
 /** A tenant's document metadata record. */
 @Schema({ collection: 'documents', timestamps: true, versionKey: false, minimize: false })
-export class DocumentRecord implements TenantOwned {
+export class DocumentRecord extends TenantOwned {
   _id: Types.ObjectId;
-
-  @Prop(TENANT_ID_PROP)
-  tenantId: string;
 
   @Prop({ type: String, required: true })
   title: string;
@@ -83,7 +79,6 @@ export class DocumentRecord implements TenantOwned {
 }
 
 export const DocumentRecordSchema = SchemaFactory.createForClass(DocumentRecord);
-DocumentRecordSchema.plugin(tenantScopePlugin);
 DocumentRecordSchema.plugin(versionedPlugin);
 // List filters and the newest-first page; stats group by status and category.
 DocumentRecordSchema.index({ tenantId: 1, status: 1, createdAt: -1 });

@@ -2,7 +2,6 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { HydratedDocument, Types } from 'mongoose';
 import { TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 /**
@@ -30,10 +29,7 @@ export const SYSTEM_ACCOUNTS = {
 export type SystemAccountKey = keyof typeof SYSTEM_ACCOUNTS;
 
 @Schema({ collection: 'finance_accounts', timestamps: true })
-export class Account implements TenantOwned {
-  @Prop({ required: true, index: true })
-  tenantId: string;
-
+export class Account extends TenantOwned {
   @Prop({ required: true, trim: true, maxlength: 200 })
   name: string;
 
@@ -59,7 +55,6 @@ export class Account implements TenantOwned {
 export type AccountDocument = HydratedDocument<Account>;
 export type AccountRecord = Account & { _id: Types.ObjectId };
 export const AccountSchema = SchemaFactory.createForClass(Account);
-AccountSchema.plugin(tenantScopePlugin);
 AccountSchema.plugin(versionedPlugin);
 // One system account per key, tenant and currency: the upsert that creates it on first use
 // may race with itself; this index makes the loser find the winner's account.

@@ -2,7 +2,6 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { Schema as MongooseSchema, Types } from 'mongoose';
 import { TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 export const INVOICE_STATUSES = ['issued', 'partially-paid', 'paid', 'void'] as const;
@@ -30,10 +29,7 @@ export class InvoiceLine {
 const InvoiceLineSchema = SchemaFactory.createForClass(InvoiceLine);
 
 @Schema({ collection: 'finance_invoices', timestamps: true })
-export class Invoice implements TenantOwned {
-  @Prop({ required: true })
-  tenantId: string;
-
+export class Invoice extends TenantOwned {
   /** INV-000001, …: drawn from the tenant's sequence inside the creating transaction. */
   @Prop({ required: true })
   invoiceNumber: string;
@@ -73,7 +69,6 @@ export class Invoice implements TenantOwned {
 
 export type InvoiceRecord = Invoice & { _id: Types.ObjectId };
 export const InvoiceSchema = SchemaFactory.createForClass(Invoice);
-InvoiceSchema.plugin(tenantScopePlugin);
 InvoiceSchema.plugin(versionedPlugin);
 // The sequence plans the numbers; this index proves no two invoices share one.
 InvoiceSchema.index({ tenantId: 1, invoiceNumber: 1 }, { unique: true });

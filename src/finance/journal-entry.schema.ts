@@ -1,7 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
 import { TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 /** What a journal entry records. */
@@ -42,10 +41,7 @@ const EntryReferenceSchema = SchemaFactory.createForClass(EntryReference);
  * refuses updates and deletes); a correction is a new entry with `reversesEntryId`.
  */
 @Schema({ collection: 'finance_journal_entries', timestamps: { createdAt: true, updatedAt: false }, versionKey: false })
-export class JournalEntry implements TenantOwned {
-  @Prop({ required: true })
-  tenantId: string;
-
+export class JournalEntry extends TenantOwned {
   @Prop({ type: String, required: true, enum: ENTRY_KINDS })
   kind: EntryKind;
 
@@ -76,7 +72,6 @@ export class JournalEntry implements TenantOwned {
 
 export type JournalEntryRecord = JournalEntry & { _id: Types.ObjectId };
 export const JournalEntrySchema = SchemaFactory.createForClass(JournalEntry);
-JournalEntrySchema.plugin(tenantScopePlugin);
 JournalEntrySchema.plugin(refuseChanges);
 // An account's statement: its lines, newest first.
 JournalEntrySchema.index({ tenantId: 1, 'lines.accountId': 1, createdAt: -1, _id: -1 });
@@ -102,5 +97,10 @@ function refuseChanges(schema: MongooseSchema): void {
   }
   schema.pre('save', function () {
     if (!this.isNew) throw new ImmutableEntryError('save');
+  });
+  // Model.bulkWrite passes none of the query hooks above: only its inserts may go through.
+  schema.pre('bulkWrite', function (ops: Array<Record<string, unknown>>) {
+    const change = ops.find((op) => !('insertOne' in op));
+    if (change) throw new ImmutableEntryError(`bulkWrite ${Object.keys(change).join()}`);
   });
 }

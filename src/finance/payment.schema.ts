@@ -2,7 +2,6 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { Schema as MongooseSchema, Types } from 'mongoose';
 import { TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 export const PAYMENT_STATUSES = ['pending', 'completed', 'cancelled'] as const;
@@ -11,10 +10,7 @@ export const PAYMENT_METHODS = ['bank_transfer', 'card', 'cash'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 @Schema({ collection: 'finance_payments', timestamps: true })
-export class Payment implements TenantOwned {
-  @Prop({ required: true })
-  tenantId: string;
-
+export class Payment extends TenantOwned {
   @Prop({ type: MongooseSchema.Types.ObjectId })
   invoiceId?: Types.ObjectId;
 
@@ -54,6 +50,5 @@ export class Payment implements TenantOwned {
 
 export type PaymentRecord = Payment & { _id: Types.ObjectId };
 export const PaymentSchema = SchemaFactory.createForClass(Payment);
-PaymentSchema.plugin(tenantScopePlugin);
 PaymentSchema.plugin(versionedPlugin);
 PaymentSchema.index({ tenantId: 1, status: 1 });

@@ -2,7 +2,6 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { Schema as MongooseSchema, Types } from 'mongoose';
 import { TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 /**
@@ -10,10 +9,7 @@ import { CURRENCIES, MAX_MONEY } from './money';
  * account in that currency: Σ (credit − debit) of the lines tagged with this retainer.
  */
 @Schema({ collection: 'finance_retainers', timestamps: true })
-export class Retainer implements TenantOwned {
-  @Prop({ required: true, index: true })
-  tenantId: string;
-
+export class Retainer extends TenantOwned {
   @Prop({ required: true, trim: true, maxlength: 200 })
   clientName: string;
 
@@ -35,5 +31,4 @@ export class Retainer implements TenantOwned {
 
 export type RetainerRecord = Retainer & { _id: Types.ObjectId };
 export const RetainerSchema = SchemaFactory.createForClass(Retainer);
-RetainerSchema.plugin(tenantScopePlugin);
 RetainerSchema.plugin(versionedPlugin);

@@ -1,15 +1,11 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
 import { TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
 import { CURRENCIES, MAX_MONEY } from './money';
 
 /** A posted transfer between two accounts of one currency; written with its journal entry. */
 @Schema({ collection: 'finance_transfers', timestamps: { createdAt: true, updatedAt: false }, versionKey: false })
-export class Transfer implements TenantOwned {
-  @Prop({ required: true })
-  tenantId: string;
-
+export class Transfer extends TenantOwned {
   @Prop({ type: MongooseSchema.Types.ObjectId, required: true })
   fromAccountId: Types.ObjectId;
 
@@ -39,5 +35,4 @@ export class Transfer implements TenantOwned {
 
 export type TransferRecord = Transfer & { _id: Types.ObjectId };
 export const TransferSchema = SchemaFactory.createForClass(Transfer);
-TransferSchema.plugin(tenantScopePlugin);
 TransferSchema.index({ tenantId: 1, createdAt: -1, _id: -1 });

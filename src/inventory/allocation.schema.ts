@@ -1,7 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 export const ALLOCATION_STATUSES = ['open', 'released'] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
@@ -12,10 +11,7 @@ export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
  * quantity back to quantityAvailable.
  */
 @Schema({ collection: 'inventory_allocations', timestamps: true, versionKey: false })
-export class Allocation implements TenantOwned {
-  @Prop({ required: true, immutable: true })
-  tenantId: string;
-
+export class Allocation extends TenantOwned {
   @Prop({ type: Types.ObjectId, required: true, immutable: true })
   itemId: Types.ObjectId;
 
@@ -44,4 +40,3 @@ export type AllocationRecord = Allocation & { _id: Types.ObjectId; createdAt: Da
 export const AllocationSchema = SchemaFactory.createForClass(Allocation);
 AllocationSchema.index({ tenantId: 1, itemId: 1, status: 1 });
 AllocationSchema.index({ tenantId: 1, orderId: 1, status: 1 });
-AllocationSchema.plugin(tenantScopePlugin);

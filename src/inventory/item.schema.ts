@@ -1,8 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import type { HydratedDocument, Types } from 'mongoose';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /**
  * A stock item. `quantityOnHand` is the physical stock; `quantityAllocated` the part of it
@@ -11,10 +10,7 @@ import type { TenantOwned } from '../common/tenancy/tenant-filter';
  * quantity only ever changes together with a movement (Σ movements = quantityAvailable ≥ 0).
  */
 @Schema({ collection: 'inventory_items', timestamps: true, versionKey: false })
-export class Item implements TenantOwned {
-  @Prop({ required: true, immutable: true })
-  tenantId: string;
-
+export class Item extends TenantOwned {
   @Prop({ required: true, immutable: true })
   sku: string;
 
@@ -45,5 +41,4 @@ export const ItemSchema = SchemaFactory.createForClass(Item);
 // SKUs are unique per tenant; the index decides (never find-then-insert).
 ItemSchema.index({ tenantId: 1, sku: 1 }, { unique: true });
 ItemSchema.index({ tenantId: 1, _id: 1 });
-ItemSchema.plugin(tenantScopePlugin);
 ItemSchema.plugin(versionedPlugin);

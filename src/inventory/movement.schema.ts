@@ -1,7 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** Why free stock changed. */
 export const MOVEMENT_TYPES = ['opening', 'receipt', 'allocation', 'release'] as const;
@@ -13,10 +12,7 @@ export type MovementType = (typeof MOVEMENT_TYPES)[number];
  * the item's quantityAvailable always equals the sum of its movements.
  */
 @Schema({ collection: 'inventory_movements', timestamps: { createdAt: true, updatedAt: false }, versionKey: false })
-export class Movement implements TenantOwned {
-  @Prop({ required: true, immutable: true })
-  tenantId: string;
-
+export class Movement extends TenantOwned {
   @Prop({ type: Types.ObjectId, required: true, immutable: true })
   itemId: Types.ObjectId;
 
@@ -44,4 +40,3 @@ export type MovementRecord = Movement & { _id: Types.ObjectId; createdAt: Date }
 
 export const MovementSchema = SchemaFactory.createForClass(Movement);
 MovementSchema.index({ tenantId: 1, itemId: 1, _id: 1 });
-MovementSchema.plugin(tenantScopePlugin);

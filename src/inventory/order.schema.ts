@@ -1,8 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import { Types } from 'mongoose';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** Job-card stages, in order; an order moves one step forward at a time. */
 export const ORDER_STAGES = ['queued', 'slitting', 'winding', 'packing', 'done'] as const;
@@ -35,10 +34,7 @@ const OrderLineSchema = SchemaFactory.createForClass(OrderLine);
 
 /** A sales order: its lines are allocated when it is created, its number is per tenant. */
 @Schema({ collection: 'inventory_orders', timestamps: true, versionKey: false })
-export class Order implements TenantOwned {
-  @Prop({ required: true, immutable: true })
-  tenantId: string;
-
+export class Order extends TenantOwned {
   /** SO-000001, SO-000002, … per tenant, from the toolkit's sequences. */
   @Prop({ required: true, immutable: true })
   orderNumber: string;
@@ -71,5 +67,4 @@ export const OrderSchema = SchemaFactory.createForClass(Order);
 // Backstop for the sequence: two orders of one tenant can never share a number.
 OrderSchema.index({ tenantId: 1, orderNumber: 1 }, { unique: true });
 OrderSchema.index({ tenantId: 1, _id: 1 });
-OrderSchema.plugin(tenantScopePlugin);
 OrderSchema.plugin(versionedPlugin);

@@ -7,6 +7,7 @@ import { ConcurrencyModule, InvalidStateError } from '@app/concurrency';
 import { MongoEmulator } from '@app/mongo-emulator';
 import { Connection, Types } from 'mongoose';
 import { register } from 'prom-client';
+import { withTenancy } from '../common/tenancy/tenant-owned.plugin';
 import { AllocationRepository } from './allocation.repository';
 import { Allocation, AllocationSchema } from './allocation.schema';
 import { ConsistencyService } from './consistency.service';
@@ -34,7 +35,7 @@ describe(StockService.name, () => {
     emulator = await MongoEmulator.start();
     moduleRef = await Test.createTestingModule({
       imports: [
-        MongooseModule.forRoot(emulator.uri),
+        MongooseModule.forRoot(emulator.uri, { connectionFactory: withTenancy }),
         ConcurrencyModule.forRoot(),
         MongooseModule.forFeature([
           { name: Item.name, schema: ItemSchema },

@@ -1,18 +1,14 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import { TENANT_ID_PROP, TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 export const NOTIFICATION_TYPES = ['approval-requested', 'document-approved', 'document-rejected'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** One message to one user. Created only by outbox subscribers; users only mark them read. */
 @Schema({ collection: 'notifications', timestamps: { createdAt: true, updatedAt: false }, versionKey: false })
-export class Notification implements TenantOwned {
+export class Notification extends TenantOwned {
   _id: Types.ObjectId;
-
-  @Prop(TENANT_ID_PROP)
-  tenantId: string;
 
   /** User id of the recipient (the one canonical user reference). */
   @Prop({ type: String, required: true, immutable: true })
@@ -42,7 +38,6 @@ export class Notification implements TenantOwned {
 }
 
 export const NotificationSchema = SchemaFactory.createForClass(Notification);
-NotificationSchema.plugin(tenantScopePlugin);
 // At-least-once delivery: the second delivery of an event cannot notify anyone twice.
 NotificationSchema.index({ tenantId: 1, eventId: 1, recipientId: 1 }, { unique: true });
 // "Mine, newest first" and the unread count.

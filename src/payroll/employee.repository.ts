@@ -4,9 +4,9 @@ import { updateVersioned, VersionedDoc, withVersionBump } from '@app/concurrency
 import { Model, Types, UpdateQuery } from 'mongoose';
 import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
-import { balancePath, EMPLOYEE_MODEL, EmployeeDoc, LeaveBalance, LeaveType } from './employee.schema';
+import { balancePath, EMPLOYEE_MODEL, Employee, LeaveBalance, LeaveType } from './employee.schema';
 
-export type EmployeeRecord = VersionedDoc<EmployeeDoc>;
+export type EmployeeRecord = VersionedDoc<Employee>;
 
 /** A change to one leave balance: amounts to add per field (negative to subtract). */
 export type BalanceMove = Partial<Record<keyof LeaveBalance, number>>;
@@ -20,21 +20,21 @@ export interface TeamRow {
 
 /** Employees: profile, manager link and leave balances. */
 @Injectable()
-export class EmployeeRepository extends TenantScopedRepository<EmployeeDoc, EmployeeRecord> {
-  constructor(@InjectModel(EMPLOYEE_MODEL) private readonly employees: Model<EmployeeDoc>) {
+export class EmployeeRepository extends TenantScopedRepository<Employee, EmployeeRecord> {
+  constructor(@InjectModel(EMPLOYEE_MODEL) private readonly employees: Model<Employee>) {
     super(employees);
   }
 
-  async create(doc: Omit<EmployeeDoc, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<EmployeeRecord> {
+  async create(doc: Omit<Employee, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<EmployeeRecord> {
     return this.insertOne(doc);
   }
 
-  async exists(filter: TenantFilter<EmployeeDoc>): Promise<boolean> {
+  async exists(filter: TenantFilter<Employee>): Promise<boolean> {
     return (await this.employees.exists(filter).exec()) !== null;
   }
 
   /** Profile change under optimistic concurrency (If-Match). */
-  updateProfile(filter: TenantFilter<EmployeeDoc>, expectedVersion: number, update: UpdateQuery<EmployeeDoc>): Promise<EmployeeRecord> {
+  updateProfile(filter: TenantFilter<Employee>, expectedVersion: number, update: UpdateQuery<Employee>): Promise<EmployeeRecord> {
     return updateVersioned(this.employees, { filter, expectedVersion, update, resource: 'Employee' });
   }
 
@@ -44,7 +44,7 @@ export class EmployeeRepository extends TenantScopedRepository<EmployeeDoc, Empl
    * runs concurrently). Bumps the version (balances are part of the representation).
    * Returns null when the employee is missing or a guard failed.
    */
-  moveBalance(filter: TenantFilter<EmployeeDoc>, type: LeaveType, move: BalanceMove): Promise<EmployeeRecord | null> {
+  moveBalance(filter: TenantFilter<Employee>, type: LeaveType, move: BalanceMove): Promise<EmployeeRecord | null> {
     const guard: Record<string, unknown> = {};
     const inc: Record<string, number> = {};
     for (const [field, amount] of Object.entries(move) as Array<[keyof LeaveBalance, number]>) {
@@ -53,7 +53,7 @@ export class EmployeeRepository extends TenantScopedRepository<EmployeeDoc, Empl
       if (amount < 0) guard[balancePath(type, field)] = { $gte: -amount };
     }
     return this.employees
-      .findOneAndUpdate({ ...filter, ...guard }, withVersionBump<EmployeeDoc>({ $inc: inc }), { returnDocument: 'after' })
+      .findOneAndUpdate({ ...filter, ...guard }, withVersionBump<Employee>({ $inc: inc }), { returnDocument: 'after' })
       .lean<EmployeeRecord>()
       .exec();
   }

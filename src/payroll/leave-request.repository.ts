@@ -4,9 +4,9 @@ import { transition, VersionedDoc } from '@app/concurrency';
 import { Model, Types } from 'mongoose';
 import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
-import { LEAVE_REQUEST_MODEL, LeaveRequestDoc, LeaveStatus, LIVE_LEAVE_STATUSES } from './leave-request.schema';
+import { LEAVE_REQUEST_MODEL, LeaveRequest, LeaveStatus, LIVE_LEAVE_STATUSES } from './leave-request.schema';
 
-export type LeaveRequestRecord = VersionedDoc<LeaveRequestDoc>;
+export type LeaveRequestRecord = VersionedDoc<LeaveRequest>;
 
 /** Per employee, from one aggregation for the dashboard. */
 export interface LeaveMonthRow {
@@ -27,12 +27,12 @@ export interface LeaveTotalsRow {
 
 /** Leave requests: creation, guarded state transitions, and the report queries. */
 @Injectable()
-export class LeaveRequestRepository extends TenantScopedRepository<LeaveRequestDoc, LeaveRequestRecord> {
-  constructor(@InjectModel(LEAVE_REQUEST_MODEL) private readonly requests: Model<LeaveRequestDoc>) {
+export class LeaveRequestRepository extends TenantScopedRepository<LeaveRequest, LeaveRequestRecord> {
+  constructor(@InjectModel(LEAVE_REQUEST_MODEL) private readonly requests: Model<LeaveRequest>) {
     super(requests);
   }
 
-  async create(doc: Omit<LeaveRequestDoc, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<LeaveRequestRecord> {
+  async create(doc: Omit<LeaveRequest, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<LeaveRequestRecord> {
     return this.insertOne(doc);
   }
 
@@ -46,12 +46,12 @@ export class LeaveRequestRepository extends TenantScopedRepository<LeaveRequestD
 
   /** Guarded status change: exactly one of racing callers wins; the others get 409 invalid-state. */
   transition(
-    filter: TenantFilter<LeaveRequestDoc>,
+    filter: TenantFilter<LeaveRequest>,
     from: readonly LeaveStatus[],
     to: LeaveStatus,
-    set: Partial<Pick<LeaveRequestDoc, 'decidedBy' | 'decidedAt' | 'reason'>>,
+    set: Partial<Pick<LeaveRequest, 'decidedBy' | 'decidedAt' | 'reason'>>,
   ): Promise<LeaveRequestRecord> {
-    return transition<LeaveRequestDoc, LeaveStatus>(this.requests, { filter, from, to, set, resource: 'Leave request' });
+    return transition<LeaveRequest, LeaveStatus>(this.requests, { filter, from, to, set, resource: 'Leave request' });
   }
 
   /** Approved days in the month and pending requests touching it, per employee (one aggregation). */

@@ -1,8 +1,8 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
-import { Schema, Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { Schema as MongooseSchema, Types } from 'mongoose';
 import { wireFormatPlugin } from '../common/database/wire-format';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import { Decided } from './decision.schema';
 import { LEAVE_TYPES, LeaveType } from './employee.schema';
 
 export const LEAVE_STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
@@ -10,47 +10,58 @@ export type LeaveStatus = (typeof LEAVE_STATUSES)[number];
 /** Statuses that hold days and block overlapping requests. */
 export const LIVE_LEAVE_STATUSES: readonly LeaveStatus[] = ['pending', 'approved'];
 
-export interface LeaveRequestDoc extends TenantOwned {
-  _id: Types.ObjectId;
-  employeeId: Types.ObjectId;
-  type: LeaveType;
-  /** ISO dates, inclusive. */
-  from: string;
-  to: string;
-  /** Working days in [from, to]. */
+/** Working days of a request that fall in one calendar month. */
+@Schema({ _id: false })
+export class MonthDays {
+  /** `YYYY-MM`. */
+  @Prop({ type: String, required: true })
+  month: string;
+
+  @Prop({ type: Number, required: true })
   days: number;
+}
+const MonthDaysSchema = SchemaFactory.createForClass(MonthDays);
+
+export const LEAVE_REQUEST_MODEL = 'PayrollLeaveRequest';
+
+@Schema({ collection: 'payroll_leave_requests', timestamps: true, versionKey: false })
+export class LeaveRequest extends Decided {
+  _id: Types.ObjectId;
+
+  @Prop({ type: MongooseSchema.Types.ObjectId, required: true })
+  employeeId: Types.ObjectId;
+
+  @Prop({ type: String, required: true, enum: LEAVE_TYPES })
+  type: LeaveType;
+
+  /** ISO dates, inclusive. */
+  @Prop({ type: String, required: true })
+  from: string;
+
+  @Prop({ type: String, required: true })
+  to: string;
+
+  /** Working days in [from, to]. */
+  @Prop({ type: Number, required: true, min: 1 })
+  days: number;
+
   /** The same days split by calendar month, so the dashboard can sum a month in a pipeline. */
-  daysByMonth: Array<{ month: string; days: number }>;
+  @Prop({ type: [MonthDaysSchema], default: [] })
+  daysByMonth: MonthDays[];
+
+  @Prop({ type: String, required: true, enum: LEAVE_STATUSES, default: 'pending' })
   status: LeaveStatus;
+
+  @Prop({ type: String, required: true })
   requestedBy: string;
-  decidedBy?: string;
-  decidedAt?: Date;
-  reason?: string;
+
+  /** Added by versionedPlugin; the ETag. */
   version: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export const LEAVE_REQUEST_MODEL = 'PayrollLeaveRequest';
-
-export const LeaveRequestSchema = new Schema<LeaveRequestDoc>(
-  {
-    tenantId: { type: String, required: true },
-    employeeId: { type: Schema.Types.ObjectId, required: true },
-    type: { type: String, required: true, enum: LEAVE_TYPES },
-    from: { type: String, required: true },
-    to: { type: String, required: true },
-    days: { type: Number, required: true, min: 1 },
-    daysByMonth: { type: [{ _id: false, month: { type: String, required: true }, days: { type: Number, required: true } }], default: [] },
-    status: { type: String, required: true, enum: LEAVE_STATUSES, default: 'pending' },
-    requestedBy: { type: String, required: true },
-    decidedBy: String,
-    decidedAt: Date,
-    reason: String,
-  },
-  { collection: 'payroll_leave_requests', timestamps: true, versionKey: false },
-);
-LeaveRequestSchema.plugin(tenantScopePlugin);
+export const LeaveRequestSchema = SchemaFactory.createForClass(LeaveRequest);
 LeaveRequestSchema.plugin(wireFormatPlugin);
 LeaveRequestSchema.plugin(versionedPlugin);
 // The overlap check reads an employee's live requests by date.

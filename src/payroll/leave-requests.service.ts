@@ -11,7 +11,7 @@ import { ListLeaveRequestsQueryDto } from './dto/list-leave-requests.query.dto';
 import { BalanceMove, EmployeeRepository } from './employee.repository';
 import { LeaveType } from './employee.schema';
 import { LeaveRequestRepository } from './leave-request.repository';
-import { LeaveRequestDoc } from './leave-request.schema';
+import { LeaveRequest } from './leave-request.schema';
 import { daysBetween, workingDays, workingDaysByMonth } from './payroll-dates';
 import { InsufficientBalanceError, OverlappingLeaveError } from './payroll.errors';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
@@ -89,7 +89,7 @@ export class LeaveRequestsService {
 
   /** A page of leave requests (optionally of one employee / status), oldest first. */
   async list(actor: AuthUser, query: ListLeaveRequestsQueryDto): Promise<LeaveRequestListDto> {
-    const filter = employeeRecordsFilter<LeaveRequestDoc>(actor.tenantId, query);
+    const filter = employeeRecordsFilter<LeaveRequest>(actor.tenantId, query);
     return mapPage(await this.requests.page(filter, pageWindow(query), { _id: 1 }), (r) => LeaveRequestResponseDto.from(r));
   }
 
@@ -128,7 +128,7 @@ export class LeaveRequestsService {
     return LeaveRequestResponseDto.from(request);
   }
 
-  private filterOf(actor: AuthUser, id: string): TenantFilter<LeaveRequestDoc> {
+  private filterOf(actor: AuthUser, id: string): TenantFilter<LeaveRequest> {
     return { tenantId: actor.tenantId, _id: new Types.ObjectId(id) };
   }
 

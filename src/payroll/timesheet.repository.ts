@@ -4,9 +4,9 @@ import { transition, VersionedDoc } from '@app/concurrency';
 import { Model, Types } from 'mongoose';
 import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
-import { TIMESHEET_MODEL, TimesheetDoc, TimesheetStatus } from './timesheet.schema';
+import { TIMESHEET_MODEL, Timesheet, TimesheetStatus } from './timesheet.schema';
 
-export type TimesheetRecord = VersionedDoc<TimesheetDoc>;
+export type TimesheetRecord = VersionedDoc<Timesheet>;
 
 /** Per employee, from one aggregation for the dashboard. */
 export interface TimesheetMonthRow {
@@ -23,12 +23,12 @@ export interface PendingTimesheetRow {
 
 /** Timesheets: drafts, guarded workflow transitions, report queries. */
 @Injectable()
-export class TimesheetRepository extends TenantScopedRepository<TimesheetDoc, TimesheetRecord> {
-  constructor(@InjectModel(TIMESHEET_MODEL) private readonly timesheets: Model<TimesheetDoc>) {
+export class TimesheetRepository extends TenantScopedRepository<Timesheet, TimesheetRecord> {
+  constructor(@InjectModel(TIMESHEET_MODEL) private readonly timesheets: Model<Timesheet>) {
     super(timesheets);
   }
 
-  async create(doc: Omit<TimesheetDoc, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<TimesheetRecord> {
+  async create(doc: Omit<Timesheet, '_id' | 'version' | 'createdAt' | 'updatedAt'>): Promise<TimesheetRecord> {
     return this.insertOne(doc);
   }
 
@@ -37,10 +37,10 @@ export class TimesheetRepository extends TenantScopedRepository<TimesheetDoc, Ti
    * requires the state and, when given, the If-Match version. Losers get 409 / 412.
    */
   transition(
-    filter: TenantFilter<TimesheetDoc>,
-    options: { from: readonly TimesheetStatus[]; to: TimesheetStatus; set?: Partial<TimesheetDoc>; expectedVersion?: number },
+    filter: TenantFilter<Timesheet>,
+    options: { from: readonly TimesheetStatus[]; to: TimesheetStatus; set?: Partial<Timesheet>; expectedVersion?: number },
   ): Promise<TimesheetRecord> {
-    return transition<TimesheetDoc, TimesheetStatus>(this.timesheets, { filter, ...options, set: options.set as Record<string, unknown> | undefined, resource: 'Timesheet' });
+    return transition<Timesheet, TimesheetStatus>(this.timesheets, { filter, ...options, set: options.set as Record<string, unknown> | undefined, resource: 'Timesheet' });
   }
 
   /** Submitted and approved hours dated in [first, last], per employee (one aggregation). */

@@ -1,63 +1,70 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
-import { Schema, Types } from 'mongoose';
-import type { TenantOwned } from '../common/tenancy/tenant-filter';
+import { Schema as MongooseSchema, Types } from 'mongoose';
 import { wireFormatPlugin } from '../common/database/wire-format';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import { Decided } from './decision.schema';
 
 export const TIMESHEET_STATUSES = ['draft', 'submitted', 'approved', 'rejected'] as const;
 export type TimesheetStatus = (typeof TIMESHEET_STATUSES)[number];
 
-export interface TimesheetEntry {
+/** Hours worked on one day of the week. */
+@Schema({ _id: false })
+export class TimesheetEntry {
+  /** ISO date. */
+  @Prop({ type: String, required: true })
   date: string;
+
+  @Prop({ type: Number, required: true, min: 0, max: 24 })
   hours: number;
 }
+const TimesheetEntrySchema = SchemaFactory.createForClass(TimesheetEntry);
 
-export interface TimesheetDoc extends TenantOwned {
+export const TIMESHEET_MODEL = 'PayrollTimesheet';
+
+@Schema({ collection: 'payroll_timesheets', timestamps: true, versionKey: false })
+export class Timesheet extends Decided {
   _id: Types.ObjectId;
+
+  @Prop({ type: MongooseSchema.Types.ObjectId, required: true })
   employeeId: Types.ObjectId;
+
   /** ISO date of the Monday the week starts on. */
+  @Prop({ type: String, required: true })
   periodStart: string;
+
+  @Prop({ type: [TimesheetEntrySchema], default: [] })
   entries: TimesheetEntry[];
+
+  @Prop({ type: Number, required: true, min: 0 })
   totalHours: number;
+
+  @Prop({ type: String, required: true, enum: TIMESHEET_STATUSES, default: 'draft' })
   status: TimesheetStatus;
+
   /**
    * true exactly while the timesheet is submitted or approved: the partial unique index below
    * keys on it, so one employee has at most one such timesheet per period. (A boolean rather
    * than `status: { $in: [...] }` because partial indexes accept only simple predicates.)
    */
+  @Prop({ type: Boolean, required: true, default: false })
   holdsPeriod: boolean;
+
+  @Prop({ type: String, required: true })
   createdBy: string;
+
+  @Prop({ type: String })
   submittedBy?: string;
+
+  @Prop({ type: Date })
   submittedAt?: Date;
-  decidedBy?: string;
-  decidedAt?: Date;
-  reason?: string;
+
+  /** Added by versionedPlugin; the ETag. */
   version: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export const TIMESHEET_MODEL = 'PayrollTimesheet';
-
-export const TimesheetSchema = new Schema<TimesheetDoc>(
-  {
-    tenantId: { type: String, required: true },
-    employeeId: { type: Schema.Types.ObjectId, required: true },
-    periodStart: { type: String, required: true },
-    entries: { type: [{ _id: false, date: { type: String, required: true }, hours: { type: Number, required: true, min: 0, max: 24 } }], default: [] },
-    totalHours: { type: Number, required: true, min: 0 },
-    status: { type: String, required: true, enum: TIMESHEET_STATUSES, default: 'draft' },
-    holdsPeriod: { type: Boolean, required: true, default: false },
-    createdBy: { type: String, required: true },
-    submittedBy: String,
-    submittedAt: Date,
-    decidedBy: String,
-    decidedAt: Date,
-    reason: String,
-  },
-  { collection: 'payroll_timesheets', timestamps: true, versionKey: false },
-);
-TimesheetSchema.plugin(tenantScopePlugin);
+export const TimesheetSchema = SchemaFactory.createForClass(Timesheet);
 TimesheetSchema.plugin(wireFormatPlugin);
 TimesheetSchema.plugin(versionedPlugin);
 // At most one submitted-or-approved timesheet per employee and week, whatever races happen.

@@ -12,7 +12,7 @@ import { UpdateTimesheetDto } from './dto/update-timesheet.dto';
 import { EmployeeRepository } from './employee.repository';
 import { addDays, isMonday } from './payroll-dates';
 import { TimesheetRepository } from './timesheet.repository';
-import { TimesheetDoc, TimesheetEntry } from './timesheet.schema';
+import { Timesheet, TimesheetEntry } from './timesheet.schema';
 import { employeeRecordsFilter } from './employee-records-filter';
 
 /**
@@ -110,12 +110,12 @@ export class TimesheetsService {
 
   /** A page of timesheets, oldest first. */
   async list(actor: AuthUser, query: ListTimesheetsQueryDto): Promise<TimesheetListDto> {
-    const filter = employeeRecordsFilter<TimesheetDoc>(actor.tenantId, query);
+    const filter = employeeRecordsFilter<Timesheet>(actor.tenantId, query);
     if (query.periodStart) filter.periodStart = query.periodStart;
     return mapPage(await this.timesheets.page(filter, pageWindow(query), { _id: 1 }), (t) => TimesheetResponseDto.from(t));
   }
 
-  private filterOf(actor: AuthUser, id: string): TenantFilter<TimesheetDoc> {
+  private filterOf(actor: AuthUser, id: string): TenantFilter<Timesheet> {
     return { tenantId: actor.tenantId, _id: new Types.ObjectId(id) };
   }
 }

@@ -1,8 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
 import { versionedPlugin } from '@app/concurrency';
-import { TENANT_ID_PROP, TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** `list`: a set of strings (dropdown options) edited item by item; `value`: any JSON value. */
 export const SETTING_KINDS = ['list', 'value'] as const;
@@ -10,11 +9,8 @@ export type SettingKind = (typeof SETTING_KINDS)[number];
 
 /** One tenant setting, addressed by key. */
 @Schema({ collection: 'settings', timestamps: true, versionKey: false, minimize: false })
-export class Setting implements TenantOwned {
+export class Setting extends TenantOwned {
   _id: Types.ObjectId;
-
-  @Prop(TENANT_ID_PROP)
-  tenantId: string;
 
   @Prop({ type: String, required: true, immutable: true })
   key: string;
@@ -33,7 +29,6 @@ export class Setting implements TenantOwned {
 }
 
 export const SettingSchema = SchemaFactory.createForClass(Setting);
-SettingSchema.plugin(tenantScopePlugin);
 SettingSchema.plugin(versionedPlugin);
 // One setting per key and tenant: the index, not a lookup, decides concurrent first writes.
 SettingSchema.index({ tenantId: 1, key: 1 }, { unique: true });

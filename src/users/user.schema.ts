@@ -2,16 +2,12 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { versionedPlugin } from '@app/concurrency';
 import type { HydratedDocument, Types } from 'mongoose';
 import { Role } from '../auth/role';
-import { TENANT_ID_PROP, TenantOwned } from '../common/tenancy/tenant-filter';
-import { tenantScopePlugin } from '../common/tenancy/tenant-scope.plugin';
+import { TenantOwned } from '../common/tenancy/tenant-filter';
 
 /** A person who signs in. Tenant-owned; the email is unique across ALL tenants (login needs no tenant). */
 @Schema({ collection: 'users', timestamps: true })
-export class User implements TenantOwned {
+export class User extends TenantOwned {
   _id: Types.ObjectId;
-
-  @Prop(TENANT_ID_PROP)
-  tenantId: string;
 
   /** Stored lower-cased and trimmed, so the unique index is case-insensitive in effect. */
   @Prop({ type: String, required: true, lowercase: true, trim: true, maxlength: 254 })
@@ -39,7 +35,6 @@ export class User implements TenantOwned {
 
 export type UserDocument = HydratedDocument<User>;
 export const UserSchema = SchemaFactory.createForClass(User);
-UserSchema.plugin(tenantScopePlugin);
 UserSchema.plugin(versionedPlugin);
 // Duplicate emails are refused by this index, never by a find-then-insert.
 UserSchema.index({ email: 1 }, { unique: true });

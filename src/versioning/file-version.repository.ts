@@ -5,24 +5,24 @@ import { TenantScopedRepository } from '../common/database/tenant-scoped.reposit
 import type { Page } from '../common/http/page.dto';
 import type { PageWindow } from '../common/http/page-query.dto';
 import type { TenantFilter } from '../common/tenancy/tenant-filter';
-import { FILE_VERSION_MODEL, FileVersionDoc } from './file-version.schema';
+import { FILE_VERSION_MODEL, FileVersion } from './file-version.schema';
 import type { OwnerRef } from './owner-type';
 
-export type FileVersionRecord = FileVersionDoc;
+export type FileVersionRecord = FileVersion;
 
 /** The filter selecting every version of one owner. */
-export function ownerFilter(owner: OwnerRef): TenantFilter<FileVersionDoc> {
+export function ownerFilter(owner: OwnerRef): TenantFilter<FileVersion> {
   return { tenantId: owner.tenantId, ownerType: owner.ownerType, ownerId: new Types.ObjectId(owner.ownerId) };
 }
 
 /** File versions. Inside a transaction every call here joins it (mongoose's AsyncLocalStorage). */
 @Injectable()
-export class FileVersionRepository extends TenantScopedRepository<FileVersionDoc, FileVersionRecord> {
-  constructor(@InjectModel(FILE_VERSION_MODEL) private readonly versions: Model<FileVersionDoc>) {
+export class FileVersionRepository extends TenantScopedRepository<FileVersion, FileVersionRecord> {
+  constructor(@InjectModel(FILE_VERSION_MODEL) private readonly versions: Model<FileVersion>) {
     super(versions);
   }
 
-  async insert(doc: Omit<FileVersionDoc, '_id' | 'createdAt'>): Promise<FileVersionRecord> {
+  async insert(doc: Omit<FileVersion, '_id' | 'createdAt'>): Promise<FileVersionRecord> {
     return this.insertOne(doc);
   }
 
@@ -35,7 +35,7 @@ export class FileVersionRepository extends TenantScopedRepository<FileVersionDoc
     await this.versions.updateOne({ ...ownerFilter(owner), isCurrent: true }, { $set: { isCurrent: false } }).exec();
   }
 
-  async exists(filter: TenantFilter<FileVersionDoc>): Promise<boolean> {
+  async exists(filter: TenantFilter<FileVersion>): Promise<boolean> {
     return (await this.versions.exists(filter).exec()) !== null;
   }
 

@@ -13,6 +13,7 @@ import { DocumentLookupService } from '../documents/document-lookup.service';
 import { OrderLookupService } from '../inventory/order-lookup.service';
 import { FILE_CONTENT_BUCKET, FileContentRepository } from './file-content.repository';
 import { FileVersionRepository } from './file-version.repository';
+import { withTenancy } from '../common/tenancy/tenant-owned.plugin';
 import { FILE_VERSION_MODEL, FileVersionSchema } from './file-version.schema';
 import type { OwnerRef } from './owner-type';
 import type { IncomingFile } from './version-upload.decorator';
@@ -105,6 +106,7 @@ describe(VersioningService.name, () => {
       const { documents, orders } = lookups(true);
       t = await startTestApp({
         uri: emu.uri,
+        mongoose: { connectionFactory: withTenancy },
         listen: false,
         imports: [MongooseModule.forFeature([{ name: FILE_VERSION_MODEL, schema: FileVersionSchema }])],
         providers: [

@@ -14,7 +14,7 @@ import { FileDescriptionDto } from './dto/create-version.dto';
 import { FileVersionDto, FileVersionListDto } from './dto/file-version.dto';
 import { FileContentRepository } from './file-content.repository';
 import { FileVersionRecord, FileVersionRepository, ownerFilter } from './file-version.repository';
-import type { FileVersionDoc } from './file-version.schema';
+import type { FileVersion } from './file-version.schema';
 import { OwnerKey, ownerInTenant, OwnerRef, OwnerType } from './owner-type';
 import type { IncomingFile, VersionUpload } from './version-upload.decorator';
 import { NoStoredContentError } from './versioning.errors';
@@ -24,7 +24,7 @@ import { versioningMetrics } from './versioning.metrics';
 const UPLOAD_LIMIT_MIB = 25;
 
 /** The immutable part of a version: what a restore copies. */
-type VersionContent = Pick<FileVersionDoc, 'fileName' | 'contentType' | 'sizeBytes' | 'checksum' | 'fileId' | 'restoredFrom'>;
+type VersionContent = Pick<FileVersion, 'fileName' | 'contentType' | 'sizeBytes' | 'checksum' | 'fileId' | 'restoredFrom'>;
 
 type UploadSource = 'file' | 'metadata' | 'restore';
 

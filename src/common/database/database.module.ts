@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import mongoose, { Connection } from 'mongoose';
 import { AppConfigService } from '../config/app-config.service';
+import { withTenancy } from '../tenancy/tenant-owned.plugin';
 import { embeddedDbPath, startEmbeddedMongo, stopEmbeddedMongo } from './embedded-mongo';
 import { IndexGateGuard } from './index-gate.guard';
 import { IndexSync } from './index-sync.service';
@@ -50,7 +51,8 @@ mongoose.set('strictQuery', 'throw');
           // find-and-modify and aggregations): a lock held by a dead instance's transaction
           // then costs a 503 after this, not the server's transaction lifetime.
           connection.set('maxTimeMS', config.get('MONGODB_OPERATION_TIMEOUT_MS'));
-          return connection;
+          // Before any model compiles: every schema is tenant-owned unless opted out by name.
+          return withTenancy(connection);
         },
       }),
     }),

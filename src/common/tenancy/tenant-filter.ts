@@ -6,14 +6,10 @@ import type { QueryFilter } from 'mongoose';
  */
 export type TenantFilter<T> = QueryFilter<T> & { tenantId: string };
 
-/** Every tenant-owned document carries its tenant. */
-export interface TenantOwned {
+/**
+ * The base of every tenant-owned schema class. `tenantId` has no `@Prop`: the tenant plugin
+ * (tenant-owned.plugin.ts) declares it in the schema, for every collection not opted out.
+ */
+export abstract class TenantOwned {
   tenantId: string;
 }
-
-/**
- * The `@Prop()` options of `tenantId` on every tenant-owned schema: a plain string (the
- * tenant's id, so raw aggregate `$match` stages compare like-for-like), required, and
- * immutable so no update can move a document into another tenant.
- */
-export const TENANT_ID_PROP = { type: String, required: true, immutable: true, index: true } as const;

@@ -98,6 +98,17 @@ describe(tenantScopePlugin.name, () => {
       });
     });
 
+    it('refuses a replacement that would move the document into another tenant', async () => {
+      await inTenant('t1', async () => {
+        const error = await outcome(() => Thing.replaceOne({ name: 'x' }, { tenantId: 't2', name: 'y' }).exec());
+        assert.ok(error instanceof TenantMismatchError, error.message);
+        assert.ok((await outcome(() => Thing.findOneAndReplace({ name: 'x' }, { name: 'y' }).exec())) instanceof TenantMismatchError);
+        assert.match((await outcome(() => Thing.replaceOne({ name: 'x' }, { tenantId: 't1', name: 'y' }).exec())).message, NOT_CONNECTED);
+      });
+      const outside = await outcome(() => Thing.replaceOne({ tenantId: 't1' }, { tenantId: 't2', name: 'y' }).exec());
+      assert.ok(outside instanceof TenantMismatchError, outside.message);
+    });
+
     it('scopes bulkWrite filters and checks inserted tenants', async () => {
       await inTenant('t1', async () => {
         const ops = [{ updateOne: { filter: { name: 'x' }, update: { $set: { name: 'y' } } } }];

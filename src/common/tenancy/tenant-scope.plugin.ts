@@ -9,10 +9,10 @@ export class MissingTenantScopeError extends Error {
   }
 }
 
-/** Thrown when a request tries to write a document into a tenant other than its own. */
+/** Thrown when a write would put a document into a tenant other than the request's (or its filter's). */
 export class TenantMismatchError extends Error {
   constructor(model: string) {
-    super(`Refusing to write a ${model} document of another tenant than the request's.`);
+    super(`Refusing to write a ${model} document into another tenant.`);
     this.name = 'TenantMismatchError';
   }
 }
@@ -79,8 +79,9 @@ function checkWrite(model: string, docTenant: unknown): void {
  *    or the operation is refused with {@link MissingTenantScopeError};
  *  - `setOptions(crossTenant('why'))` lifts the scope for one operation, visibly.
  * Inserts (save, create, insertMany, bulkWrite) must carry a tenantId, and inside a request it
- * must be the request's. `tenantId` should be declared `immutable` so updates cannot move a
- * document between tenants. Typed repository filters (TenantFilter) catch the same at compile time.
+ * must be the request's; a replacement must keep the tenant. `tenantId` is `immutable` (the
+ * tenant plugin declares it so), so updates cannot move a document between tenants. Typed
+ * repository filters (TenantFilter) catch the same at compile time.
  */
 export function tenantScopePlugin(schema: Schema): void {
   // query: true, document: false — `doc.updateOne()`/`doc.deleteOne()` go through the query hooks too.
@@ -93,6 +94,15 @@ export function tenantScopePlugin(schema: Schema): void {
     } else if (filter.tenantId === undefined || filter.tenantId === null) {
       throw new MissingTenantScopeError(this.model.modelName, (this as { op?: string }).op ?? 'query');
     }
+  });
+
+  // `immutable` keeps tenantId out of updates but not out of a replacement, which must carry
+  // the tenant its filter (or the request) names, or it would move the document.
+  schema.pre(['findOneAndReplace', 'replaceOne'], { document: false, query: true }, function (this: Query<unknown, unknown>) {
+    const tenantId = TenantContext.current() ?? (this.getFilter() as Filter).tenantId;
+    const replacement = this.getUpdate() as Filter | null;
+    if (typeof tenantId !== 'string') throw new MissingTenantScopeError(this.model.modelName, (this as { op?: string }).op ?? 'replace');
+    if (replacement?.tenantId !== tenantId) throw new TenantMismatchError(this.model.modelName);
   });
 
   schema.pre('estimatedDocumentCount', function (this: Query<unknown, unknown>) {

@@ -1,4 +1,4 @@
-import type { LeaveAdjustmentDoc } from '../leave-adjustment.schema';
+import type { LeaveAdjustment } from '../leave-adjustment.schema';
 import type { EmployeeRecord } from '../employee.repository';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageDto } from '../../common/http/page.dto';
@@ -84,7 +84,7 @@ export class EmployeeResponseDto {
 export class EmployeeListDto extends PageDto(EmployeeResponseDto) {}
 
 export class LeaveAdjustmentResponseDto {
-  static from(a: LeaveAdjustmentDoc): LeaveAdjustmentResponseDto {
+  static from(a: LeaveAdjustment): LeaveAdjustmentResponseDto {
     return {
       id: String(a._id),
       employeeId: String(a.employeeId),

@@ -1,6 +1,6 @@
 import { ModuleMetadata, Provider, Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import { getConnectionToken, MongooseModule, MongooseModuleOptions } from '@nestjs/mongoose';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { Connection } from 'mongoose';
@@ -42,6 +42,8 @@ export async function serveTestApp(app: NestFastifyApplication, options: { liste
 export interface StartTestAppOptions {
   /** MongoDB URI (e.g. `MongoEmulator.start()` → `emu.uri`). */
   uri: string;
+  /** More options of the connection (e.g. the app's `connectionFactory`, which registers its plugins). */
+  mongoose?: MongooseModuleOptions;
   controllers?: Type[];
   providers?: Provider[];
   imports?: ModuleMetadata['imports'];
@@ -58,7 +60,7 @@ export interface StartTestAppOptions {
  */
 export async function startTestApp(options: StartTestAppOptions): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({
-    imports: [MongooseModule.forRoot(options.uri), ConcurrencyModule.forRoot({ outbox: { enabled: false }, ...options.concurrency }), ...(options.imports ?? [])],
+    imports: [MongooseModule.forRoot(options.uri, options.mongoose), ConcurrencyModule.forRoot({ outbox: { enabled: false }, ...options.concurrency }), ...(options.imports ?? [])],
     controllers: options.controllers ?? [],
     providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }, { provide: APP_INTERCEPTOR, useClass: ETagInterceptor }, ...(options.providers ?? [])],
   }).compile();
