@@ -13,6 +13,7 @@ import { JournalEntryRepository } from './journal-entry.repository';
 import { JournalEntry, JournalEntrySchema } from './journal-entry.schema';
 import { MAX_MONEY } from './money';
 import { RetainerRepository } from './retainer.repository';
+import { withTenancy } from '../common/tenancy/tenant-owned.plugin';
 import { Retainer, RetainerSchema } from './retainer.schema';
 import { assertBalanced, balanceDelta, LedgerService, Posting, PostingLine, UnbalancedPostingError } from './ledger.service';
 
@@ -75,6 +76,7 @@ function postSpecs(): void {
     emulator = await MongoEmulator.start();
     t = await startTestApp({
       uri: emulator.uri,
+      mongoose: { connectionFactory: withTenancy },
       listen: false,
       imports: [
         MongooseModule.forFeature([
