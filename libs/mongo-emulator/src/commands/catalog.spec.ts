@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
+import { Socket } from 'node:net';
 import { MongoServerError } from 'mongodb';
 import { Harness, rawCommand, startHarness } from '../spec-helpers';
 
@@ -65,6 +66,27 @@ describe('catalog and option strictness', () => {
     await rawCommand(h.emu, { insert: 'big', documents: [{ _id: 1, a: chunk }] }, db);
     const upd = await rawCommand(h.emu, { update: 'big', updates: [{ q: { _id: 1 }, u: { $set: { b: chunk } } }] }, db);
     assert.equal((upd.writeErrors as Doc[])[0].code, 17419);
+  });
+
+  it('a catalog change enters the commit log when it happens: a write that follows it is never logged (journaled) before it', async () => {
+    const db = h.dbName();
+    const logged: string[] = [];
+    const stop = h.emu.server.engine.log.subscribe((entry) => {
+      for (const c of entry.changes) logged.push(c.kind === 'catalog' ? `${Object.keys(c.command)[0]} ${c.db}` : `doc ${c.coll.ns}`);
+    });
+    try {
+      const conn = { id: 0, socket: new Socket(), closed: false };
+      // started together: the insert runs in the microtasks right after create made the
+      // collection, before create's reply is built
+      const created = h.emu.server.execute({ create: 'v', validator: { qty: { $gte: 0 } } }, db, conn);
+      const inserted = h.emu.server.execute({ insert: 'v', documents: [{ _id: 1, qty: 1 }] }, db, conn);
+      assert.equal((await created).ok, 1);
+      assert.equal((await inserted).ok, 1);
+      // replaying the insert first would create the collection without its validator
+      assert.deepEqual(logged, [`create ${db}`, `doc ${db}.v`]);
+    } finally {
+      stop();
+    }
   });
 });
 

@@ -39,6 +39,17 @@ export interface CommandContext {
   isRetryableWrite: boolean;
   /** Statement outcomes of this retryable write (shared with retries of the same txnNumber). */
   retry?: RetryState;
+  /** Set for catalog commands (see dispatcher.ts): enters the change in the commit log, once. */
+  logCatalogChange?: () => void;
+}
+
+/**
+ * A catalog command calls this in the synchronous step that changes the catalog: its entry then
+ * precedes every commit that could see the change (a write to a just-created collection, say),
+ * so journal replay and change streams see them in that order.
+ */
+export function catalogChanged(ctx: CommandContext): void {
+  ctx.logCatalogChange?.();
 }
 
 /** Thrown to drop the connection without a reply (fail points). */
