@@ -186,10 +186,15 @@ function count(ctx: CommandContext): Doc {
   const collation = queryCollation(coll, ctx.body.collation);
   const pred = compileFilter(q, withCollation(undefined, collation?.compare), textFor(coll, q));
   checkHint(coll, ctx.body.hint);
-  const src = plannedRows(ctx, name, q, { hint: ctx.body.hint, collation: collation?.key });
-  const exact = src.plan && ctx.engine.countExact(src.plan, ctx.view);
-  let n = exact ?? 0;
-  if (exact === undefined) for (const { doc } of src.rows) if (pred(doc)) n++;
+  let n = wholeCount(ctx, coll, q, ctx.body.hint);
+  if (n === undefined) {
+    const src = plannedRows(ctx, name, q, { hint: ctx.body.hint, collation: collation?.key });
+    n = src.plan && ctx.engine.countExact(src.plan, ctx.view);
+    if (n === undefined) {
+      n = 0;
+      for (const { doc } of src.rows) if (pred(doc)) n++;
+    }
+  }
   const skip = optNumber(ctx.body, 'skip', 0)!;
   const limit = Math.abs(optNumber(ctx.body, 'limit', 0)!);
   if (skip < 0) throw new CommandError(2, 'skip value is negative in count query');
@@ -229,6 +234,16 @@ function distinct(ctx: CommandContext): Doc {
 }
 
 /**
+ * A count without a filter or hint on the latest state (estimatedDocumentCount, countDocuments({})):
+ * the collection's own count, no document read. A hint walks its index (a sparse one holds fewer).
+ */
+function wholeCount(ctx: CommandContext, coll: Collection | undefined, filter: Doc, hint: unknown): number | undefined {
+  if (!coll || coll.options.viewOn !== undefined || (hint !== undefined && hint !== null) || ctx.view.txn || ctx.view.ts !== undefined) return undefined;
+  if (Object.values(filter).some((v) => v !== undefined)) return undefined;
+  return coll.liveCount;
+}
+
+/**
  * `[{$match}, {$group: {_id: <constant>, n: {$sum: 1}}}]` — the pipeline of the driver's
  * countDocuments — answered from the index when its bounds express the whole filter.
  */
@@ -245,7 +260,7 @@ function countShape(ctx: CommandContext, name: string, match: Doc, pipeline: unk
   if (!coll || coll.options.viewOn !== undefined) return undefined;
   if (usesText(match)) return undefined; // $text needs its index and scores documents: the pipeline runs it
   compileFilter(match); // invalid filters fail as they would in the pipeline
-  const n = ctx.engine.countExact(ctx.engine.plan(coll, match, opts), ctx.view);
+  const n = wholeCount(ctx, coll, match, opts.hint) ?? ctx.engine.countExact(ctx.engine.plan(coll, match, opts), ctx.view);
   if (n === undefined) return undefined;
   return n === 0 ? [] : [{ _id: id, [field]: n }];
 }

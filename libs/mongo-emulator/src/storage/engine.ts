@@ -434,7 +434,7 @@ export class StorageEngine {
       return;
     }
     const ts = this.clock.tick();
-    rec.addVersion(ts, next);
+    coll.commitVersion(rec, ts, next);
     if (this.log.active) this.log.append({ ts, wallMs: Date.now(), changes: [{ kind: 'doc', coll, id: rec.id, prev, doc: next, replace: view.replace }] });
     else this.log.skip(ts);
     for (const { ix, added, removed } of changes) {
@@ -464,7 +464,7 @@ export class StorageEngine {
       for (const [coll, writes] of txn.writes) {
         for (const [key, doc] of writes) {
           const rec = coll.records.get(key);
-          if (rec) rec.addVersion(ts, doc);
+          if (rec) coll.commitVersion(rec, ts, doc);
         }
       }
       for (const [ix, local] of txn.localKeys) {
