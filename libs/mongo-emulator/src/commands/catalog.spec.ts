@@ -108,8 +108,8 @@ describe('catalog and option strictness', () => {
       // collection, before create's reply is built
       const created = h.emu.server.execute({ create: 'v', validator: { qty: { $gte: 0 } } }, db, conn);
       const inserted = h.emu.server.execute({ insert: 'v', documents: [{ _id: 1, qty: 1 }] }, db, conn);
-      assert.equal((await created).ok, 1);
-      assert.equal((await inserted).ok, 1);
+      assert.equal(((await created) as Record<string, unknown>).ok, 1);
+      assert.equal(((await inserted) as Record<string, unknown>).ok, 1);
       // replaying the insert first would create the collection without its validator
       assert.deepEqual(logged, [`create ${db}`, `doc ${db}.v`]);
     } finally {
