@@ -28,6 +28,11 @@ function takeBatch(docs: Doc[], from: number, count: number): Doc[] {
   const out: Doc[] = [];
   let bytes = 0;
   for (let i = from; i < docs.length && out.length < count; i++) {
+    // a batch's first document always goes in: its size matters only if another may follow
+    if (out.length === 0 && (count === 1 || i + 1 === docs.length)) {
+      out.push(docs[i]);
+      break;
+    }
     const size = BSON.calculateObjectSize(docs[i]);
     if (out.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
     bytes += size;
@@ -115,7 +120,7 @@ async function find(ctx: CommandContext): Promise<Doc> {
   }
   const batchSize = optNumber(body, 'batchSize');
   checkBatchSize(batchSize);
-  checkHint(ctx.engine.collection(ctx.db, name), body.hint);
+  checkHint(coll, body.hint);
   let matched: { doc: Doc; idx?: number }[] = [];
   const hint = natural === undefined ? body.hint : { $natural: natural };
   const src = plannedRows(ctx, name, filter, { sort: sort ? body.sort : undefined, hint, collation: collation?.key });
