@@ -11,18 +11,32 @@
 // server share one JS thread). To measure the server alone, start it in another process
 // (`npm run db:emulator -- --port 27018`) and set BENCH_URI=mongodb://127.0.0.1:27018/?replicaSet=rs0.
 // BENCH_ONLY=insertOne,findOne runs only the scenarios whose keys are listed (insertOne, findOne,
-// inc, transaction, scaling), e.g. for interleaved A/B runs against another checkout.
+// inc, transaction, scaling), e.g. for interleaved A/B runs against another checkout;
+// BENCH_WARMUP=2 runs each scenario 2 s unmeasured first.
 import { MongoClient, ObjectId } from 'mongodb';
 import { MongoEmulator } from '@app/mongo-emulator';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONCURRENCY = 64;
+/** Seconds each scenario runs unmeasured first (JIT warm-up; helps most on a busy machine). */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 0);
 const ONLY = process.env.BENCH_ONLY?.split(',').map((k) => k.trim());
 const wanted = (key: string): boolean => !ONLY || ONLY.includes(key);
 
 type Doc = { _id: ObjectId | string | number; [k: string]: any };
 
+/** Runs `op` from every client for `seconds`. */
+async function drive(seconds: number, op: (worker: number, i: number) => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, w) => {
+      for (let i = 0; Date.now() < deadline; i++) await op(w, i);
+    }),
+  );
+}
+
 async function run(name: string, op: (worker: number, i: number) => Promise<unknown>): Promise<void> {
+  if (WARMUP > 0) await drive(WARMUP, op);
   const deadline = Date.now() + SECONDS * 1000;
   let ops = 0;
   const started = process.hrtime.bigint();
