@@ -2,8 +2,9 @@
  * Catalog features and strictness: views, validators (collMod, bypassDocumentValidation),
  * hint validation, collations the emulator cannot reproduce, the 16 MiB document limit.
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, it, jest } from '@jest/globals';
 import assert from 'node:assert/strict';
+import { Socket } from 'node:net';
 import { MongoServerError } from 'mongodb';
 import { Harness, rawCommand, startHarness } from '../spec-helpers';
 
@@ -65,6 +66,55 @@ describe('catalog and option strictness', () => {
     await rawCommand(h.emu, { insert: 'big', documents: [{ _id: 1, a: chunk }] }, db);
     const upd = await rawCommand(h.emu, { update: 'big', updates: [{ q: { _id: 1 }, u: { $set: { b: chunk } } }] }, db);
     assert.equal((upd.writeErrors as Doc[])[0].code, 17419);
+  });
+
+  it('estimatedDocumentCount and countDocuments({}) answer from the collection count, reading no document', async () => {
+    const db = h.client.db(h.dbName());
+    const coll = db.collection<Doc>('n');
+    await coll.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3 }]);
+    await coll.deleteOne({ _id: 2 });
+    await coll.updateOne({ _id: 1 }, { $set: { a: 1 } });
+    await coll.updateOne({ _id: 4 }, { $set: { a: 1 } }, { upsert: true });
+    const session = h.client.startSession();
+    await session.withTransaction(async () => {
+      await coll.insertOne({ _id: 5 }, { session });
+      await coll.deleteOne({ _id: 3 }, { session });
+      assert.equal(await coll.countDocuments({}, { session }), 3, 'the transaction counts its own writes');
+    });
+    await session.endSession();
+    await db.renameCollection('n', 'm');
+    assert.equal(await db.collection('m').countDocuments({}, { skip: 1, limit: 1 }), 1);
+    const rows = jest.spyOn(h.emu.server.engine, 'rows');
+    try {
+      const renamed = db.collection<Doc>('m');
+      assert.equal(await renamed.estimatedDocumentCount(), 3);
+      assert.equal(await renamed.countDocuments({}), 3);
+      assert.equal(await db.collection('absent').estimatedDocumentCount(), 0);
+      assert.equal(rows.mock.calls.length, 0);
+    } finally {
+      rows.mockRestore();
+    }
+  });
+
+  it('a catalog change enters the commit log when it happens: a write that follows it is never logged (journaled) before it', async () => {
+    const db = h.dbName();
+    const logged: string[] = [];
+    const stop = h.emu.server.engine.log.subscribe((entry) => {
+      for (const c of entry.changes) logged.push(c.kind === 'catalog' ? `${Object.keys(c.command)[0]} ${c.db}` : `doc ${c.coll.ns}`);
+    });
+    try {
+      const conn = { id: 0, socket: new Socket(), closed: false };
+      // started together: the insert runs in the microtasks right after create made the
+      // collection, before create's reply is built
+      const created = h.emu.server.execute({ create: 'v', validator: { qty: { $gte: 0 } } }, db, conn);
+      const inserted = h.emu.server.execute({ insert: 'v', documents: [{ _id: 1, qty: 1 }] }, db, conn);
+      assert.equal(((await created) as Record<string, unknown>).ok, 1);
+      assert.equal(((await inserted) as Record<string, unknown>).ok, 1);
+      // replaying the insert first would create the collection without its validator
+      assert.deepEqual(logged, [`create ${db}`, `doc ${db}.v`]);
+    } finally {
+      stop();
+    }
   });
 });
 

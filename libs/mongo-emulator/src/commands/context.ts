@@ -39,6 +39,17 @@ export interface CommandContext {
   isRetryableWrite: boolean;
   /** Statement outcomes of this retryable write (shared with retries of the same txnNumber). */
   retry?: RetryState;
+  /** Set for catalog commands (see dispatcher.ts): enters the change in the commit log, once. */
+  logCatalogChange?: () => void;
+}
+
+/**
+ * A catalog command calls this in the synchronous step that changes the catalog: its entry then
+ * precedes every commit that could see the change (a write to a just-created collection, say),
+ * so journal replay and change streams see them in that order.
+ */
+export function catalogChanged(ctx: CommandContext): void {
+  ctx.logCatalogChange?.();
 }
 
 /** Thrown to drop the connection without a reply (fail points). */
@@ -120,14 +131,13 @@ export function optDoc(body: Doc, field: string): Doc | undefined {
  * open transaction, waits for that transaction to end (or the deadline) and runs it again
  * from scratch, re-evaluating its filter against the new state.
  */
-export async function untilUnblocked<T>(ctx: CommandContext, step: () => T): Promise<T> {
-  for (;;) {
-    try {
-      return step();
-    } catch (e) {
-      if (!(e instanceof Blocked)) throw e;
-      await waitForTxn(ctx, e.txn);
-    }
+export function untilUnblocked<T>(ctx: CommandContext, step: () => T): Promise<T> {
+  // not an async function: the usual, unblocked step costs no async frame (every write runs one)
+  try {
+    return Promise.resolve(step());
+  } catch (e) {
+    if (!(e instanceof Blocked)) return Promise.reject(e);
+    return waitForTxn(ctx, e.txn).then(() => untilUnblocked(ctx, step));
   }
 }
 

@@ -12,11 +12,11 @@ import { compileFilter, MatchContext, withCollation } from '../query/matcher';
 import { compileProjection } from '../query/projection';
 import { compileSort } from '../query/sort';
 import { pathCandidates } from '../query/paths';
-import { TEXT_SCORES_VAR, textContextFor, usesText } from '../query/text';
+import { TEXT_SCORES_VAR, TextContext, textContextFor, usesText } from '../query/text';
 import type { Collection } from '../storage/collection';
 import { CommandContext, CommandSpec, collectionName, optBool, optDoc, optNumber } from './context';
 import { checkHint, queryCollation } from './options';
-import type { PlanOptions } from '../storage/planner';
+import type { PlanOptions, ScanPlan } from '../storage/planner';
 import { changeStreamGetMore, isChangeStream, openChangeStream } from './change-streams';
 import { WRITE_STAGES, runMerge, runOut } from './aggregate-out';
 
@@ -28,6 +28,11 @@ function takeBatch(docs: Doc[], from: number, count: number): Doc[] {
   const out: Doc[] = [];
   let bytes = 0;
   for (let i = from; i < docs.length && out.length < count; i++) {
+    // a batch's first document always goes in: its size matters only if another may follow
+    if (out.length === 0 && (count === 1 || i + 1 === docs.length)) {
+      out.push(docs[i]);
+      break;
+    }
     const size = BSON.calculateObjectSize(docs[i]);
     if (out.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
     bytes += size;
@@ -71,15 +76,20 @@ export function sourceDocs(ctx: CommandContext, name: string, filter?: unknown, 
 }
 
 /**
- * The documents a read of `filter` walks, as the planner orders them: `sorted` says they come
- * in the order of `opts.sort` (so a limit can stop early). Views are materialized.
+ * The documents a read of `filter` walks (as rows: `row.doc`), as the planner orders them:
+ * `sorted` says they come in the order of `opts.sort` (so a limit can stop early). Views are
+ * materialized. `plan` is there for a count the index can answer (engine.countExact).
  */
-function plannedDocs(ctx: CommandContext, name: string, filter: Doc, opts: PlanOptions): { docs: Iterable<Doc>; sorted: boolean; count?: number } {
+function plannedRows(ctx: CommandContext, name: string, filter: Doc, opts: PlanOptions): { rows: Iterable<{ doc: Doc }>; sorted: boolean; plan?: ScanPlan } {
   const coll = ctx.engine.collection(ctx.db, name);
-  if (!coll || typeof coll.options.viewOn === 'string') return { docs: sourceDocs(ctx, name), sorted: false };
+  if (!coll || typeof coll.options.viewOn === 'string') return { rows: sourceDocs(ctx, name).map((doc) => ({ doc })), sorted: false };
   const plan = ctx.engine.plan(coll, filter, opts);
-  const rows = ctx.engine.rows(coll, ctx.view, plan);
-  return { docs: (function* () { for (const r of rows) yield r.doc; })(), sorted: plan.sorted, count: ctx.engine.countExact(plan, ctx.view) };
+  return { rows: ctx.engine.rows(coll, ctx.view, plan), sorted: plan.sorted, plan };
+}
+
+/** The `$text` context of a read, built only when the filter uses `$text`. */
+function textFor(coll: Collection | undefined, filter: unknown): TextContext | undefined {
+  return usesText(filter) ? textContextFor(indexSpecs(coll), filter) : undefined;
 }
 
 function checkBatchSize(v: number | undefined, field = 'batchSize'): void {
@@ -92,7 +102,7 @@ async function find(ctx: CommandContext): Promise<Doc> {
   const filter = body.filter ?? {};
   if (!isPlainObject(filter)) throw new CommandError(14, "BSON field 'FindCommandRequest.filter' is the wrong type, expected type 'object'");
   const coll = ctx.engine.collection(ctx.db, name);
-  const text = textContextFor(indexSpecs(coll), filter);
+  const text = textFor(coll, filter);
   const vars = text ? { ...(optDoc(body, 'let') ?? {}), [TEXT_SCORES_VAR]: text.scores } : optDoc(body, 'let');
   const collation = queryCollation(coll, body.collation);
   const pred = compileFilter(filter, withCollation(vars, collation?.compare), text);
@@ -110,13 +120,13 @@ async function find(ctx: CommandContext): Promise<Doc> {
   }
   const batchSize = optNumber(body, 'batchSize');
   checkBatchSize(batchSize);
-  checkHint(ctx.engine.collection(ctx.db, name), body.hint);
+  checkHint(coll, body.hint);
   let matched: { doc: Doc; idx?: number }[] = [];
   const hint = natural === undefined ? body.hint : { $natural: natural };
-  const src = plannedDocs(ctx, name, filter, { sort: sort ? body.sort : undefined, hint, collation: collation?.key });
+  const src = plannedRows(ctx, name, filter, { sort: sort ? body.sort : undefined, hint, collation: collation?.key });
   // in sort order already: only the first skip + limit matches are needed
   const enough = src.sorted && limit ? skip + limit : Infinity;
-  for (const doc of src.docs) {
+  for (const { doc } of src.rows) {
     const m: MatchContext = {};
     if (pred(doc, m)) matched.push({ doc, idx: m.arrayIndex });
     if (matched.length >= enough) break;
@@ -179,11 +189,17 @@ function count(ctx: CommandContext): Doc {
   if (!isPlainObject(q)) throw new CommandError(14, "BSON field 'count.query' is the wrong type, expected type 'object'");
   const coll = ctx.engine.collection(ctx.db, name);
   const collation = queryCollation(coll, ctx.body.collation);
-  const pred = compileFilter(q, withCollation(undefined, collation?.compare), textContextFor(indexSpecs(coll), q));
+  const pred = compileFilter(q, withCollation(undefined, collation?.compare), textFor(coll, q));
   checkHint(coll, ctx.body.hint);
-  const src = plannedDocs(ctx, name, q, { hint: ctx.body.hint, collation: collation?.key });
-  let n = src.count ?? 0;
-  if (src.count === undefined) for (const doc of src.docs) if (pred(doc)) n++;
+  let n = wholeCount(ctx, coll, q, ctx.body.hint);
+  if (n === undefined) {
+    const src = plannedRows(ctx, name, q, { hint: ctx.body.hint, collation: collation?.key });
+    n = src.plan && ctx.engine.countExact(src.plan, ctx.view);
+    if (n === undefined) {
+      n = 0;
+      for (const { doc } of src.rows) if (pred(doc)) n++;
+    }
+  }
   const skip = optNumber(ctx.body, 'skip', 0)!;
   const limit = Math.abs(optNumber(ctx.body, 'limit', 0)!);
   if (skip < 0) throw new CommandError(2, 'skip value is negative in count query');
@@ -200,11 +216,11 @@ function distinct(ctx: CommandContext): Doc {
   if (!isPlainObject(q)) throw new CommandError(14, "BSON field 'distinct.query' is the wrong type, expected type 'object'");
   const coll = ctx.engine.collection(ctx.db, name);
   const collation = queryCollation(coll, ctx.body.collation);
-  const pred = compileFilter(q, withCollation(undefined, collation?.compare), textContextFor(indexSpecs(coll), q));
+  const pred = compileFilter(q, withCollation(undefined, collation?.compare), textFor(coll, q));
   const canon = collation?.canonicalizer();
   const parts = key.split('.');
   const seen = new Map<string, unknown>();
-  for (const doc of plannedDocs(ctx, name, q, { collation: collation?.key }).docs) {
+  for (const { doc } of plannedRows(ctx, name, q, { collation: collation?.key }).rows) {
     if (!pred(doc)) continue;
     for (const c of pathCandidates(doc, parts)) {
       if (c.expanded) continue;
@@ -220,6 +236,16 @@ function distinct(ctx: CommandContext): Doc {
   const reply: Doc = { values };
   if (ctx.atClusterTime) reply.atClusterTime = ctx.atClusterTime;
   return reply;
+}
+
+/**
+ * A count without a filter or hint on the latest state (estimatedDocumentCount, countDocuments({})):
+ * the collection's own count, no document read. A hint walks its index (a sparse one holds fewer).
+ */
+function wholeCount(ctx: CommandContext, coll: Collection | undefined, filter: Doc, hint: unknown): number | undefined {
+  if (!coll || coll.options.viewOn !== undefined || (hint !== undefined && hint !== null) || ctx.view.txn || ctx.view.ts !== undefined) return undefined;
+  if (Object.values(filter).some((v) => v !== undefined)) return undefined;
+  return coll.liveCount;
 }
 
 /**
@@ -239,7 +265,7 @@ function countShape(ctx: CommandContext, name: string, match: Doc, pipeline: unk
   if (!coll || coll.options.viewOn !== undefined) return undefined;
   if (usesText(match)) return undefined; // $text needs its index and scores documents: the pipeline runs it
   compileFilter(match); // invalid filters fail as they would in the pipeline
-  const n = ctx.engine.countExact(ctx.engine.plan(coll, match, opts), ctx.view);
+  const n = wholeCount(ctx, coll, match, opts.hint) ?? ctx.engine.countExact(ctx.engine.plan(coll, match, opts), ctx.view);
   if (n === undefined) return undefined;
   return n === 0 ? [] : [{ _id: id, [field]: n }];
 }
@@ -292,7 +318,7 @@ async function aggregate(ctx: CommandContext): Promise<Doc> {
     const match = isPlainObject(first) && isPlainObject(first.$match) ? first.$match : undefined;
     const counted = match ? countShape(ctx, target, match, pipeline, { hint: body.hint, collation: collation?.key }) : undefined;
     if (counted) return cursorReply(ctx, ns, counted, batchSize);
-    input = match ? [...plannedDocs(ctx, target, match, { hint: body.hint, collation: collation?.key }).docs] : sourceDocs(ctx, target);
+    input = match ? Array.from(plannedRows(ctx, target, match, { hint: body.hint, collation: collation?.key }).rows, (r) => r.doc) : sourceDocs(ctx, target);
   } else if (isNumeric(target) && toNumber(target) === 1) {
     ns = `${ctx.db}.$cmd.aggregate`;
     const first = isPlainObject(pipeline[0]) ? Object.keys(pipeline[0])[0] : undefined;
@@ -320,7 +346,7 @@ async function aggregate(ctx: CommandContext): Promise<Doc> {
     resolveCollection: (name) => sourceDocs(ctx, name),
     vars: withCollation(optDoc(body, 'let'), collation?.compare),
     collation,
-    text: typeof target === 'string' ? textContextFor(indexSpecs(ctx.engine.collection(ctx.db, target)), first) : undefined,
+    text: typeof target === 'string' ? textFor(ctx.engine.collection(ctx.db, target), first) : undefined,
   });
   if (writeStage) {
     if (writeStage[0] === '$out') await runOut(ctx, writeStage[1], out);
@@ -374,11 +400,11 @@ function checkVerbosity(v: unknown): 'queryPlanner' | 'executionStats' | 'allPla
 function executionStats(ctx: CommandContext, name: string, filter: Doc, opts: PlanOptions, vars: Doc | undefined, plan: Doc, limit: number, all: boolean): Doc {
   const started = Date.now();
   const coll = ctx.engine.collection(ctx.db, name);
-  const pred = compileFilter(filter, vars, textContextFor(indexSpecs(coll), filter));
-  const scanned = plannedDocs(ctx, name, filter, opts).docs;
+  const pred = compileFilter(filter, vars, textFor(coll, filter));
+  const scanned = plannedRows(ctx, name, filter, opts).rows;
   let matched = 0;
   let examined = 0;
-  for (const d of scanned) {
+  for (const { doc: d } of scanned) {
     examined++;
     if (pred(d)) matched++;
     if (limit > 0 && matched >= limit) break;
@@ -435,7 +461,7 @@ function explain(ctx: CommandContext): Doc {
   const coll = ctx.engine.collection(ctx.db, name);
   const collation = queryCollation(coll, inner.collation);
   const vars = withCollation(undefined, collation?.compare);
-  compileFilter(f, vars, textContextFor(indexSpecs(coll), f));
+  compileFilter(f, vars, textFor(coll, f));
   checkHint(coll, hint);
   const opts: PlanOptions = { hint, collation: collation?.key };
   const planner = planFor(ctx, name, f, opts);

@@ -10,7 +10,7 @@ import { Collection } from '../storage/collection';
 import { CollectionIndex } from '../storage/collection-index';
 import { checkCappedOptions, effectiveCappedSize } from '../storage/capped';
 import { duplicateKey } from '../storage/engine';
-import { CommandContext, CommandSpec, collectionName, optBool, optDoc, untilUnblocked } from './context';
+import { CommandContext, CommandSpec, catalogChanged, collectionName, optBool, optDoc, untilUnblocked } from './context';
 import { cursorReply } from './crud-read';
 import { checkCollation } from './options';
 
@@ -75,6 +75,7 @@ async function create(ctx: CommandContext): Promise<Doc> {
       throw new CommandError(48, `Collection ${ctx.db}.${name} already exists.`);
     }
     ctx.engine.ensureCollection(ctx.db, name, options, ctx.view);
+    catalogChanged(ctx);
   });
   return {};
 }
@@ -121,11 +122,13 @@ async function drop(ctx: CommandContext): Promise<Doc> {
   const coll = await settled(ctx, ctx.db, name);
   const nIndexesWas = coll?.indexes.size;
   ctx.engine.dropCollection(ctx.db, name);
+  catalogChanged(ctx);
   return nIndexesWas === undefined ? {} : { nIndexesWas, ns: `${ctx.db}.${name}` };
 }
 
 function dropDatabase(ctx: CommandContext): Doc {
   ctx.engine.dropDatabase(ctx.db);
+  catalogChanged(ctx);
   return { dropped: ctx.db };
 }
 
@@ -267,6 +270,7 @@ async function createIndexes(ctx: CommandContext): Promise<Doc> {
     coll.indexes.set(ix.name, ix);
     coll.buildIndex(ix);
   }
+  catalogChanged(ctx);
   const reply: Doc = { numIndexesBefore: before, numIndexesAfter: coll.indexes.size, createdCollectionAutomatically: created };
   if (toBuild.length === 0) reply.note = 'all indexes already exist';
   return reply;
@@ -306,6 +310,7 @@ async function dropIndexes(ctx: CommandContext): Promise<Doc> {
   const spec = ctx.body.index;
   if (spec === '*') {
     for (const k of [...coll.indexes.keys()]) if (k !== '_id_') coll.indexes.delete(k);
+    catalogChanged(ctx);
     return { nIndexesWas, msg: 'non-_id indexes dropped for collection' };
   }
   const names = Array.isArray(spec) ? spec : [spec];
@@ -314,6 +319,7 @@ async function dropIndexes(ctx: CommandContext): Promise<Doc> {
     if (ix.name === '_id_') throw new CommandError(72, 'cannot drop _id index');
   }
   for (const ix of targets) coll.indexes.delete(ix.name);
+  catalogChanged(ctx);
   return { nIndexesWas };
 }
 
@@ -349,6 +355,7 @@ async function collMod(ctx: CommandContext): Promise<Doc> {
       throw new CommandError(40415, `BSON field 'collMod.${k}' is an unknown field.`);
     }
   }
+  catalogChanged(ctx);
   return reply;
 }
 
@@ -366,8 +373,10 @@ async function renameCollection(ctx: CommandContext): Promise<Doc> {
   }
   const { coll: target } = ctx.engine.ensureCollection(tdb, tparts.join('.'), coll.options);
   for (const [k, r] of coll.records) target.records.set(k, r);
+  target.liveCount = coll.liveCount;
   for (const [k, ix] of coll.indexes) target.indexes.set(k, ix);
   ctx.engine.dropCollection(fdb, fparts.join('.'));
+  catalogChanged(ctx);
   return {};
 }
 

@@ -44,7 +44,8 @@ function droppedBy(ctx: CommandContext): string[] {
 }
 
 // A handler makes its change in a synchronous step (after waiting, if it had to, for a transaction
-// creating the namespace); the entry follows in the same microtask drain, before more I/O is read.
+// creating the namespace) and logs it in that step (catalogChanged); a handler that did not is
+// logged when it returns.
 for (const name of CATALOG_COMMANDS) {
   const spec = COMMANDS[name];
   const run = spec.run;
@@ -53,14 +54,17 @@ for (const name of CATALOG_COMMANDS) {
     run: (ctx) => {
       const dropped = droppedBy(ctx);
       const existed = name !== 'drop' || dropped.length > 0;
+      let logged = false;
       const log = () => {
-        if (!existed) return;
+        if (!existed || logged) return;
+        logged = true;
         const command: Doc = {};
         for (const [k, v] of Object.entries(ctx.body)) if (!EXECUTION_FIELDS.has(k)) command[k] = v;
         // DDL inside a transaction takes effect at its commit: journaled with it, never if it aborts
         if (ctx.txn) ctx.txn.ops.push({ kind: 'catalog', db: ctx.db, command, dropped });
         else ctx.engine.logCatalog(ctx.db, command, dropped);
       };
+      ctx.logCatalogChange = log;
       const reply = run(ctx);
       if (reply instanceof Promise) return reply.then((r) => (log(), r));
       log();

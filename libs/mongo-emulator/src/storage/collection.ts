@@ -79,6 +79,8 @@ export class Collection {
   pendingTxn: Transaction | undefined = undefined;
   /** Cluster time at which the collection became visible (a transaction with an older snapshot cannot write it). */
   createdTs = 0;
+  /** Documents in the latest committed state: a count without a filter reads no document. */
+  liveCount = 0;
 
   constructor(
     readonly dbName: string,
@@ -99,6 +101,13 @@ export class Collection {
   recordKey(id: unknown): string {
     // through the `_id` index, which travels with the records when a collection is renamed
     return canonicalKey(id, this.indexes.get('_id_')!.canon);
+  }
+
+  /** Appends a committed version to `rec` (every commit goes through here, keeping {@link liveCount}). */
+  commitVersion(rec: DocRecord, ts: number, doc: Doc | null): void {
+    const was = rec.visibleAt(undefined) !== null;
+    rec.addVersion(ts, doc);
+    if (was !== (doc !== null)) this.liveCount += doc ? 1 : -1;
   }
 
   /** Whether `txn` (undefined: outside a transaction) may see this collection. */

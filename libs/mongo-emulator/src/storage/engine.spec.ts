@@ -91,6 +91,7 @@ describe('StorageEngine', () => {
         open = undefined;
       } else if (!open && rand() < 0.05) open = engine.begin('s', step);
       if (step % 10 === 0) engine.maintain();
+      assert.equal(coll.liveCount, engine.scan(coll, {}).length, `live count: step ${step}`);
       for (const v of open ? [...views, { txn: open }] : views) {
         for (const f of filters) {
           const p = compileFilter(f);

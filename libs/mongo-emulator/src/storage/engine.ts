@@ -211,8 +211,23 @@ export class StorageEngine {
     return [...this.rows(coll, view, this.plan(coll, filter, opts))];
   }
 
-  /** Walks `plan`, yielding each visible record once. */
-  *rows(coll: Collection, view: View, plan: ScanPlan): Generator<Row> {
+  /**
+   * The visible records `plan` walks, each once, in plan order. A plan pinned by `_id` yields
+   * a few records at most: they come as an array, since resuming a generator per row is most
+   * of the cost of a findOne or an update by `_id`; scans stay lazy so a limit stops them early.
+   */
+  rows(coll: Collection, view: View, plan: ScanPlan): Iterable<Row> {
+    if (!plan.ids) return this.scanRows(coll, view, plan);
+    const out: Row[] = [];
+    const latestView = !view.txn && view.ts === undefined;
+    for (const rec of plan.ids) {
+      const doc = latestView ? rec.visibleAt(undefined) : this.read(coll, rec, view);
+      if (doc) out.push({ rec, doc });
+    }
+    return out;
+  }
+
+  private *scanRows(coll: Collection, view: View, plan: ScanPlan): Generator<Row> {
     const latestView = !view.txn && view.ts === undefined;
     if (plan.ix && plan.intervals) {
       const ix = plan.ix;
@@ -239,7 +254,7 @@ export class StorageEngine {
       }
       return;
     }
-    let recs: Iterable<DocRecord> = plan.ids ?? coll.records.values();
+    let recs: Iterable<DocRecord> = coll.records.values();
     if (plan.byId) recs = [...coll.records.values()].sort((a, b) => compareValues(a.id, b.id));
     else if (plan.naturalReverse) recs = [...coll.records.values()].reverse();
     if (latestView) {
@@ -414,7 +429,7 @@ export class StorageEngine {
       return;
     }
     const ts = this.clock.tick();
-    rec.addVersion(ts, next);
+    coll.commitVersion(rec, ts, next);
     if (this.log.active) this.log.append({ ts, wallMs: Date.now(), changes: [{ kind: 'doc', coll, id: rec.id, prev, doc: next, replace: view.replace }] });
     else this.log.skip(ts);
     for (const { ix, added, removed } of changes) {
@@ -444,7 +459,7 @@ export class StorageEngine {
       for (const [coll, writes] of txn.writes) {
         for (const [key, doc] of writes) {
           const rec = coll.records.get(key);
-          if (rec) rec.addVersion(ts, doc);
+          if (rec) coll.commitVersion(rec, ts, doc);
         }
       }
       for (const [ix, local] of txn.localKeys) {

@@ -303,6 +303,10 @@ function better(a: Candidate, b: Candidate): boolean {
 }
 
 function pinnedRecords(coll: Collection, ids: unknown[]): DocRecord[] {
+  if (ids.length === 1) {
+    const rec = coll.records.get(coll.recordKey(ids[0]));
+    return rec ? [rec] : [];
+  }
   const seen = new Set<string>();
   const recs: DocRecord[] = [];
   const sorted = ids.length > 1 ? [...ids].sort((a, b) => compareValues(a, b)) : ids;
