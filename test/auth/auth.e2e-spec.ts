@@ -167,10 +167,11 @@ describe('auth', () => {
       assert.equal(w.body.detail, 'Invalid email or password.');
       assert.equal(w.headers['www-authenticate'], u.headers['www-authenticate']);
       // Minimum of interleaved samples: the intrinsic cost, robust to a busy machine. Both
-      // paths run exactly one argon2id verification; without the dummy verification an
-      // unknown email answers several times faster.
+      // paths run exactly one argon2id verification (auth.service.spec counts them exactly);
+      // without the dummy verification an unknown email answers several times faster. 3×
+      // rather than 2×: at load 8 the minima of the same path were seen 2.2× apart.
       const [mw, mu] = [Math.min(...wrong), Math.min(...unknown)];
-      assert.ok(Math.max(mw, mu) / Math.min(mw, mu) < 2, `timing differs: wrong ${mw.toFixed(1)} ms, unknown ${mu.toFixed(1)} ms`);
+      assert.ok(Math.max(mw, mu) / Math.min(mw, mu) < 3, `timing differs: wrong ${mw.toFixed(1)} ms, unknown ${mu.toFixed(1)} ms`);
     });
 
     it('a burst of logins for one email → 429 Problem Details with Retry-After after 10', async () => {
