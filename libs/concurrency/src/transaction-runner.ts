@@ -28,7 +28,9 @@ export interface TransactionOptions {
    * What the body will write that concurrent transactions also write (e.g. `account:<id>`).
    * A new transaction with keys first waits, in this process and in arrival order, for the
    * ones holding any of them (see {@link KeyedAdmission}); the wait counts against
-   * `maxRetryTimeMs`. Timing only: MongoDB still detects every conflict.
+   * `maxRetryTimeMs`. Timing only: MongoDB still detects every conflict. Keys are not
+   * re-entrant: a REQUIRES_NEW transaction asking for a key its caller holds waits out
+   * `maxRetryTimeMs` and fails with 409 (as writing the caller's document would conflict anyway).
    */
   keys?: Iterable<string>;
 }
