@@ -19,13 +19,6 @@ export function itemKey(actor: Pick<AuthUser, 'tenantId'>, itemId: string): stri
   return `item:${actor.tenantId}:${itemId}`;
 }
 
-/** One caller's allocation, as a group-commit batch sees it. */
-interface AllocationRequest {
-  actor: AuthUser;
-  itemId: string;
-  dto: AllocateStockDto;
-}
-
 /** What {@link StockService.reserve} needs. */
 export interface ReserveRequest {
   itemId: string;
@@ -34,6 +27,19 @@ export interface ReserveRequest {
   orderId?: Types.ObjectId;
   /** Index of the order line, named in the 409 when this line is short. */
   line?: number;
+}
+
+/** One reservation of a batch: who asks, and for what (one batch: one tenant, one item). */
+interface Reserving {
+  actor: AuthUser;
+  request: ReserveRequest;
+}
+
+/** A granted reservation: its allocation, the item after the batch, and what this one left available. */
+export interface Reservation {
+  allocation: AllocationRecord;
+  item: ItemRecord;
+  remaining: number;
 }
 
 /**
@@ -72,97 +78,74 @@ export class StockService {
    * enough free stock. Concurrent allocations of one item share one transaction (group
    * commit): each is decided in arrival order as if they ran one by one.
    */
-  allocate(actor: AuthUser, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
-    return this.transactions.batch(itemKey(actor, itemId), { actor, itemId, dto }, (requests) => this.allocateBatch(requests), { name: 'StockService.allocate' });
+  async allocate(actor: AuthUser, itemId: string, dto: AllocateStockDto): Promise<AllocationDto> {
+    const request = { itemId, quantity: dto.quantity, orderReference: dto.orderReference };
+    const { allocation, remaining } = await this.transactions.batch(itemKey(actor, itemId), { actor, request }, (batch) => this.reserveAll(batch), { name: 'StockService.allocate' });
+    return AllocationDto.from(allocation, remaining);
+  }
+
+  /** One order line's reservation, inside the order's transaction: its lines commit all together or not at all. */
+  @Transactional({ propagation: Propagation.MANDATORY })
+  async reserve(actor: AuthUser, request: ReserveRequest): Promise<Reservation> {
+    const [outcome] = await this.reserveAll([{ actor, request }]);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
   }
 
   /**
-   * One batch of allocations of one item (one key: one tenant, one item), in one transaction.
-   * Usually all fit and one guarded `$inc` takes them together; when the guard misses, one
-   * read of the same snapshot decides each request in order and the `$inc` takes the ones
-   * that fit. Then one allocation and one movement per granted request.
+   * Reservations of one item (one tenant), in the caller's transaction, decided in order as
+   * if made one by one. THE race fix: "quantityAvailable ≥ quantity" and the decrement are
+   * one atomic update — usually one guarded `$inc` takes them all; when it misses, one read
+   * of the same snapshot decides each request in order (404, or 409 with the `available` it
+   * saw) and the `$inc` takes the ones that fit. Then one allocation and one movement each.
    */
-  private async allocateBatch(requests: readonly AllocationRequest[]): Promise<Array<BatchOutcome<AllocationDto>>> {
-    const { actor, itemId } = requests[0];
-    const filter = { _id: itemId, tenantId: actor.tenantId };
-    const wanted = requests.reduce((sum, r) => sum + r.dto.quantity, 0);
+  @Transactional({ propagation: Propagation.MANDATORY })
+  private async reserveAll(batch: readonly Reserving[]): Promise<Array<BatchOutcome<Reservation>>> {
+    const { actor, request: first } = batch[0];
+    const filter = { _id: first.itemId, tenantId: actor.tenantId };
+    const wanted = batch.reduce((sum, b) => sum + b.request.quantity, 0);
     let item = await this.items.adjustQuantities(filter, { onHand: 0, allocated: wanted, available: -wanted });
-    let granted: readonly AllocationRequest[] = requests;
-    const refused = new Map<AllocationRequest, BatchOutcome<AllocationDto>>();
+    let granted = batch;
+    const refused = new Map<Reserving, BatchOutcome<Reservation>>();
     if (!item) {
       const current = await this.items.findOne(filter);
       // The detail never echoes the id: another tenant's item must look exactly like a missing one.
-      if (!current) return requests.map(() => ({ ok: false, error: new NotFoundError('Item') }));
+      if (!current) return batch.map(({ request: r }) => ({ ok: false, error: new NotFoundError('Item', r.line === undefined ? undefined : `Line ${r.line}: item not found.`) }));
       let available = current.quantityAvailable;
-      granted = requests.filter((r) => {
-        if (r.dto.quantity <= available) {
-          available -= r.dto.quantity;
+      granted = batch.filter((b) => {
+        const r = b.request;
+        if (r.quantity <= available) {
+          available -= r.quantity;
           return true;
         }
-        refused.set(r, { ok: false, error: new InsufficientStockError({ itemId, requested: r.dto.quantity, available }) });
+        refused.set(b, { ok: false, error: new InsufficientStockError({ itemId: r.itemId, requested: r.quantity, available, line: r.line }) });
         return false;
       });
-      const total = wanted - requests.filter((r) => refused.has(r)).reduce((sum, r) => sum + r.dto.quantity, 0);
+      const total = granted.reduce((sum, b) => sum + b.request.quantity, 0);
       if (total > 0) {
         item = await this.items.adjustQuantities(filter, { onHand: 0, allocated: total, available: -total });
         // The snapshot just said the stock is there: a miss means the invariant broke elsewhere.
-        if (!item) throw new Error(`Item ${itemId}: the guarded allocation of ${total} missed right after its read.`);
+        if (!item) throw new Error(`Item ${first.itemId}: the guarded allocation of ${total} missed right after its read.`);
       }
     }
-    if (granted.length === 0) return requests.map((r) => refused.get(r)!);
+    if (!item || granted.length === 0) return batch.map((b) => refused.get(b)!);
+    const itemId = item._id;
+    const optional = (r: ReserveRequest) => (r.orderId ? { orderId: r.orderId } : {});
     const allocations = await this.allocations.insertMany(
-      granted.map((r) => ({ tenantId: actor.tenantId, itemId: item!._id, quantity: r.dto.quantity, orderReference: r.dto.orderReference, status: 'open' as const, createdBy: r.actor.userId })),
+      granted.map(({ actor: a, request: r }) => ({ tenantId: actor.tenantId, itemId, quantity: r.quantity, orderReference: r.orderReference, ...optional(r), status: 'open' as const, createdBy: a.userId })),
     );
     await this.movements.appendMany(
-      allocations.map((a, i) => ({ tenantId: actor.tenantId, itemId: item!._id, type: 'allocation' as const, quantity: -a.quantity, reference: a.orderReference, allocationId: a._id, createdBy: granted[i].actor.userId })),
+      granted.map(({ actor: a, request: r }, i) => ({ tenantId: actor.tenantId, itemId, type: 'allocation' as const, quantity: -r.quantity, reference: r.orderReference, allocationId: allocations[i]._id, ...optional(r), createdBy: a.userId })),
     );
     // What each request left, had they run one by one in this order.
-    let remaining = item!.quantityAvailable + granted.reduce((sum, r) => sum + r.dto.quantity, 0);
+    let remaining = item.quantityAvailable + granted.reduce((sum, b) => sum + b.request.quantity, 0);
     const answers = new Map(
-      granted.map((r, i) => {
-        remaining -= r.dto.quantity;
-        return [r, { ok: true as const, value: AllocationDto.from(allocations[i], remaining) }];
+      granted.map((b, i) => {
+        remaining -= b.request.quantity;
+        return [b, { ok: true as const, value: { allocation: allocations[i], item: item!, remaining } }];
       }),
     );
-    return requests.map((r) => answers.get(r) ?? refused.get(r)!);
-  }
-
-  /**
-   * The allocation step shared by single allocations and order lines; runs inside the
-   * caller's transaction so an order's lines commit all together or not at all.
-   */
-  @Transactional({ propagation: Propagation.MANDATORY })
-  async reserve(actor: AuthUser, request: ReserveRequest): Promise<{ allocation: AllocationRecord; item: ItemRecord }> {
-    const filter = { _id: request.itemId, tenantId: actor.tenantId };
-    // THE race fix: "quantityAvailable ≥ quantity" and the decrement are one atomic update.
-    const item = await this.items.adjustQuantities(filter, { onHand: 0, allocated: request.quantity, available: -request.quantity });
-    if (!item) {
-      // The guard missed: one read (same snapshot) tells a missing item from a short one.
-      const current = await this.items.findOne(filter);
-      // The detail never echoes the id: another tenant's item must look exactly like a missing one.
-      if (!current) throw new NotFoundError('Item', request.line === undefined ? undefined : `Line ${request.line}: item not found.`);
-      throw new InsufficientStockError({ itemId: request.itemId, requested: request.quantity, available: current.quantityAvailable, line: request.line });
-    }
-    const allocation = await this.allocations.insert({
-      tenantId: actor.tenantId,
-      itemId: item._id,
-      quantity: request.quantity,
-      orderReference: request.orderReference,
-      ...(request.orderId ? { orderId: request.orderId } : {}),
-      status: 'open',
-      createdBy: actor.userId,
-    });
-    await this.movements.append({
-      tenantId: actor.tenantId,
-      itemId: item._id,
-      type: 'allocation',
-      quantity: -request.quantity,
-      reference: request.orderReference,
-      allocationId: allocation._id,
-      ...(request.orderId ? { orderId: request.orderId } : {}),
-      createdBy: actor.userId,
-    });
-    return { allocation, item };
+    return batch.map((b) => answers.get(b) ?? refused.get(b)!);
   }
 
   /**
