@@ -5,10 +5,10 @@
  * (the whole transaction, or the commit alone); what cannot be is 503 `database-unavailable`
  * with Retry-After. The invariants are checked after every fault.
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { expectCounts, race } from '@app/concurrency/testing';
+import { eventually, expectCounts, race } from '@app/concurrency/testing';
 import { MongoEmulator } from '@app/mongo-emulator';
 import { Connection, Types } from 'mongoose';
 import { startEmbeddedMongo, stopEmbeddedMongo } from '../../src/common/database/embedded-mongo';
@@ -45,8 +45,15 @@ describe('database faults (e2e)', () => {
     await ctx?.close();
   });
 
-  const failPoint = (mode: unknown, data: Record<string, unknown>) => connection.db!.admin().command({ configureFailPoint: 'failCommand', mode, data });
-  const failPointOff = () => connection.db!.admin().command({ configureFailPoint: 'failCommand', mode: 'off' });
+  // A "node is shutting down" error (91) makes the driver clear the pool and mark the server
+  // unknown; the test's own commands, which the driver does not retry, must wait that out too.
+  const adminCommand = (command: Record<string, unknown>) => eventually(() => connection.db!.admin().command(command), { timeoutMs: 10_000, intervalMs: 50 });
+  const failPoint = (mode: unknown, data: Record<string, unknown>) => adminCommand({ configureFailPoint: 'failCommand', mode, data });
+  const failPointOff = () => adminCommand({ configureFailPoint: 'failCommand', mode: 'off' });
+
+  // The server marked unknown also closes the index gate until the build marker is read again
+  // (503 database-unavailable, by design): each test starts once the app is ready again.
+  beforeEach(() => eventually(async () => (await ctx.http.get('/health/ready')).status === 200, { timeoutMs: 15_000, intervalMs: 50 }));
 
   it('closeConnection on findAndModify × 5 during 20 allocations: no 500, stock consistent', async () => {
     const item = await newItem(acme, { quantityOnHand: 100 });
