@@ -86,16 +86,32 @@ async function mapLimit<T, R>(inputs: readonly T[], limit: number, fn: (input: T
   return out;
 }
 
+const BENCH_PASSWORD = 'correct-horse-battery-bench';
+/** The busiest level: as many sessions as clients there. */
+const MAX_CLIENTS = 64;
+
 /** A fresh tenant; its first user is an admin, which every route here accepts. */
-async function signup(api: Api, scenario: string): Promise<Api> {
+async function signup(api: Api, scenario: string): Promise<Api & { email: string }> {
   const email = `bench-${scenario}-${randomBytes(4).toString('hex')}@bench.example`;
   const res = await api.expect<{ accessToken: string }>(201, 'POST', '/api/v1/auth/signup', {
     tenantName: `Bench ${scenario}`,
     email,
-    password: 'correct-horse-battery-bench',
+    password: BENCH_PASSWORD,
     displayName: 'Bench',
   });
-  return api.as(res.body.accessToken);
+  return Object.assign(api.as(res.body.accessToken), { email });
+}
+
+/**
+ * `count` more logins of the scenario's user, one session each: a client per session, as many
+ * users would be, so the guard's batched session reads carry as many sessions as clients.
+ */
+async function sessions(api: Api & { email: string }, count: number): Promise<string[]> {
+  const login = async () => (await api.expect<{ accessToken: string }>(200, 'POST', '/api/v1/auth/login', { email: api.email, password: BENCH_PASSWORD })).body.accessToken;
+  const tokens: string[] = [];
+  // Four at a time: a login is an argon2 verification on the app's thread pool.
+  while (tokens.length < count) tokens.push(...(await Promise.all(Array.from({ length: Math.min(4, count - tokens.length) }, login))));
+  return tokens;
 }
 
 const count = (load: LoadResult, status: number): number => load.statuses[String(status)] ?? 0;
@@ -183,6 +199,7 @@ const getItemScenario: Scenario = {
     const api = await signup(root, 'get-item');
     const item = await newItem(api, 'BENCH-GET', 100);
     const path = `${INVENTORY}/items/${item.id}`;
+    const tokens = await sessions(api, MAX_CLIENTS);
     return {
       api,
       token: api.token!,
@@ -190,7 +207,10 @@ const getItemScenario: Scenario = {
       async cell() {
         const before = await getItem(api, item.id);
         return {
-          worker: () => (c) => c.measured({ method: 'GET', path }).then(() => undefined),
+          worker: (i) => {
+            const headers = { authorization: `Bearer ${tokens[i % tokens.length]}` };
+            return (c) => c.measured({ method: 'GET', path, headers }).then(() => undefined);
+          },
           async check(load) {
             const after = await getItem(api, item.id);
             const report = await consistency(api);

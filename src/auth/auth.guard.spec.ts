@@ -9,7 +9,7 @@ import { TenantContext } from '../common/tenancy/tenant-context';
 import { AuthGuard, routeAccess } from './auth.guard';
 import { Authenticated } from './authenticated.decorator';
 import { Role } from './role';
-import type { SessionsRepository } from './sessions.repository';
+import type { LiveSessions } from './live-sessions';
 import type { AccessClaims, TokenService } from './token.service';
 
 @Controller('things')
@@ -47,12 +47,12 @@ function guardWith(options: { session?: { roles: Role[] } | null; tokenValid?: b
     },
   } as unknown as TokenService;
   const sessions = {
-    findLive: async (key: unknown) => {
-      calls.push(key);
+    find: async (claim: unknown) => {
+      calls.push(claim);
       const session = options.session === undefined ? { roles: [Role.Admin] } : options.session;
-      return session && { _id: CLAIMS.sid, userId: CLAIMS.sub, roles: session.roles };
+      return session && { roles: session.roles };
     },
-  } as unknown as SessionsRepository;
+  } as unknown as LiveSessions;
   return { guard: new AuthGuard(new Reflector(), tokens, sessions), calls };
 }
 
@@ -89,7 +89,7 @@ describe(AuthGuard.name, () => {
   it('checks the session is live (named by sid, tid and sub) and 401s when it has ended', async () => {
     const { guard, calls } = guardWith({ session: null });
     await assert.rejects(guard.canActivate(contextFor(ThingsController, 'any', { headers: { authorization: 'Bearer good' } })), UnauthenticatedError);
-    assert.deepEqual(calls, [{ _id: CLAIMS.sid, tenantId: CLAIMS.tid, userId: CLAIMS.sub }]);
+    assert.deepEqual(calls, [{ sessionId: CLAIMS.sid, tenantId: CLAIMS.tid, userId: CLAIMS.sub }]);
   });
 
   it('sets request.user and the request tenant, authorising from the session roles', async () => {

@@ -6,7 +6,7 @@ import { TenantContext } from '../common/tenancy/tenant-context';
 import type { AuthUser } from './auth-user';
 import { AUTH_ROLES } from './authenticated.decorator';
 import type { Role } from './role';
-import { SessionsRepository } from './sessions.repository';
+import { LiveSessions } from './live-sessions';
 import { TokenService } from './token.service';
 
 type Access = { kind: 'public' } | { kind: 'authenticated'; roles: readonly Role[] } | { kind: 'undeclared' };
@@ -40,8 +40,9 @@ function bearerToken(request: GuardedRequest): string {
 /**
  * THE global guard (APP_GUARD). Denies by default: a route must be `@Public()` or
  * `@Authenticated(...)`. For authenticated routes: verifies the JWT, checks that its session
- * is still live (one indexed read by _id, so logout, password reset and refresh-token reuse
- * cut access tokens off at once), authorises from the session's current roles, and sets
+ * is still live (a read by _id sent after the request arrived, batched with concurrent
+ * requests' by {@link LiveSessions}, so logout, password reset and refresh-token reuse cut
+ * access tokens off at once), authorises from the session's current roles, and sets
  * `request.user` and the tenant of the request context (which scopes every tenant-owned query).
  */
 @Injectable()
@@ -51,7 +52,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
-    private readonly sessions: SessionsRepository,
+    private readonly sessions: LiveSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -65,7 +66,7 @@ export class AuthGuard implements CanActivate {
     }
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const claims = await this.tokens.verifyAccessToken(bearerToken(request));
-    const session = await this.sessions.findLive({ _id: claims.sid, tenantId: claims.tid, userId: claims.sub }, new Date());
+    const session = await this.sessions.find({ sessionId: claims.sid, tenantId: claims.tid, userId: claims.sub }, new Date());
     if (!session) throw new UnauthenticatedError('This session has ended; sign in again.');
     request.user = { userId: claims.sub, tenantId: claims.tid, roles: [...session.roles], sessionId: claims.sid };
     TenantContext.set(claims.tid);

@@ -10,6 +10,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthRouteAudit } from './auth-route-audit';
 import { authThrottlerOptions } from './auth-throttler.guard';
 import { AuthController } from './auth.controller';
+import { LiveSessions } from './live-sessions';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { MongoThrottlerStorage } from './mongo-throttler.storage';
@@ -57,6 +58,7 @@ import { TokenService } from './token.service';
     PasswordResetTokensRepository,
     PasswordResetSubscriber,
     AuthRouteAudit,
+    LiveSessions,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TokenService],

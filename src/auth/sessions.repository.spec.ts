@@ -52,12 +52,4 @@ describe(SessionsRepository.name, () => {
     await newSession('e0');
     assert.equal(await repo.rotateRefreshToken('e0', 'e1', new Date(Date.now() + 2 * DAY), new Date(Date.now() + 3 * DAY)), null);
   });
-
-  it('findLive names the tenant and the user: another tenant or user finds nothing', async () => {
-    const session = await newSession('l0');
-    const id = session._id.toHexString();
-    assert.ok(await repo.findLive({ _id: id, tenantId: TENANT, userId: USER }, new Date()));
-    assert.equal(await repo.findLive({ _id: id, tenantId: '665f1c2e8b3e4a0099999999', userId: USER }, new Date()), null);
-    assert.equal(await repo.findLive({ _id: id, tenantId: TENANT, userId: '665f1c2e8b3e4a0099999999' }, new Date()), null);
-  });
 });

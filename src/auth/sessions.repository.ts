@@ -8,6 +8,8 @@ import { Session, SessionEndReason } from './session.schema';
 import { TenantScopedRepository } from '../common/database/tenant-scoped.repository';
 
 export type SessionRecord = Session & { _id: Types.ObjectId };
+/** What the guard needs of a session. */
+export type LiveSessionRecord = Pick<SessionRecord, '_id' | 'tenantId' | 'userId' | 'roles' | 'expiresAt'>;
 /** One session of one tenant. */
 export type SessionKey = TenantFilter<Session> & { _id: string };
 /** The sessions of one user. */
@@ -33,12 +35,17 @@ export class SessionsRepository extends TenantScopedRepository<Session> {
     return this.insertOne({ ...data, createdAt: now, lastUsedAt: now, rotatedTokenHashes: [] });
   }
 
-  /** The live session an access token names, or null (revoked, expired, unknown, not this user's). */
-  findLive(key: SessionKey & { userId: string }, now: Date): Promise<Pick<SessionRecord, '_id' | 'userId' | 'roles'> | null> {
+  /**
+   * The unrevoked sessions among `ids`, in one command: the guard's batched revocation check
+   * ({@link LiveSessions}). Cross-tenant: the batch holds several requests' sessions; each
+   * result is compared with its own token's tenant, user and expiry by the caller.
+   */
+  findUnrevoked(ids: readonly Types.ObjectId[]): Promise<LiveSessionRecord[]> {
     return this.sessions
-      .findOne({ ...key, revokedAt: null, expiresAt: { $gt: now } })
-      .select({ userId: 1, roles: 1 })
-      .lean<Pick<SessionRecord, '_id' | 'userId' | 'roles'>>()
+      .find({ _id: { $in: ids }, revokedAt: null })
+      .select({ tenantId: 1, userId: 1, roles: 1, expiresAt: 1 })
+      .setOptions(crossTenant('the guard batches the sessions of concurrent requests; each is checked against its token'))
+      .lean<LiveSessionRecord[]>()
       .exec();
   }
 

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import assert from 'node:assert/strict';
+import { getModelToken, MongooseModule } from '@nestjs/mongoose';
+import { Test, TestingModule } from '@nestjs/testing';
+import type { Model, Types } from 'mongoose';
+import { MongoEmulator } from '@app/mongo-emulator';
+import { withTenancy } from '../common/tenancy/tenant-owned.plugin';
+import { LiveSessions } from './live-sessions';
+import { Role } from './role';
+import { Session, SessionEndReason, SessionSchema } from './session.schema';
+import { SessionsRepository } from './sessions.repository';
+
+const TENANT = '665f1c2e8b3e4a0012345670';
+const OTHER = '665f1c2e8b3e4a0099999999';
+const USER = '665f1c2e8b3e4a0012345678';
+const DAY = 24 * 60 * 60 * 1000;
+
+describe(LiveSessions.name, () => {
+  let emulator: MongoEmulator;
+  let moduleRef: TestingModule;
+  let repo: SessionsRepository;
+  let live: LiveSessions;
+  /** The id lists of the reads LiveSessions sent. */
+  const reads: string[][] = [];
+
+  beforeAll(async () => {
+    emulator = await MongoEmulator.start();
+    moduleRef = await Test.createTestingModule({
+      imports: [MongooseModule.forRoot(emulator.uri, { connectionFactory: withTenancy }), MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }])],
+      providers: [SessionsRepository, LiveSessions],
+    }).compile();
+    await moduleRef.get<Model<Session>>(getModelToken(Session.name)).init();
+    repo = moduleRef.get(SessionsRepository);
+    const findUnrevoked = repo.findUnrevoked.bind(repo);
+    repo.findUnrevoked = (ids: readonly Types.ObjectId[]) => {
+      reads.push(ids.map((id) => id.toHexString()));
+      return findUnrevoked(ids);
+    };
+    live = moduleRef.get(LiveSessions);
+  });
+  afterAll(async () => {
+    await moduleRef?.close();
+    await emulator?.stop();
+  });
+
+  let seq = 0;
+  const newSession = async (expiresInMs = DAY) =>
+    (
+      await repo.create(
+        { tenantId: TENANT, userId: USER, roles: [Role.Admin], refreshTokenHash: `h${++seq}`, expiresAt: new Date(Date.now() + expiresInMs), userAgent: null, ip: null },
+        new Date(),
+      )
+    )._id.toHexString();
+  const claim = (sessionId: string, over: Partial<{ tenantId: string; userId: string }> = {}) => ({ sessionId, tenantId: TENANT, userId: USER, ...over });
+
+  it('the session checks of concurrent requests go to the database as one read, each answered for its own session', async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, () => newSession()));
+    await repo.revoke({ _id: ids[1], tenantId: TENANT }, SessionEndReason.Logout, new Date());
+    reads.length = 0;
+    // Each session asked three times, as three requests of one client would.
+    const asked = [...ids, ...ids, ...ids];
+    const answers = await Promise.all(asked.map((id) => live.find(claim(id), new Date())));
+    assert.equal(reads.length, 1, 'one read for the whole batch');
+    assert.deepEqual(new Set(reads[0]), new Set(ids), 'each session read once');
+    assert.deepEqual(
+      answers.map((a) => a !== null),
+      asked.map((id) => id !== ids[1]),
+      'only the revoked session is refused',
+    );
+    assert.deepEqual(answers[0]?.roles, [Role.Admin]);
+  });
+
+  it('a revocation that ended before the check is seen: nothing is remembered between batches', async () => {
+    const id = await newSession();
+    assert.ok(await live.find(claim(id), new Date()));
+    await repo.revoke({ _id: id, tenantId: TENANT }, SessionEndReason.Logout, new Date());
+    assert.equal(await live.find(claim(id), new Date()), null);
+  });
+
+  it('names the tenant and the user: another tenant or user finds nothing, in the same batch as the rightful one', async () => {
+    const id = await newSession();
+    const [right, otherTenant, otherUser] = await Promise.all([
+      live.find(claim(id), new Date()),
+      live.find(claim(id, { tenantId: OTHER }), new Date()),
+      live.find(claim(id, { userId: OTHER }), new Date()),
+    ]);
+    assert.ok(right);
+    assert.equal(otherTenant, null);
+    assert.equal(otherUser, null);
+  });
+
+  it('an expired session is refused; a malformed id is refused without failing the batch it would share', async () => {
+    const expired = await newSession(1_000);
+    const fine = await newSession();
+    const [late, malformed, ok] = await Promise.all([
+      live.find(claim(expired), new Date(Date.now() + 2_000)),
+      live.find(claim('not-an-object-id'), new Date()),
+      live.find(claim(fine), new Date()),
+    ]);
+    assert.equal(late, null);
+    assert.equal(malformed, null);
+    assert.ok(ok);
+  });
+});
