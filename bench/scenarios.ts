@@ -194,7 +194,7 @@ const healthScenario: Scenario = {
 
 const getItemScenario: Scenario = {
   name: 'get-item',
-  summary: 'GET /api/v1/inventory/items/:id — one item, read by every client: auth, one find, ETag. The baseline.',
+  summary: 'GET /api/v1/inventory/items/:id — one item, read by every client, each with a session of its own: auth, one find, ETag. The baseline.',
   async prepare({ app: root }) {
     const api = await signup(root, 'get-item');
     const item = await newItem(api, 'BENCH-GET', 100);

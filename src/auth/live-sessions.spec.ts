@@ -4,6 +4,8 @@ import { getModelToken, MongooseModule } from '@nestjs/mongoose';
 import { Test, TestingModule } from '@nestjs/testing';
 import type { Model, Types } from 'mongoose';
 import { MongoEmulator } from '@app/mongo-emulator';
+import { DatabaseUnavailableError } from '@app/concurrency';
+import { AppConfigService } from '../common/config/app-config.service';
 import { withTenancy } from '../common/tenancy/tenant-owned.plugin';
 import { LiveSessions } from './live-sessions';
 import { Role } from './role';
@@ -14,6 +16,9 @@ const TENANT = '665f1c2e8b3e4a0012345670';
 const OTHER = '665f1c2e8b3e4a0099999999';
 const USER = '665f1c2e8b3e4a0012345678';
 const DAY = 24 * 60 * 60 * 1000;
+
+const config = (serverSelectionMs: number, operationMs: number) =>
+  ({ get: (key: string) => (key === 'MONGODB_SERVER_SELECTION_TIMEOUT_MS' ? serverSelectionMs : operationMs) }) as unknown as AppConfigService;
 
 describe(LiveSessions.name, () => {
   let emulator: MongoEmulator;
@@ -27,7 +32,7 @@ describe(LiveSessions.name, () => {
     emulator = await MongoEmulator.start();
     moduleRef = await Test.createTestingModule({
       imports: [MongooseModule.forRoot(emulator.uri, { connectionFactory: withTenancy }), MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }])],
-      providers: [SessionsRepository, LiveSessions],
+      providers: [SessionsRepository, LiveSessions, { provide: AppConfigService, useValue: config(2_000, 10_000) }],
     }).compile();
     await moduleRef.get<Model<Session>>(getModelToken(Session.name)).init();
     repo = moduleRef.get(SessionsRepository);
@@ -100,5 +105,14 @@ describe(LiveSessions.name, () => {
     assert.equal(late, null);
     assert.equal(malformed, null);
     assert.ok(ok);
+  });
+
+  it('a read that never answers fails its whole batch with 503 after server selection + maxTimeMS, instead of holding it', async () => {
+    const silent = { findUnrevoked: () => new Promise(() => undefined) } as unknown as SessionsRepository;
+    const stuck = new LiveSessions(silent, config(50, 100));
+    const started = performance.now();
+    const answers = await Promise.allSettled([stuck.find(claim('665f1c2e8b3e4a00123456aa'), new Date()), stuck.find(claim('665f1c2e8b3e4a00123456bb'), new Date())]);
+    for (const a of answers) assert.ok(a.status === 'rejected' && a.reason instanceof DatabaseUnavailableError, String(a.status));
+    assert.ok(performance.now() - started >= 140, 'not before the deadline');
   });
 });

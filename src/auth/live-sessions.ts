@@ -1,7 +1,9 @@
 import { AsyncResource } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+import { DatabaseUnavailableError } from '@app/concurrency';
 import DataLoader from 'dataloader';
 import { Types } from 'mongoose';
+import { AppConfigService } from '../common/config/app-config.service';
 import type { Role } from './role';
 import { LiveSessionRecord, SessionsRepository } from './sessions.repository';
 
@@ -41,7 +43,19 @@ export class LiveSessions {
     batchScheduleFn: (dispatch) => setImmediate(() => this.scope.runInAsyncScope(dispatch)),
   });
 
-  constructor(private readonly sessions: SessionsRepository) {}
+  /**
+   * How long a batch may wait for its read: a failing read ends within server selection plus
+   * maxTimeMS. A batch holds many requests, so one that never answers (seen when the database
+   * went away under a query in flight) must not hold them all: they get 503 instead.
+   */
+  private readonly deadlineMs: number;
+
+  constructor(
+    private readonly sessions: SessionsRepository,
+    config: AppConfigService,
+  ) {
+    this.deadlineMs = config.get('MONGODB_SERVER_SELECTION_TIMEOUT_MS') + config.get('MONGODB_OPERATION_TIMEOUT_MS');
+  }
 
   /** The claimed session if it is live now: not revoked, not expired, and the tenant's and user's the token names. */
   async find(claim: SessionClaim, now: Date): Promise<LiveSession | null> {
@@ -54,8 +68,17 @@ export class LiveSessions {
 
   private async load(ids: readonly string[]): Promise<Array<LiveSessionRecord | undefined>> {
     const unique = [...new Set(ids)];
-    const found = await this.sessions.findUnrevoked(unique.map((id) => new Types.ObjectId(id)));
+    const found = await withDeadline(this.sessions.findUnrevoked(unique.map((id) => new Types.ObjectId(id))), this.deadlineMs);
     const byId = new Map(found.map((s) => [s._id.toHexString(), s]));
     return ids.map((id) => byId.get(id));
   }
+}
+
+/** `promise`, or a 503 `database-unavailable` once `ms` have passed without an answer. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseUnavailableError({ detail: `The database did not answer within ${ms} ms; retry the request later.` })), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
