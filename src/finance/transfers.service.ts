@@ -16,8 +16,6 @@ import { TransferRepository } from './transfer.repository';
 interface TransferRequest {
   actor: AuthUser;
   dto: CreateTransferDto;
-  from: AccountRecord;
-  to: AccountRecord;
 }
 
 /** Transfers between two of the tenant's accounts. */
@@ -34,17 +32,15 @@ export class TransfersService {
    * Posts a transfer: the guarded debit (balance ≥ amount), the credit, the journal entry and
    * the transfer record commit together or not at all. Of concurrent transfers that would
    * together overdraw the source, the ones the balance cannot cover get 409 `insufficient-funds`.
+   *
+   * Concurrent transfers of one tenant share one transaction (group commit): one read of the
+   * accounts they name, one guarded `$inc` per account, one insert of the entries and one of
+   * the transfers, each transfer decided in arrival order as if they ran one by one.
    */
   create(actor: AuthUser, dto: CreateTransferDto): Promise<TransferDto> {
-    return countOutcome(financeMetrics.transfers, 'posted', async () => {
-      // An account's currency and kind never change, so they are checked before the
-      // transaction; inside it, the first write is the guarded debit.
-      const [from, to] = await this.userAccounts(actor.tenantId, dto.fromAccountId, dto.toAccountId);
-      if (from.currency !== to.currency) {
-        throw new CurrencyMismatchError({ expected: from.currency, actual: to.currency, detail: `The accounts hold ${from.currency} and ${to.currency}; there is no currency conversion.` });
-      }
-      return this.post(actor, dto, from, to);
-    });
+    return countOutcome(financeMetrics.transfers, 'posted', () =>
+      this.transactions.batch(`transfers:${actor.tenantId}`, { actor, dto }, (requests) => this.postBatch(actor.tenantId, requests), { name: 'finance.transfer' }),
+    );
   }
 
   /** One transfer of the caller's tenant. */
@@ -54,53 +50,73 @@ export class TransfersService {
     return TransferDto.from(transfer);
   }
 
-  /**
-   * Concurrent transfers of one tenant share one transaction (group commit): one read of the
-   * accounts, one guarded `$inc` per account, one insert of the entries and one of the
-   * transfers, each transfer decided in arrival order as if they ran one by one.
-   */
-  private post(actor: AuthUser, dto: CreateTransferDto, from: AccountRecord, to: AccountRecord): Promise<TransferDto> {
-    return this.transactions.batch(`transfers:${actor.tenantId}`, { actor, dto, from, to }, (requests) => this.postBatch(actor.tenantId, requests), { name: 'finance.transfer' });
-  }
-
   private async postBatch(tenantId: string, requests: readonly TransferRequest[]): Promise<Array<BatchOutcome<TransferDto>>> {
-    const transferIds = requests.map(() => new Types.ObjectId());
-    const entries = await this.ledger.postBatch(
-      tenantId,
-      requests.map(({ actor, dto, from, to }, i) => ({
-        tenantId,
-        kind: 'transfer' as const,
-        currency: from.currency,
-        description: dto.description,
-        lines: [
-          { account: from, credit: dto.amount },
-          { account: to, debit: dto.amount },
-        ],
-        reference: { type: 'transfer' as const, id: transferIds[i] },
-        createdBy: actor.userId,
-      })),
-    );
-    const posted = requests.flatMap(({ actor, dto, from, to }, i) => {
+    // The accounts of the whole batch in one read (no read per request): their currency, kind
+    // and existence decide each transfer's 404 / 400 / 422 before the ledger moves money.
+    const ids = [...new Set(requests.flatMap(({ dto }) => [dto.fromAccountId.toLowerCase(), dto.toAccountId.toLowerCase()]))];
+    const found = new Map((await this.accounts.findMany({ tenantId, _id: { $in: ids.map((id) => new Types.ObjectId(id)) } })).map((a) => [a._id.toHexString(), a]));
+    const checked = requests.map((request) => attempt(() => ({ ...request, ...transferable(found, request.dto) })));
+    const valid = checked.flatMap((c) => (c.ok ? [c.value] : []));
+    const transferIds = valid.map(() => new Types.ObjectId());
+    const entries = valid.length
+      ? await this.ledger.postBatch(
+          tenantId,
+          valid.map(({ actor, dto, from, to }, i) => ({
+            tenantId,
+            kind: 'transfer' as const,
+            currency: from.currency,
+            description: dto.description,
+            lines: [
+              { account: from, credit: dto.amount },
+              { account: to, debit: dto.amount },
+            ],
+            reference: { type: 'transfer' as const, id: transferIds[i] },
+            createdBy: actor.userId,
+          })),
+        )
+      : [];
+    const posted = valid.flatMap(({ actor, dto, from, to }, i) => {
       const entry = entries[i];
       if (!entry.ok) return [];
       return [{ _id: transferIds[i], tenantId, fromAccountId: from._id, toAccountId: to._id, amount: dto.amount, currency: from.currency, description: dto.description, status: 'posted' as const, entryId: entry.value._id, createdBy: actor.userId }];
     });
     const transfers = new Map((posted.length ? await this.transfers.insertMany(posted) : []).map((t) => [t._id.toHexString(), t]));
-    return entries.map((entry, i) => (entry.ok ? { ok: true, value: TransferDto.from(transfers.get(transferIds[i].toHexString())!) } : entry));
+    let next = 0;
+    return checked.map((c) => {
+      if (!c.ok) return c;
+      const i = next++;
+      const entry = entries[i];
+      return entry.ok ? { ok: true, value: TransferDto.from(transfers.get(transferIds[i].toHexString())!) } : entry;
+    });
   }
+}
 
-  /**
-   * The two accounts, read in one query: 404 when either is absent (or another tenant's);
-   * the module's own accounts are not transferable (400).
-   */
-  private async userAccounts(tenantId: string, fromId: string, toId: string): Promise<[AccountRecord, AccountRecord]> {
-    const found = await this.accounts.findMany({ tenantId, _id: { $in: [new Types.ObjectId(fromId), new Types.ObjectId(toId)] } });
-    const pick = (id: string, field: string): AccountRecord => {
-      const account = found.find((a) => a._id.toHexString() === id.toLowerCase());
-      if (!account) throw new NotFoundError('Account');
-      if (account.systemKey !== undefined) throw new ValidationFailedError([{ field, message: 'must be an account you opened, not a system account' }]);
-      return account;
-    };
-    return [pick(fromId, 'fromAccountId'), pick(toId, 'toAccountId')];
+/** `run`'s value, or what it threw, as a batch outcome. */
+function attempt<T>(run: () => T): BatchOutcome<T> {
+  try {
+    return { ok: true, value: run() };
+  } catch (error) {
+    return { ok: false, error };
   }
+}
+
+/**
+ * The transfer's two accounts from the batch's read: 404 when either is absent (or another
+ * tenant's); the module's own accounts are not transferable and an account cannot pay itself
+ * (400); both must hold one currency (422).
+ */
+function transferable(found: ReadonlyMap<string, AccountRecord>, dto: CreateTransferDto): { from: AccountRecord; to: AccountRecord } {
+  const pick = (id: string, field: string): AccountRecord => {
+    const account = found.get(id.toLowerCase());
+    if (!account) throw new NotFoundError('Account');
+    if (account.systemKey !== undefined) throw new ValidationFailedError([{ field, message: 'must be an account you opened, not a system account' }]);
+    return account;
+  };
+  const from = pick(dto.fromAccountId, 'fromAccountId');
+  const to = pick(dto.toAccountId, 'toAccountId');
+  if (from._id.equals(to._id)) throw new ValidationFailedError([{ field: 'toAccountId', message: 'toAccountId must differ from fromAccountId' }]);
+  if (from.currency !== to.currency) {
+    throw new CurrencyMismatchError({ expected: from.currency, actual: to.currency, detail: `The accounts hold ${from.currency} and ${to.currency}; there is no currency conversion.` });
+  }
+  return { from, to };
 }

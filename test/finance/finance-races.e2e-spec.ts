@@ -88,6 +88,36 @@ describe('finance races', () => {
     await assertReconciled(acme);
   });
 
+  it('forty concurrent transfers, most of them wrong in one of five ways: each gets its own answer, only the fifteen good ones move money', async () => {
+    // Concurrent transfers of a tenant share one batch and one read of the accounts: a bad
+    // account in one request must decide that request only, and the answers must not shift.
+    const tenant = await ctx.newTenant();
+    const other = await ctx.newTenant();
+    const [a, b] = await newAccounts(tenant, 2, { openingBalance: 1_000 });
+    const usd = await newAccount(tenant, { currency: 'USD', openingBalance: 1_000 });
+    const foreign = await newAccount(other, { openingBalance: 1_000 });
+    const system = (await entriesOf(tenant, a.id)).items[0].lines.find((l) => l.accountId !== a.id)!.accountId;
+    const kinds = [
+      { expect: 201, body: transferBody(a.id, b.id, 10) },
+      { expect: 404, body: transferBody(a.id, '65a1b2c3d4e5f60718293a4b', 10) },
+      { expect: 404, body: transferBody(foreign.id, b.id, 10) },
+      { expect: 422, body: transferBody(a.id, usd.id, 10) },
+      { expect: 400, body: transferBody(a.id, a.id.toUpperCase(), 10) },
+      { expect: 400, body: transferBody(system, b.id, 10) },
+      { expect: 201, body: transferBody(b.id, a.id, 3) },
+      { expect: 201, body: transferBody(a.id, b.id, 10) },
+    ];
+    const r = await race(40, (i) => tenant.http.post(`${FINANCE}/transfers`, kinds[i % kinds.length].body));
+    for (const o of r.outcomes) assert.equal(o.status, kinds[o.index % kinds.length].expect, `request ${o.index}: ${JSON.stringify(o.value?.body)}`);
+    expectCounts(r, { 201: 15, 404: 10, 422: 5, 400: 10 });
+    assert.equal((await getAccount(tenant, a.id)).balance, 1_000 - 100 + 15);
+    assert.equal((await getAccount(tenant, b.id)).balance, 1_000 + 100 - 15);
+    assert.equal((await getAccount(tenant, usd.id)).balance, 1_000);
+    assert.equal((await getAccount(other, foreign.id)).balance, 1_000);
+    await assertReconciled(tenant);
+    await assertReconciled(other);
+  });
+
   it('200 concurrent transfers among 5 accounts (a seeded random sample, the same every run): money conserved, never negative, reconciled', async () => {
     const tenant = await ctx.newTenant();
     const accounts = await newAccounts(tenant, 5, { openingBalance: 10_000 });
