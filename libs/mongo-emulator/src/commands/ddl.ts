@@ -373,6 +373,7 @@ async function renameCollection(ctx: CommandContext): Promise<Doc> {
   }
   const { coll: target } = ctx.engine.ensureCollection(tdb, tparts.join('.'), coll.options);
   for (const [k, r] of coll.records) target.records.set(k, r);
+  for (const r of coll.withHistory) target.withHistory.add(r);
   target.liveCount = coll.liveCount;
   for (const [k, ix] of coll.indexes) target.indexes.set(k, ix);
   ctx.engine.dropCollection(fdb, fparts.join('.'));

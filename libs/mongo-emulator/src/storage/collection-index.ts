@@ -111,6 +111,8 @@ export class CollectionIndex {
   readonly entries = new Map<string, KeyEntry>();
   /** Keys an open transaction has added or removed (unique indexes only). */
   readonly reserved = new Map<string, Transaction>();
+  /** Keys of {@link entries} freed by a commit (owner null), kept until no snapshot can see their owner: what maintenance visits. */
+  readonly freed = new Set<string>();
   /** Directions of the key fields (1/-1); undefined when the index is not ordered (text, geo, hashed). */
   readonly dirs?: (1 | -1)[];
   /** Keys of the latest committed version of every record (ordered indexes only). */

@@ -67,6 +67,11 @@ export interface CollectionOptions {
 
 export class Collection {
   readonly records = new Map<string, DocRecord>();
+  /**
+   * Records holding history some reader may still need (older versions, a tombstone): the
+   * only ones periodic maintenance visits, so its cost follows the writes, not the data size.
+   */
+  readonly withHistory = new Set<DocRecord>();
   readonly indexes = new Map<string, CollectionIndex>();
   readonly uuid: Binary;
   options: CollectionOptions;

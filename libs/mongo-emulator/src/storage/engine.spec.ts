@@ -3,7 +3,7 @@
  * returns (checked under random writes, transactions, aborts and history pruning), and MVCC
  * snapshots must stay stable.
  */
-import { describe, it } from '@jest/globals';
+import { describe, it, jest } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Int32, Long } from 'bson';
 import { Doc } from '../bson/values';
@@ -129,5 +129,38 @@ describe('StorageEngine', () => {
     assert.deepEqual(engine.read(coll, rec, {}), { _id: 1, v: 20 });
     assert.throws(() => engine.update(coll, rec, { _id: 1, v: 0 }, { _id: 1, v: -1 }, { txn }), (e: unknown) => e instanceof CommandError && e.code === 112);
     assert.equal(txn.state, 'aborted');
+  });
+  it('maintenance visits only the records that hold history, and leaves none once no reader needs it', () => {
+    const engine = new StorageEngine({ historyWindowMs: 0, maxVersionsPerDoc: 100 });
+    const { coll } = engine.ensureCollection('db', 'c');
+    const ix = new CollectionIndex(CollectionIndex.normalizeSpec({ key: { u: 1 }, unique: true }));
+    coll.indexes.set(ix.name, ix);
+    coll.buildIndex(ix);
+    for (let i = 0; i < 1000; i++) engine.insert(coll, { _id: i, u: `k${i}`, v: 0 }, {});
+    const rec = (id: number) => coll.records.get(`n${id}`)!;
+    const reader = engine.begin('s', 1);
+    for (let v = 1; v <= 5; v++) engine.update(coll, rec(1), rec(1).latest()!.doc!, { _id: 1, u: 'k1', v }, {});
+    engine.remove(coll, rec(2), rec(2).latest()!.doc!, {});
+    engine.update(coll, rec(3), rec(3).latest()!.doc!, { _id: 3, u: 'k3-renamed', v: 1 }, {});
+
+    const prune = jest.spyOn(engine, 'prune');
+    const walk = jest.spyOn(coll.records, 'values');
+    engine.maintain();
+    assert.equal(walk.mock.calls.length, 0, 'no walk over every stored record');
+    assert.equal(prune.mock.calls.length, 3, 'the three changed records, not the 1000 stored ones');
+    assert.deepEqual(engine.read(coll, rec(1), { txn: reader }), { _id: 1, u: 'k1', v: 0 }, 'history an open transaction needs is kept');
+    assert.equal(ix.freed.size, 2, 'the keys of the removed k2 and the renamed k3 stay while a snapshot may still see their owners');
+    for (const k of ix.freed) assert.equal(ix.entries.get(k)?.owner, null);
+
+    engine.commit(reader);
+    engine.maintain();
+    assert.equal(rec(1).versions.length, 1);
+    assert.equal(coll.records.get('n2'), undefined, 'the tombstone is gone');
+    assert.equal(coll.withHistory.size, 0);
+    assert.equal(ix.freed.size, 0);
+    assert.equal(ix.entries.size, 999, 'one committed key per live document, the freed one dropped');
+    prune.mockClear();
+    engine.maintain();
+    assert.equal(prune.mock.calls.length, 0, 'nothing left to visit');
   });
 });

@@ -435,7 +435,10 @@ export class StorageEngine {
     for (const { ix, added, removed } of changes) {
       for (const k of removed) {
         const e = ix.entries.get(k.str);
-        if (e && e.owner === rec.key) ix.entries.set(k.str, { owner: null, ts });
+        if (e && e.owner === rec.key) {
+          ix.entries.set(k.str, { owner: null, ts });
+          ix.freed.add(k.str);
+        }
       }
       for (const k of added) ix.entries.set(k.str, { owner: rec.key, ts });
     }
@@ -465,6 +468,7 @@ export class StorageEngine {
       for (const [ix, local] of txn.localKeys) {
         for (const [k, owner] of local) {
           ix.entries.set(k, { owner, ts });
+          if (owner === null) ix.freed.add(k);
           if (ix.reserved.get(k) === txn) ix.reserved.delete(k);
         }
       }
@@ -560,7 +564,13 @@ export class StorageEngine {
   /** Drops versions no reader can need any more, and brings the record's index entries up to date. */
   prune(coll: Collection, rec: DocRecord): void {
     this.dropHistory(coll, rec);
-    if (coll.records.get(rec.key) === rec) coll.syncIndexes(rec);
+    if (coll.records.get(rec.key) !== rec) {
+      coll.withHistory.delete(rec);
+      return;
+    }
+    coll.syncIndexes(rec);
+    if (rec.versions.length > 1 || rec.latest()?.doc === null) coll.withHistory.add(rec);
+    else coll.withHistory.delete(rec);
   }
 
   private dropHistory(coll: Collection, rec: DocRecord): void {
@@ -598,16 +608,26 @@ export class StorageEngine {
     }
   }
 
-  /** Periodic maintenance: prune every record (tombstones, old versions) and freed unique keys. */
+  /**
+   * Periodic maintenance: prunes the records that still hold history (old versions,
+   * tombstones) and drops freed unique keys no snapshot can need. Only those are visited —
+   * a scan of every record stalled every request for tens of ms each second once the
+   * database held a few hundred thousand documents.
+   */
   maintain(): void {
     const { horizon } = this.horizon();
     for (const colls of this.dbs.values()) {
       for (const coll of colls.values()) {
-        for (const rec of [...coll.records.values()]) {
-          if (rec.versions.length > 1 || rec.latest()?.doc === null) this.prune(coll, rec);
-        }
+        for (const rec of [...coll.withHistory]) this.prune(coll, rec);
         for (const ix of coll.uniqueIndexes()) {
-          for (const [k, e] of ix.entries) if (e.owner === null && e.ts <= horizon && !ix.reserved.has(k)) ix.entries.delete(k);
+          for (const k of [...ix.freed]) {
+            const e = ix.entries.get(k);
+            if (e?.owner !== null) ix.freed.delete(k);
+            else if (e.ts <= horizon && !ix.reserved.has(k)) {
+              ix.entries.delete(k);
+              ix.freed.delete(k);
+            }
+          }
         }
       }
     }
