@@ -90,6 +90,8 @@ export interface LoadResult {
   elapsedS: number;
   /** Latencies of measured requests in ms (request sent → whole body received). */
   latenciesMs: Float64Array;
+  /** When each of those requests was sent, in ms from the cell's start (same order). */
+  sentAtMs: Float64Array;
   statuses: Record<string, number>;
   /** Transport failures (connection reset, timeout): not responses, counted apart. */
   errors: number;
@@ -115,6 +117,7 @@ export async function runLoad(options: {
   // No header at all for public routes (health), as a probe would send.
   const auth = options.token ? `Bearer ${options.token}` : undefined;
   let latencies = new Float64Array(4096);
+  let sentAt = new Float64Array(4096);
   let count = 0;
   let errors = 0;
   let unmeasured = 0;
@@ -131,10 +134,15 @@ export async function runLoad(options: {
       const ms = performance.now() - started;
       if (measure) {
         if (count === latencies.length) {
-          const grown = new Float64Array(latencies.length * 2);
-          grown.set(latencies);
-          latencies = grown;
+          const grow = (a: Float64Array) => {
+            const grown = new Float64Array(a.length * 2);
+            grown.set(a);
+            return grown;
+          };
+          latencies = grow(latencies);
+          sentAt = grow(sentAt);
         }
+        sentAt[count] = started - cellStarted;
         latencies[count++] = ms;
         statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
       } else unmeasured += 1;
@@ -147,9 +155,9 @@ export async function runLoad(options: {
   };
   const client: LoadClient = { measured: (s) => send(s, true), unmeasured: (s) => send(s, false) };
 
-  const started = performance.now();
-  const deadline = started + durationMs;
-  const ticker = setInterval(() => options.onTick?.(Math.min(1, (performance.now() - started) / durationMs)), 250);
+  const cellStarted = performance.now();
+  const deadline = cellStarted + durationMs;
+  const ticker = setInterval(() => options.onTick?.(Math.min(1, (performance.now() - cellStarted) / durationMs)), 250);
   try {
     await Promise.all(
       Array.from({ length: concurrency }, async (_, i) => {
@@ -160,10 +168,10 @@ export async function runLoad(options: {
   } finally {
     clearInterval(ticker);
   }
-  const elapsedS = (performance.now() - started) / 1000;
+  const elapsedS = (performance.now() - cellStarted) / 1000;
   await pool.close();
   if (errors > 0) statuses.error = errors;
-  return { requests: count, elapsedS, latenciesMs: latencies.subarray(0, count), statuses, errors, unmeasured };
+  return { requests: count, elapsedS, latenciesMs: latencies.subarray(0, count), sentAtMs: sentAt.subarray(0, count), statuses, errors, unmeasured };
 }
 
 /** Nearest-rank percentile of latencies in ms (0 when there are none). */

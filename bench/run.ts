@@ -68,6 +68,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** BENCH_TRACE=dir: every measured request of the cell as a CSV line (sent at, latency, in ms), to see when the slow ones happen. */
+function writeTrace(dir: string, name: string, concurrency: number, load: LoadResult): void {
+  mkdirSync(dir, { recursive: true });
+  const lines = Array.from(load.latenciesMs, (ms, i) => `${load.sentAtMs[i].toFixed(2)},${ms.toFixed(2)}`);
+  writeFileSync(join(dir, `${name}-${concurrency}.csv`), `sentAtMs,latencyMs\n${lines.join('\n')}\n`);
+}
+
 const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 
 function row(name: string, concurrency: number, load: LoadResult, retries: number, cpuS: number | undefined, outcome: { correct: boolean; detail: string; oversoldBy?: number }): Row {
@@ -203,6 +210,7 @@ async function main(): Promise<void> {
           onTick: (f) => progress.update(label, f),
         });
         const cpu1 = server && cpuSeconds(server);
+        if (process.env.BENCH_TRACE) writeTrace(process.env.BENCH_TRACE, scenario.name, concurrency, load);
         const after = ready.metrics ? await scrape(ready.api) : undefined;
         progress.update(`${label}: checking`, 1);
         const outcome = await cell.check(load);
