@@ -37,9 +37,8 @@ export class JournalEntryRepository extends TenantScopedRepository<JournalEntry,
   }
 
   /** Several entries in one command (a group-commit batch), in order. */
-  async insertMany(entries: Array<Omit<JournalEntry, 'createdAt'> & { _id: Types.ObjectId }>): Promise<JournalEntryRecord[]> {
-    const created = await this.entries.insertMany(entries);
-    return created.map((doc) => doc.toObject() as JournalEntryRecord);
+  insertMany(entries: Array<Omit<JournalEntry, 'createdAt'> & { _id: Types.ObjectId }>): Promise<JournalEntryRecord[]> {
+    return this.insertAll(entries);
   }
 
   /** Σ debit / Σ credit per account over the whole ledger (one aggregation). */

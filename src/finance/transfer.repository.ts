@@ -16,9 +16,8 @@ export class TransferRepository extends TenantScopedRepository<Transfer, Transfe
   }
 
   /** Several transfers in one command (a group-commit batch), in order. */
-  async insertMany(transfers: Array<Omit<Transfer, 'createdAt'> & { _id: Types.ObjectId }>): Promise<TransferRecord[]> {
-    const created = await this.transfers.insertMany(transfers);
-    return created.map((doc) => doc.toObject() as TransferRecord);
+  insertMany(transfers: Array<Omit<Transfer, 'createdAt'> & { _id: Types.ObjectId }>): Promise<TransferRecord[]> {
+    return this.insertAll(transfers);
   }
 
 }

@@ -18,9 +18,8 @@ export class AllocationRepository extends TenantScopedRepository<Allocation, All
   }
 
   /** Several allocations in one command (a group-commit batch), in order. */
-  async insertMany(allocations: Allocation[]): Promise<AllocationRecord[]> {
-    const created = await this.allocations.insertMany(allocations);
-    return created.map((doc) => doc.toObject() as unknown as AllocationRecord);
+  insertMany(allocations: Allocation[]): Promise<AllocationRecord[]> {
+    return this.insertAll(allocations);
   }
 
 

@@ -17,7 +17,7 @@ export class MovementRepository extends TenantScopedRepository<Movement, Movemen
 
   /** Several movements in one command (a group-commit batch), in order. */
   async appendMany(movements: Movement[]): Promise<void> {
-    await this.movements.insertMany(movements);
+    await this.insertAll(movements);
   }
 
   /** Σ quantity per item of one tenant. */

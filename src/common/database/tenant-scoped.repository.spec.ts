@@ -19,11 +19,30 @@ class ThingRepository extends TenantScopedRepository<Thing> {
   }
 }
 
+interface Entry {
+  tenantId: string;
+  kind: string;
+  lines: Array<{ accountId: Types.ObjectId | string; debit: number }>;
+  status?: string;
+  createdAt?: Date;
+}
+
+class EntryRepository extends TenantScopedRepository<Entry> {
+  constructor(override readonly model: Model<Entry>) {
+    super(model);
+  }
+
+  insertMany(entries: Entry[]) {
+    return this.insertAll(entries);
+  }
+}
+
 /** The one paging path of every list: one $facet aggregate, filters cast, hidden fields hidden. */
 describe(TenantScopedRepository.name, () => {
   let emulator: MongoEmulator;
   let connection: Connection;
   let repo: ThingRepository;
+  let entries: EntryRepository;
   const owner = new Types.ObjectId();
 
   beforeAll(async () => {
@@ -38,6 +57,12 @@ describe(TenantScopedRepository.name, () => {
     });
     const model = connection.model<Thing>('Thing', schema);
     repo = new ThingRepository(model);
+    const line = new Schema({ accountId: { type: Schema.Types.ObjectId, required: true }, debit: { type: Number, min: 0, validate: Number.isSafeInteger } }, { _id: false });
+    const entrySchema = new Schema<Entry>(
+      { tenantId: { type: String, required: true }, kind: { type: String, enum: ['a', 'b'], required: true }, lines: [line], status: { type: String, default: 'open' } },
+      { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+    );
+    entries = new EntryRepository(connection.model<Entry>('Entry', entrySchema));
     await model.insertMany([
       ...Array.from({ length: 25 }, (_, i) => ({ tenantId: 't1', n: i, ownerId: owner, secret: 'hash', readAt: i % 5 === 0 ? null : new Date() })),
       { tenantId: 't2', n: 99, ownerId: owner, secret: 'hash' },
@@ -62,5 +87,34 @@ describe(TenantScopedRepository.name, () => {
   it('an empty page still answers the total and zero counts', async () => {
     const page = await repo.page({ tenantId: 't3' }, pageWindow({}), { _id: 1 }, { counts: { unread: { readAt: null } } });
     assert.deepEqual([page.items, page.total, page.counts.unread], [[], 0, 0]);
+  });
+
+  it('inserts a batch cast, defaulted and timestamped by the schema, and returns what it stored', async () => {
+    const account = new Types.ObjectId();
+    const inserted = await entries.insertMany([
+      { tenantId: 't1', kind: 'a', lines: [{ accountId: account.toHexString(), debit: 5 }] },
+      { tenantId: 't1', kind: 'b', lines: [], status: 'closed' },
+    ]);
+    const stored = await entries.model.find({ tenantId: 't1' }).sort({ kind: 1 }).lean().exec();
+    assert.deepEqual(inserted, stored, 'what the caller gets is what the database holds');
+    assert.ok(stored[0].lines[0].accountId instanceof Types.ObjectId, 'a hex string is stored as the ObjectId the schema declares');
+    assert.deepEqual([stored[0].status, stored[1].status], ['open', 'closed']);
+    assert.ok(stored.every((e) => e.createdAt instanceof Date));
+  });
+
+  it('refuses a batch with any row the schema refuses, and writes none of it', async () => {
+    const account = new Types.ObjectId();
+    const good: Entry = { tenantId: 't2', kind: 'a', lines: [{ accountId: account, debit: 1 }] };
+    const bad: Array<[string, Entry]> = [
+      ['an unknown enum value', { ...good, kind: 'c' }],
+      ['a negative amount', { ...good, lines: [{ accountId: account, debit: -1 }] }],
+      ['a fraction', { ...good, lines: [{ accountId: account, debit: 1.5 }] }],
+      ['a line without its account', { ...good, lines: [{ debit: 1 } as Entry['lines'][number]] }],
+      ['a missing required field', { ...good, kind: undefined as unknown as string }],
+    ];
+    for (const [what, row] of bad) {
+      await assert.rejects(entries.insertMany([good, row]), (e: unknown) => e instanceof mongoose.Error.ValidationError, what);
+    }
+    assert.equal(await entries.model.countDocuments({ tenantId: 't2' }), 0);
   });
 });

@@ -1,4 +1,4 @@
-import type { AnyKeys, Model, PipelineStage, QueryFilter, Types } from 'mongoose';
+import type { AnyKeys, AnyObject, Model, PipelineStage, QueryFilter, Types } from 'mongoose';
 import { Page, toPage } from '../http/page.dto';
 import type { PageWindow } from '../http/page-query.dto';
 import type { TenantFilter } from '../tenancy/tenant-filter';
@@ -29,6 +29,21 @@ export abstract class TenantScopedRepository<T, R = LeanRecord<T>> {
   protected async insertOne(doc: AnyKeys<T>): Promise<R> {
     const [created] = await this.model.create([doc]);
     return created.toObject() as R;
+  }
+
+  /**
+   * Inserts several documents in one command (a group-commit batch), in order, in the caller's
+   * transaction, and returns them as plain records. Each is cast, defaulted, timestamped and
+   * validated by its schema as {@link insertOne} would, but as a plain object: building and
+   * validating a mongoose document per row was a quarter of a transfer's CPU.
+   */
+  protected async insertAll(docs: ReadonlyArray<AnyKeys<T>>): Promise<R[]> {
+    if (docs.length === 0) return [];
+    const rows = docs.map((doc) => this.model.applyTimestamps(this.model.applyDefaults(this.model.castObject(doc as AnyObject) as AnyObject)));
+    for (const row of rows) await this.model.validate(row);
+    // Already cast and validated above: `lean` only skips mongoose's second pass over them.
+    await this.model.insertMany(rows, { lean: true });
+    return rows as R[];
   }
 
   /**
