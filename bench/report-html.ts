@@ -130,7 +130,7 @@ export function renderHtml(results: BenchResults): string {
 
   const table = rows
     .map(
-      (r) => `<tr class="${r.correct ? '' : 'wrongrow'}"><td>${esc(r.name)}</td><td class="n">${r.concurrency}</td><td class="n">${fmt(r.rps)}</td><td class="n">${fmt(r.p50Ms)}</td><td class="n">${fmt(r.p99Ms)}</td><td class="n">${r.p99OverP50 === null ? '–' : fmt(r.p99OverP50)}</td><td>${esc(statusText(r.statuses))}</td><td class="n">${r.retriesPerSuccess.toFixed(3)}</td><td class="n">${r.serverCpuUsPerRequest ?? '–'}</td><td>${r.correct ? '✓' : `✗${r.oversoldBy !== undefined ? ` oversold by ${r.oversoldBy}` : ''}`}</td><td class="detail">${esc(r.detail)}</td></tr>`,
+      (r) => `<tr class="${r.correct ? '' : 'wrongrow'}"><td>${esc(r.name)}</td><td class="n">${r.concurrency}</td><td class="n">${fmt(r.rps)}</td><td class="n">${fmt(r.p50Ms)}</td><td class="n">${fmt(r.p99Ms)}</td><td class="n">${r.p99OverP50 === null ? '–' : fmt(r.p99OverP50)}</td><td>${esc(statusText(r.statuses))}</td><td class="n">${r.retriesPerSuccess.toFixed(3)}</td><td class="n">${r.inputsPerBatch ?? '–'}</td><td class="n">${r.serverCpuUsPerRequest ?? '–'}</td><td>${r.correct ? '✓' : `✗${r.oversoldBy !== undefined ? ` oversold by ${r.oversoldBy}` : ''}`}</td><td class="detail">${esc(r.detail)}</td></tr>`,
     )
     .join('\n');
 
@@ -184,7 +184,7 @@ ${legend(names)}
 ${cards}
 </div>
 <h2>All cells</h2>
-<table><thead><tr><th>scenario</th><th>clients</th><th>rps</th><th>p50 ms</th><th>p99 ms</th><th>p99 / p50</th><th>statuses</th><th>retries / success</th><th>server CPU µs / req</th><th>correct</th><th>what was checked</th></tr></thead><tbody>
+<table><thead><tr><th>scenario</th><th>clients</th><th>rps</th><th>p50 ms</th><th>p99 ms</th><th>p99 / p50</th><th>statuses</th><th>retries / success</th><th>callers / batch</th><th>server CPU µs / req</th><th>correct</th><th>what was checked</th></tr></thead><tbody>
 ${table}
 </tbody></table>
 <h2>Definitions</h2>

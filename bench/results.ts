@@ -14,6 +14,8 @@ export interface Row {
   statuses: Record<string, number>;
   /** Δ transactions_retried_total (all names) / 2xx responses during the cell. */
   retriesPerSuccess: number;
+  /** Δ transaction_batch_size_sum / Δ its count: callers per group-commit transaction during the cell (null: no batch ran). */
+  inputsPerBatch: number | null;
   /** CPU µs (user + system) of the serving process per measured request; null when unknown. */
   serverCpuUsPerRequest: number | null;
   /** The server's state after the cell is exactly what the counted responses say, and the module's check is ok. */

@@ -77,7 +77,7 @@ function writeTrace(dir: string, name: string, concurrency: number, load: LoadRe
 
 const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 
-function row(name: string, concurrency: number, load: LoadResult, retries: number, cpuS: number | undefined, outcome: { correct: boolean; detail: string; oversoldBy?: number }): Row {
+function row(name: string, concurrency: number, load: LoadResult, retries: number, inputsPerBatch: number | null, cpuS: number | undefined, outcome: { correct: boolean; detail: string; oversoldBy?: number }): Row {
   const sorted = Float64Array.from(load.latenciesMs).sort();
   const successes = Object.entries(load.statuses).reduce((sum, [s, n]) => sum + (s.startsWith('2') ? n : 0), 0);
   return {
@@ -89,6 +89,7 @@ function row(name: string, concurrency: number, load: LoadResult, retries: numbe
     p99OverP50: percentile(sorted, 50) > 0 ? round(percentile(sorted, 99) / percentile(sorted, 50)) : null,
     statuses: load.statuses,
     retriesPerSuccess: successes ? round(retries / successes, 4) : 0,
+    inputsPerBatch,
     serverCpuUsPerRequest: cpuS !== undefined && load.requests > 0 ? Math.round((cpuS * 1e6) / load.requests) : null,
     correct: outcome.correct,
     ...(outcome.oversoldBy === undefined ? {} : { oversoldBy: outcome.oversoldBy }),
@@ -101,7 +102,7 @@ function row(name: string, concurrency: number, load: LoadResult, retries: numbe
 /** A row for a cell that could not run (a missing or broken route): shown, never hidden. */
 function failedRow(name: string, concurrency: number, error: unknown): Row {
   const message = error instanceof Error ? error.message : String(error);
-  return { name, concurrency, rps: 0, p50Ms: 0, p99Ms: 0, p99OverP50: null, statuses: {}, retriesPerSuccess: 0, serverCpuUsPerRequest: null, correct: false, requests: 0, elapsedS: 0, detail: `did not run: ${message.split('\n')[0]}` };
+  return { name, concurrency, rps: 0, p50Ms: 0, p99Ms: 0, p99OverP50: null, statuses: {}, retriesPerSuccess: 0, inputsPerBatch: null, serverCpuUsPerRequest: null, correct: false, requests: 0, elapsedS: 0, detail: `did not run: ${message.split('\n')[0]}` };
 }
 
 const ratio = (a: Row | undefined, b: Row | undefined): number | null => (a && b && b.rps > 0 ? round(a.rps / b.rps, 3) : null);
@@ -215,11 +216,13 @@ async function main(): Promise<void> {
         progress.update(`${label}: checking`, 1);
         const outcome = await cell.check(load);
         const retries = before && after ? delta(before, after, 'transactions_retried_total') : 0;
-        const r = row(scenario.name, concurrency, load, retries, cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined, outcome);
+        const batches = before && after ? delta(before, after, 'transaction_batch_size_count') : 0;
+        const inputsPerBatch = batches > 0 ? round(delta(before!, after!, 'transaction_batch_size_sum') / batches, 1) : null;
+        const r = row(scenario.name, concurrency, load, retries, inputsPerBatch, cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined, outcome);
         rows.push(r);
         progress.complete(
           1,
-          `${scenario.name.padEnd(15)} ${String(concurrency).padStart(2)} clients  ${String(r.rps).padStart(7)} rps  p50 ${String(r.p50Ms).padStart(7)} ms  p99 ${String(r.p99Ms).padStart(7)} ms  server CPU ${String(r.serverCpuUsPerRequest ?? '–').padStart(5)} µs/req  retries/success ${r.retriesPerSuccess.toFixed(3)}  ${r.correct ? 'correct' : 'NOT correct'}${r.oversoldBy === undefined ? '' : ` (oversold by ${r.oversoldBy})`}`,
+          `${scenario.name.padEnd(15)} ${String(concurrency).padStart(2)} clients  ${String(r.rps).padStart(7)} rps  p50 ${String(r.p50Ms).padStart(7)} ms  p99 ${String(r.p99Ms).padStart(7)} ms  server CPU ${String(r.serverCpuUsPerRequest ?? '–').padStart(5)} µs/req  retries/success ${r.retriesPerSuccess.toFixed(3)}${r.inputsPerBatch === null ? '' : `  ${r.inputsPerBatch} per batch`}  ${r.correct ? 'correct' : 'NOT correct'}${r.oversoldBy === undefined ? '' : ` (oversold by ${r.oversoldBy})`}`,
         );
       } catch (error) {
         checkInterrupted();
@@ -271,6 +274,7 @@ async function main(): Promise<void> {
       ratios:
         'Per concurrency level, throughput ratios of cells of the same run: get-item / floor and health / floor (what the app costs against a framework-free authenticated read; target ≥ 0.5 and ≥ 1), allocate-hot, allocate-spread and transfer / get-item (what the guarded writes cost against a read); getItemCpuOverFloorCpu and healthCpuOverFloorCpu divide server CPU µs per request instead (lower is better). The cells of one level run back to back, so a ratio compares cells measured under the same machine load.',
       retriesPerSuccess: 'Δ transactions_retried_total (all transaction names, from GET /metrics, scraped before and after the cell) divided by the 2xx responses of the cell: whole-transaction re-runs after a write conflict, per successful request. 0 for routes without a transaction.',
+      inputsPerBatch: 'Δ transaction_batch_size_sum ÷ Δ transaction_batch_size_count (from GET /metrics): how many callers shared one group-commit transaction on average during the cell; null when none ran. Larger batches spread a transaction\'s fixed cost over more requests.',
       correct:
         'After the cell the server agrees with the client\'s count exactly: stock moved by the number of 201s and GET /inventory/consistency is ok (allocations); every account balance equals its opening plus the 201 transfers the client saw, total money unchanged and GET /finance/reconciliation ok (transfer); the document\'s version rose by exactly the number of 200s, each from a distinct If-Match (patch-if-match); the item is unchanged (get-item).',
       oversoldBy: NAIVE_NOTE,
