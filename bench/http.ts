@@ -155,6 +155,15 @@ export async function runLoad(options: {
   };
   const client: LoadClient = { measured: (s) => send(s, true), unmeasured: (s) => send(s, false) };
 
+  // Open every client's keep-alive connection before the clock starts (one unmeasured probe
+  // each, all at once): the cell measures requests on established connections, as its clients
+  // would be, not a burst of TCP handshakes the server accepts while it serves the others.
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const res = await pool.request({ method: 'GET', path: '/health/live' }).catch(() => undefined);
+      await res?.body.dump();
+    }),
+  );
   const cellStarted = performance.now();
   const deadline = cellStarted + durationMs;
   const ticker = setInterval(() => options.onTick?.(Math.min(1, (performance.now() - cellStarted) / durationMs)), 250);
