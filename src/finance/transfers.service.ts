@@ -34,8 +34,9 @@ export class TransfersService {
    * together overdraw the source, the ones the balance cannot cover get 409 `insufficient-funds`.
    *
    * Concurrent transfers of one tenant share one transaction (group commit): one read of the
-   * accounts they name, one guarded `$inc` per account, one insert of the entries and one of
-   * the transfers, each transfer decided in arrival order as if they ran one by one.
+   * accounts they name (and the ledger's read of their balances), one guarded `$inc` per
+   * account, one insert of the entries and one of the transfers, each transfer decided in
+   * arrival order as if they ran one by one.
    */
   create(actor: AuthUser, dto: CreateTransferDto): Promise<TransferDto> {
     return countOutcome(financeMetrics.transfers, 'posted', () =>
