@@ -103,8 +103,8 @@ function attempt<T>(run: () => T): BatchOutcome<T> {
 
 /**
  * The transfer's two accounts from the batch's read: 404 when either is absent (or another
- * tenant's); the module's own accounts are not transferable and an account cannot pay itself
- * (400); both must hold one currency (422).
+ * tenant's); the module's own accounts are not transferable (400); both must hold one
+ * currency (422). (Two ids of one account never get here: the DTO refuses them.)
  */
 function transferable(found: ReadonlyMap<string, AccountRecord>, dto: CreateTransferDto): { from: AccountRecord; to: AccountRecord } {
   const pick = (id: string, field: string): AccountRecord => {
@@ -115,7 +115,6 @@ function transferable(found: ReadonlyMap<string, AccountRecord>, dto: CreateTran
   };
   const from = pick(dto.fromAccountId, 'fromAccountId');
   const to = pick(dto.toAccountId, 'toAccountId');
-  if (from._id.equals(to._id)) throw new ValidationFailedError([{ field: 'toAccountId', message: 'toAccountId must differ from fromAccountId' }]);
   if (from.currency !== to.currency) {
     throw new CurrencyMismatchError({ expected: from.currency, actual: to.currency, detail: `The accounts hold ${from.currency} and ${to.currency}; there is no currency conversion.` });
   }

@@ -2,17 +2,20 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsMongoId, IsString, MaxLength, MinLength, registerDecorator, ValidationArguments } from 'class-validator';
 import { IsMoney } from '../money';
 
-/** The property must differ from `other` (a transfer needs two accounts). */
-function IsNotEqualTo(other: string): PropertyDecorator {
+/**
+ * The id must name another object than `other` (a transfer needs two accounts). ObjectId hex
+ * is case-insensitive: "AB12…" and "ab12…" are one account, so they are compared lower-cased.
+ */
+function IsOtherIdThan(other: string): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
-      name: 'isNotEqualTo',
+      name: 'isOtherIdThan',
       target: target.constructor,
       propertyName: String(propertyName),
       constraints: [other],
       options: { message: `$property must differ from ${other}` },
       validator: {
-        validate: (value: unknown, args: ValidationArguments) => value !== (args.object as Record<string, unknown>)[other],
+        validate: (value: unknown, args: ValidationArguments) => String(value).toLowerCase() !== String((args.object as Record<string, unknown>)[other]).toLowerCase(),
       },
     });
 }
@@ -25,7 +28,7 @@ export class CreateTransferDto {
 
   @ApiProperty({ example: '665f1c2e8b3e4a0012345679', description: 'The account credited; must differ from fromAccountId.' })
   @IsMongoId()
-  @IsNotEqualTo('fromAccountId')
+  @IsOtherIdThan('fromAccountId')
   toAccountId: string;
 
   @IsMoney({ example: 80_000 })
