@@ -126,6 +126,23 @@ const TENANTS = 10;
 const SCALE_SIZES = [1_000, 100_000];
 const SCALE_ROUNDS = 300;
 
+/**
+ * Median wall time of a full garbage collection: what one major GC of the emulator's heap
+ * stalls every request for once it holds this many documents (marking time follows the number
+ * of objects the stored documents and their index entries are made of).
+ */
+function fullGcMs(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return NaN;
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = process.hrtime.bigint();
+    gc();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[2];
+}
+
 function gcNow(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
@@ -147,7 +164,7 @@ async function latency(rounds: number, op: (i: number) => Promise<unknown>): Pro
 async function indexScaling(db: ReturnType<MongoClient['db']>): Promise<void> {
   const inProcess = !process.env.BENCH_URI;
   const measured: Record<string, number>[] = [];
-  let bytesPerDoc: { heap: number; rss: number } | undefined;
+  let bytesPerDoc: { heap: number; rss: number; gcMs: number } | undefined;
   for (const size of SCALE_SIZES) {
     const items = db.collection<Doc>(`items_${size}`);
     await items.createIndex({ tenantId: 1, sku: 1 }, { unique: true });
@@ -165,7 +182,7 @@ async function indexScaling(db: ReturnType<MongoClient['db']>): Promise<void> {
     }
     gcNow();
     const after = process.memoryUsage();
-    if (inProcess && size === 100_000) bytesPerDoc = { heap: (after.heapUsed - before.heapUsed) / size, rss: (after.rss - before.rss) / size };
+    if (inProcess && size === 100_000) bytesPerDoc = { heap: (after.heapUsed - before.heapUsed) / size, rss: (after.rss - before.rss) / size, gcMs: fullGcMs() };
     const sku = (i: number) => `SKU-${String((i * 7919) % size).padStart(7, '0')}`;
     const tenantOf = (i: number) => `tenant-${((i * 7919) % size) % TENANTS}`;
     const row: Record<string, number> = { size };
@@ -182,7 +199,7 @@ async function indexScaling(db: ReturnType<MongoClient['db']>): Promise<void> {
     console.log(`  ${label.padEnd(40)} ${small[k].toFixed(2).padStart(7)} @1k  ${large[k].toFixed(2).padStart(7)} @100k  ${(large[k] / small[k]).toFixed(2)}x`);
   }
   if (bytesPerDoc) {
-    console.log(`memory per stored document after 100 k inserts (after GC${(globalThis as { gc?: unknown }).gc ? '' : ' — run with --expose-gc for exact numbers'}): heap ${Math.round(bytesPerDoc.heap)} B, RSS ${Math.round(bytesPerDoc.rss)} B`);
+    console.log(`memory per stored document after 100 k inserts (after GC${(globalThis as { gc?: unknown }).gc ? '' : ' — run with --expose-gc for exact numbers'}): heap ${Math.round(bytesPerDoc.heap)} B, RSS ${Math.round(bytesPerDoc.rss)} B; a full GC then takes ${bytesPerDoc.gcMs.toFixed(0)} ms`);
   } else {
     console.log('memory per document: measured only with the in-process emulator (unset BENCH_URI)');
   }
