@@ -362,6 +362,25 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   return compareValues(a, b) === 0;
 }
 
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+
+/**
+ * `'i'` + the id's hex digits, as one flat string. bson's toHexString concatenates twelve
+ * two-digit pieces, which V8 keeps as a tree of about a dozen heap objects; the emulator holds
+ * such a key for every stored record and unique key, and a major GC marks each of those
+ * objects (in bench:emulator, a full GC at 100 k documents took a fifth longer).
+ */
+function objectIdKey(id: ObjectId): string {
+  const bytes = id.id;
+  const out = Buffer.allocUnsafe(25);
+  out[0] = 0x69; // 'i'
+  for (let i = 0; i < 12; i++) {
+    out[1 + 2 * i] = HEX_DIGITS[bytes[i] >> 4];
+    out[2 + 2 * i] = HEX_DIGITS[bytes[i] & 15];
+  }
+  return out.toString('latin1');
+}
+
 function numericKey(v: unknown): string {
   const int = exactInteger(v);
   if (int !== undefined) return int === 0n ? '0' : int.toString();
@@ -403,7 +422,7 @@ export function canonicalKey(v: unknown, str?: (s: string) => string): string {
       return 'b' + p.sub + ':' + Buffer.from(p.bytes).toString('base64');
     }
     case TypeOrder.ObjectId:
-      return 'i' + (v as ObjectId).toHexString();
+      return objectIdKey(v as ObjectId);
     case TypeOrder.Boolean:
       return v ? 't' : 'f';
     case TypeOrder.Date:
