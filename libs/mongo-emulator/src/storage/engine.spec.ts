@@ -163,4 +163,41 @@ describe('StorageEngine', () => {
     engine.maintain();
     assert.equal(prune.mock.calls.length, 0, 'nothing left to visit');
   });
+  it('the TTL monitor walks the expired dates of its index, not every stored record', () => {
+    const engine = new StorageEngine({ historyWindowMs: 0, maxVersionsPerDoc: 3 });
+    const { coll } = engine.ensureCollection('db', 'c');
+    for (const spec of [
+      { key: { at: 1 }, expireAfterSeconds: 0 },
+      { key: { until: -1 }, expireAfterSeconds: 60, partialFilterExpression: { kind: 'temp' } },
+    ]) {
+      const ix = new CollectionIndex(CollectionIndex.normalizeSpec(spec));
+      coll.indexes.set(ix.name, ix);
+      coll.buildIndex(ix);
+    }
+    const now = Date.UTC(2026, 11, 1);
+    for (let i = 0; i < 1000; i++) engine.insert(coll, { _id: i, at: new Date(now + 60_000 + i) }, {});
+    for (const doc of [
+      { _id: 'past', at: new Date(now - 1) },
+      { _id: 'exactly-now', at: new Date(now) },
+      { _id: 'a-past-date-in-an-array', at: [new Date(now + 60_000), new Date(now - 5)] },
+      { _id: 'not-a-date', at: 'yesterday' },
+      { _id: 'a-number', at: 0 },
+      { _id: 'temp-expired', kind: 'temp', until: new Date(now - 61_000) },
+      { _id: 'temp-recent', kind: 'temp', until: new Date(now - 59_000) },
+      { _id: 'outside-the-partial-filter', kind: 'kept', until: new Date(now - 61_000) },
+    ]) {
+      engine.insert(coll, doc, {});
+    }
+
+    const walkAll = jest.spyOn(coll.records, 'values');
+    assert.equal(engine.sweepTtl(now), 4);
+    assert.equal(walkAll.mock.calls.length, 0, 'no walk over every stored record');
+    walkAll.mockRestore();
+    const left = engine.scanDocs(coll, {}).map((d) => d._id);
+    assert.equal(left.length, 1000 + 4);
+    for (const id of ['not-a-date', 'a-number', 'temp-recent', 'outside-the-partial-filter']) assert.ok(left.includes(id), `${id} is kept`);
+    assert.equal(engine.sweepTtl(now), 0, 'nothing left to expire');
+    assert.equal(engine.sweepTtl(now + 30_000), 1, 'temp-recent, 60 s after its date');
+    assert.equal(engine.sweepTtl(now + 61_000), 1000, 'the rest, each after its date');
+  });
 });

@@ -9,7 +9,7 @@
  * committed after its snapshot, fails with WriteConflict and its transaction is aborted.
  */
 import { BSON } from 'bson';
-import { Doc, compareValues, getField, isPlainObject } from '../bson/values';
+import { Doc, TypeOrder, compareValues, getField, isPlainObject } from '../bson/values';
 import { formatValue } from '../bson/format';
 import { CommandError, err } from '../errors';
 import { compileFilter } from '../query/matcher';
@@ -17,7 +17,7 @@ import { Transaction } from '../sessions/transaction';
 import { Clock } from './clock';
 import { Collection, CollectionOptions, DocRecord } from './collection';
 import { PlanOptions, ScanPlan, planScan } from './planner';
-import { CollectionIndex, EntryTree, IndexEntry, IndexKey } from './collection-index';
+import { CollectionIndex, EntryTree, IndexEntry, IndexKey, KeyBound } from './collection-index';
 import { CommitLog } from './commit-log';
 import { checkCappedWrite, trimCapped } from './capped';
 
@@ -633,20 +633,26 @@ export class StorageEngine {
     }
   }
 
-  /** Deletes documents whose TTL index date has expired (like mongod's TTLMonitor). */
+  /**
+   * Deletes documents whose TTL index date has expired (like mongod's TTLMonitor). An ordered
+   * TTL index is walked over its expired dates only, as mongod does: walking every record of
+   * an outbox or session collection each second stalled every request once they held a few
+   * hundred thousand documents that were nowhere near expiry.
+   */
   sweepTtl(nowMs = Date.now()): number {
     let removed = 0;
     for (const colls of this.dbs.values()) {
       for (const coll of colls.values()) {
         for (const ix of coll.indexes.values()) {
           if (ix.expireAfterSeconds === undefined) continue;
+          const cutoff = nowMs - ix.expireAfterSeconds * 1000;
           const parts = ix.fields[0].parts;
-          for (const rec of [...coll.records.values()]) {
+          for (const rec of ix.latest ? expiredEntries(ix, cutoff) : [...coll.records.values()]) {
             if (rec.lock) continue;
-            const doc = rec.latest()?.doc;
+            const doc = rec.visibleAt(undefined);
             if (!doc) continue;
             const expiry = ttlDate(doc, parts);
-            if (expiry === undefined || expiry + ix.expireAfterSeconds * 1000 > nowMs) continue;
+            if (expiry === undefined || expiry > cutoff) continue;
             this.remove(coll, rec, doc, {});
             removed++;
           }
@@ -655,6 +661,20 @@ export class StorageEngine {
     }
     return removed;
   }
+}
+
+/**
+ * The records with a date at or before `cutoff` in the single-field ordered index `ix` (a
+ * multikey record once, through its earliest date); collected before any is deleted.
+ */
+function expiredEntries(ix: CollectionIndex, cutoff: number): Set<DocRecord> {
+  const beforeDates: IndexEntry = { key: [new KeyBound(TypeOrder.Date, -1)], rec: undefined, side: -1 };
+  const atCutoff: IndexEntry = { key: [new Date(cutoff)], rec: undefined, side: 1 };
+  // a descending index holds the same range from the cutoff back to the earliest date
+  const [from, to] = ix.dirs![0] > 0 ? [beforeDates, atCutoff] : [{ ...atCutoff, side: -1 as const }, { ...beforeDates, side: 1 as const }];
+  const out = new Set<DocRecord>();
+  for (const e of walk(ix.latest!, from, to, false, ix.compareEntries)) out.add(e.rec!);
+  return out;
 }
 
 function ttlDate(doc: Doc, parts: string[]): number | undefined {
