@@ -248,7 +248,7 @@ function applyDoc(server: EmulatorServer, db: string, name: string, id: unknown,
   const engine = server.engine;
   const { coll } = engine.ensureCollection(db, name);
   const rec = coll.records.get(coll.recordKey(id));
-  const prev = rec?.latest()?.doc ?? null;
+  const prev = rec?.doc ?? null;
   if (doc) {
     if (rec && prev) engine.update(coll, rec, prev, doc, { bypassValidation: true });
     else engine.insert(coll, doc, { bypassValidation: true });
@@ -282,7 +282,7 @@ function* snapshotRecords(server: EmulatorServer): Generator<Buffer> {
       yield encodeRecord({ db, coll: coll.name, options: coll.options, indexes });
       let docs: Doc[] = [];
       for (const rec of coll.records.values()) {
-        const doc = rec.latest()?.doc;
+        const doc = rec.doc;
         if (!doc) continue;
         docs.push(doc);
         if (docs.length === DOCS_PER_RECORD) {

@@ -343,7 +343,7 @@ function updateFullDocument(ctx: CommandContext, state: ChangeStreamState, db: s
     case 'updateLookup': {
       // the current majority-committed version, as mongod looks it up (it may be newer than the event)
       const c = ctx.engine.collection(db, coll);
-      return c?.records.get(c.recordKey(id))?.latest()?.doc ?? null;
+      return c?.records.get(c.recordKey(id))?.doc ?? null;
     }
     case 'whenAvailable':
       return postImages ? post : null;

@@ -166,7 +166,7 @@ function databaseSize(colls: Map<string, Collection>): number {
   let size = 0;
   for (const c of colls.values()) {
     for (const r of c.records.values()) {
-      const d = r.latest()?.doc;
+      const d = r.doc;
       if (d) size += BSON.calculateObjectSize(d);
     }
   }
@@ -252,7 +252,7 @@ async function createIndexes(ctx: CommandContext): Promise<Doc> {
       }
       // Build the key table from the committed state; fail like mongod on existing duplicates.
       for (const rec of coll.records.values()) {
-        const doc = rec.latest()?.doc;
+        const doc = rec.doc;
         if (!doc) continue;
         for (const k of ix.keysOf(doc)) {
           const e = ix.entries.get(k.str);
@@ -260,7 +260,7 @@ async function createIndexes(ctx: CommandContext): Promise<Doc> {
             const dup = duplicateKey(coll, ix, k.value);
             throw new CommandError(11000, `Index build failed: ${coll.uuid.toString('hex')}: Collection ${coll.ns} ( ${coll.uuid.toString('hex')} ) :: caused by :: ${dup.message}`, dup.extra);
           }
-          ix.entries.set(k.str, { owner: rec.key, ts: rec.latest()!.ts });
+          ix.entries.set(k.str, { owner: rec.key, ts: rec.ts });
         }
       }
     }
@@ -387,7 +387,7 @@ function collStats(ctx: CommandContext): Doc {
   let count = 0;
   let size = 0;
   for (const r of coll?.records.values() ?? []) {
-    const d = r.latest()?.doc;
+    const d = r.doc;
     if (d) {
       count++;
       size += BSON.calculateObjectSize(d);
@@ -400,7 +400,7 @@ function collStats(ctx: CommandContext): Doc {
 function dbStats(ctx: CommandContext): Doc {
   const colls = ctx.engine.dbs.get(ctx.db);
   let objects = 0;
-  for (const c of colls?.values() ?? []) for (const r of c.records.values()) if (r.latest()?.doc) objects++;
+  for (const c of colls?.values() ?? []) for (const r of c.records.values()) if (r.doc) objects++;
   return { db: ctx.db, collections: new Int32(colls?.size ?? 0), views: 0, objects, dataSize: colls ? databaseSize(colls) : 0 };
 }
 

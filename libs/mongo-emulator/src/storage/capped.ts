@@ -48,7 +48,7 @@ export function trimCapped(engine: StorageEngine, coll: Collection): void {
   const live: { rec: DocRecord; doc: Doc; size: number }[] = [];
   let total = 0;
   for (const rec of coll.records.values()) {
-    const doc = rec.latest()?.doc;
+    const doc = rec.doc;
     if (!doc) continue;
     const size = BSON.calculateObjectSize(doc);
     live.push({ rec, doc, size });

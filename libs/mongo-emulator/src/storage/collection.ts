@@ -18,7 +18,11 @@ export interface Version {
 
 let nextSeq = 1;
 
-/** A document identity (one `_id`) and its history. */
+/**
+ * A document identity (one `_id`) and its history. The latest committed version lives in the
+ * record's own fields and only older ones in an array: most records have no history, and a
+ * version array per record was three more heap objects for every major GC to mark.
+ */
 export class DocRecord {
   /** Creation order: natural (insertion) order of the collection. */
   seq = nextSeq++;
@@ -26,8 +30,12 @@ export class DocRecord {
   indexed: Doc | null = null;
   /** Entries this record has in the indexes' `shadow` trees (older versions, pending writes). */
   shadow: Map<CollectionIndex, IndexEntry[]> | undefined = undefined;
-  /** Committed versions, oldest first. Empty while only a transaction's pending insert exists. */
-  versions: Version[] = [];
+  /** Commit time of the latest committed version; 0 while only a transaction's pending insert exists. */
+  ts = 0;
+  /** The latest committed version (null: deleted, or nothing committed yet). */
+  doc: Doc | null = null;
+  /** Older committed versions still kept, oldest first; undefined when there are none. */
+  older: Version[] | undefined = undefined;
   /** The open transaction holding this document's write lock. */
   lock: Transaction | undefined = undefined;
   /** Reads at a time earlier than this cannot be answered any more (history was pruned). */
@@ -38,21 +46,43 @@ export class DocRecord {
     readonly id: unknown,
   ) {}
 
-  /** Appends a committed version (a record's first version array is allocated at its exact size). */
-  addVersion(ts: number, doc: Doc | null): void {
-    if (this.versions.length === 0) this.versions = [{ ts, doc }];
-    else this.versions.push({ ts, doc });
+  /** Whether a version was ever committed (a pending insert has none). */
+  get committed(): boolean {
+    return this.ts !== 0;
   }
 
-  latest(): Version | undefined {
-    return this.versions[this.versions.length - 1];
+  /** The number of committed versions kept. */
+  get versionCount(): number {
+    return this.ts === 0 ? 0 : 1 + (this.older?.length ?? 0);
+  }
+
+  /** Committed versions kept, oldest first (a new array: for the paths that walk history). */
+  versions(): Version[] {
+    if (this.ts === 0) return [];
+    const out = this.older ? [...this.older] : [];
+    out.push({ ts: this.ts, doc: this.doc });
+    return out;
+  }
+
+  /** Appends a committed version. */
+  addVersion(ts: number, doc: Doc | null): void {
+    if (this.ts !== 0) (this.older ??= []).push({ ts: this.ts, doc: this.doc });
+    this.ts = ts;
+    this.doc = doc;
+  }
+
+  /** Forgets the `n` oldest versions (never the latest). */
+  dropOldest(n: number): void {
+    if (!this.older || n <= 0) return;
+    if (n >= this.older.length) this.older = undefined;
+    else this.older.splice(0, n);
   }
 
   /** The document visible at snapshot time `ts` (undefined = latest committed). */
   visibleAt(ts: number | undefined): Doc | null {
-    const v = this.versions;
-    if (ts === undefined) return v.length ? v[v.length - 1].doc : null;
-    for (let i = v.length - 1; i >= 0; i--) if (v[i].ts <= ts) return v[i].doc;
+    if (ts === undefined || this.ts <= ts) return this.doc;
+    const v = this.older;
+    if (v) for (let i = v.length - 1; i >= 0; i--) if (v[i].ts <= ts) return v[i].doc;
     return null;
   }
 }
@@ -110,7 +140,7 @@ export class Collection {
 
   /** Appends a committed version to `rec` (every commit goes through here, keeping {@link liveCount}). */
   commitVersion(rec: DocRecord, ts: number, doc: Doc | null): void {
-    const was = rec.visibleAt(undefined) !== null;
+    const was = rec.doc !== null;
     rec.addVersion(ts, doc);
     if (was !== (doc !== null)) this.liveCount += doc ? 1 : -1;
   }
@@ -137,10 +167,9 @@ export class Collection {
    * `shadow` trees. Called after anything changes a record's versions or pending write.
    */
   syncIndexes(rec: DocRecord): void {
-    const v = rec.versions;
-    const latest = v.length ? v[v.length - 1].doc : null;
+    const latest = rec.doc;
     const pending = rec.lock?.writes.get(this)?.get(rec.key);
-    const needsShadow = v.length > 1 || pending !== undefined;
+    const needsShadow = rec.older !== undefined || pending !== undefined;
     if (latest === rec.indexed && !needsShadow && rec.shadow === undefined) return;
     for (const ix of this.indexes.values()) {
       if (!ix.latest) continue;
@@ -148,16 +177,17 @@ export class Collection {
         ix.removeEntries(ix.latest, rec, rec.indexed);
         ix.addEntries(ix.latest, rec, latest);
       }
-      this.syncShadow(ix, rec, needsShadow ? v : undefined, pending);
+      this.syncShadow(ix, rec, needsShadow ? (rec.older ?? []) : undefined, pending);
     }
     rec.indexed = latest;
     if (rec.shadow && rec.shadow.size === 0) rec.shadow = undefined;
   }
 
-  private syncShadow(ix: CollectionIndex, rec: DocRecord, versions: DocRecord['versions'] | undefined, pending: Doc | null | undefined): void {
+  /** Puts in `ix`'s shadow tree the keys of `older` versions and of a pending write (undefined: none of either). */
+  private syncShadow(ix: CollectionIndex, rec: DocRecord, older: Version[] | undefined, pending: Doc | null | undefined): void {
     const old = rec.shadow?.get(ix);
     if (old) for (const e of old) ix.shadow!.eraseElementByKey(e);
-    if (!versions) {
+    if (!older) {
       rec.shadow?.delete(ix);
       return;
     }
@@ -171,7 +201,7 @@ export class Collection {
         }
       }
     };
-    for (let i = 0; i < versions.length - 1; i++) add(versions[i].doc);
+    for (const v of older) add(v.doc);
     if (pending !== undefined) add(pending);
     if (entries.length) (rec.shadow ??= new Map()).set(ix, entries);
     else rec.shadow?.delete(ix);
@@ -182,9 +212,8 @@ export class Collection {
     if (!ix.latest) return;
     for (const rec of this.records.values()) {
       ix.addEntries(ix.latest, rec, rec.indexed);
-      const v = rec.versions;
       const pending = rec.lock?.writes.get(this)?.get(rec.key);
-      if (v.length > 1 || pending !== undefined) this.syncShadow(ix, rec, v, pending);
+      if (rec.older !== undefined || pending !== undefined) this.syncShadow(ix, rec, rec.older ?? [], pending);
     }
   }
 

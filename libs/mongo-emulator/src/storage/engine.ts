@@ -247,7 +247,7 @@ export class StorageEngine {
           const doc = this.read(coll, rec, view);
           if (!doc) continue;
           // an entry of another version of this record: the one this view sees is elsewhere
-          if ((rec.versions.length > 1 || rec.lock) && !ix.hasKey(doc, e.key)) continue;
+          if ((rec.older !== undefined || rec.lock) && !ix.hasKey(doc, e.key)) continue;
           seen!.add(rec);
           yield { rec, doc };
         }
@@ -259,12 +259,7 @@ export class StorageEngine {
     else if (plan.naturalReverse) recs = [...coll.records.values()].reverse();
     if (latestView) {
       // latest committed state: the last version of each record
-      for (const rec of recs) {
-        const v = rec.versions;
-        if (v.length === 0) continue;
-        const doc = v[v.length - 1].doc;
-        if (doc) yield { rec, doc };
-      }
+      for (const rec of recs) if (rec.doc) yield { rec, doc: rec.doc };
       return;
     }
     for (const rec of recs) {
@@ -304,7 +299,7 @@ export class StorageEngine {
         if (this.read(coll, rec, view)) throw duplicateKey(coll, coll.indexes.get('_id_')!, { _id: doc._id });
       } else {
         if (rec.lock) throw new Blocked(rec.lock);
-        if (rec.latest()?.doc) throw duplicateKey(coll, coll.indexes.get('_id_')!, { _id: doc._id });
+        if (rec.doc) throw duplicateKey(coll, coll.indexes.get('_id_')!, { _id: doc._id });
       }
     } else {
       rec = new DocRecord(key, doc._id);
@@ -337,8 +332,7 @@ export class StorageEngine {
   private checkTxnCanWrite(coll: Collection, rec: DocRecord, txn: Transaction): void {
     if (rec.lock && rec.lock !== txn) this.conflict(txn, `document in ${coll.ns} is locked by another transaction`);
     if (rec.lock !== txn) {
-      const latest = rec.latest();
-      if (latest && latest.ts > txn.snapshotTs) this.conflict(txn, `document in ${coll.ns} was changed after the transaction's snapshot`);
+      if (rec.ts > txn.snapshotTs) this.conflict(txn, `document in ${coll.ns} was changed after the transaction's snapshot`);
     }
   }
 
@@ -506,7 +500,7 @@ export class StorageEngine {
       for (const key of writes.keys()) {
         const rec = coll.records.get(key);
         if (!rec) continue;
-        if (rec.versions.length === 0 && !rec.lock) {
+        if (!rec.committed && !rec.lock) {
           coll.records.delete(key);
           coll.unindex(rec);
         } else coll.syncIndexes(rec);
@@ -569,13 +563,13 @@ export class StorageEngine {
       return;
     }
     coll.syncIndexes(rec);
-    if (rec.versions.length > 1 || rec.latest()?.doc === null) coll.withHistory.add(rec);
+    if (rec.older !== undefined || (rec.committed && rec.doc === null)) coll.withHistory.add(rec);
     else coll.withHistory.delete(rec);
   }
 
   private dropHistory(coll: Collection, rec: DocRecord): void {
-    const v = rec.versions;
-    if (v.length <= 1 && !(v.length === 1 && v[0].doc === null)) return;
+    if (rec.older === undefined && !(rec.committed && rec.doc === null)) return;
+    const v = rec.versions();
     const { horizon, oldestTxn } = this.horizon();
     let j = -1;
     for (let i = v.length - 1; i >= 0; i--) {
@@ -597,11 +591,11 @@ export class StorageEngine {
       drop = Math.max(drop, keepFrom);
     }
     if (drop > 0) {
-      v.splice(0, drop);
-      rec.floor = Math.max(rec.floor, v[0].ts);
+      rec.dropOldest(drop);
+      rec.floor = Math.max(rec.floor, v[drop].ts);
       if (horizon > this.globalFloor && j > 0) this.globalFloor = horizon;
     }
-    if (v.length === 1 && v[0].doc === null && v[0].ts <= horizon && !rec.lock) {
+    if (rec.older === undefined && rec.doc === null && rec.ts <= horizon && !rec.lock) {
       if (coll.records.get(rec.key) === rec) coll.records.delete(rec.key);
       coll.unindex(rec);
       if (horizon > this.globalFloor) this.globalFloor = horizon;
