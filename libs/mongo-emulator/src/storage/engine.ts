@@ -19,6 +19,7 @@ import { Collection, CollectionOptions, DocRecord } from './collection';
 import { PlanOptions, ScanPlan, planScan } from './planner';
 import { CollectionIndex, EntryTree, IndexEntry, IndexKey, KeyBound } from './collection-index';
 import { CommitLog } from './commit-log';
+import { ValuePool } from './value-pool';
 import { checkCappedWrite, trimCapped } from './capped';
 
 /** Where a read or write happens: inside a transaction, at a snapshot time, or on the latest state. */
@@ -66,6 +67,8 @@ export class StorageEngine {
   onAbort?: (txn: Transaction) => void;
   /** Every commit, in commit order: feeds the journal and change streams. */
   readonly log: CommitLog;
+  /** Equal leaf values of stored documents, shared (see ValuePool). */
+  readonly values = new ValuePool();
 
   constructor(readonly options: EngineOptions) {
     this.log = new CommitLog(options.commitLogMaxEntries ?? 10_000, Math.max(options.historyWindowMs, 60_000));
@@ -423,6 +426,7 @@ export class StorageEngine {
       return;
     }
     const ts = this.clock.tick();
+    if (next) this.values.shareLeaves(next);
     coll.commitVersion(rec, ts, next);
     if (this.log.active) this.log.append({ ts, wallMs: Date.now(), changes: [{ kind: 'doc', coll, id: rec.id, prev, doc: next, replace: view.replace }] });
     else this.log.skip(ts);
@@ -456,7 +460,9 @@ export class StorageEngine {
       for (const [coll, writes] of txn.writes) {
         for (const [key, doc] of writes) {
           const rec = coll.records.get(key);
-          if (rec) coll.commitVersion(rec, ts, doc);
+          if (!rec) continue;
+          if (doc) this.values.shareLeaves(doc);
+          coll.commitVersion(rec, ts, doc);
         }
       }
       for (const [ix, local] of txn.localKeys) {
