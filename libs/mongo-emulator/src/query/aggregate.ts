@@ -31,7 +31,8 @@ const MINGO_STAGES = new Set(['$bucket', '$bucketAuto', '$setWindowFields', '$gr
 /** Runs `pipeline` over `input` and returns the output documents. */
 export function runPipeline(input: Doc[], pipeline: unknown[], ctx: AggregateContext = {}): Doc[] {
   let docs = input;
-  pipeline.forEach((stage, i) => {
+  for (let i = 0; i < pipeline.length; i++) {
+    const stage = pipeline[i];
     if (!isPlainObject(stage)) throw new CommandError(14, 'Each element of the \'pipeline\' array must be an object');
     const names = Object.keys(stage);
     if (names.length !== 1) {
@@ -39,6 +40,14 @@ export function runPipeline(input: Doc[], pipeline: unknown[], ctx: AggregateCon
     }
     if (i > 0 && names[0] === '$match' && usesText(stage.$match)) {
       throw new CommandError(17313, '$match with $text is only allowed as the first pipeline stage');
+    }
+    const next = pipeline[i + 1];
+    if (names[0] === '$unwind' && isPlainObject(next) && Object.keys(next).length === 1 && '$group' in next) {
+      // grouped as they are made: the unwound copies of a whole collection are never all
+      // alive at once (they would outlive young-generation GCs and fill the old one)
+      docs = group(unwound(docs, stage.$unwind), next.$group, ctx);
+      i++;
+      continue;
     }
     const before = docs;
     docs = runStage(names[0], stage[names[0]], docs, ctx);
@@ -50,7 +59,7 @@ export function runPipeline(input: Doc[], pipeline: unknown[], ctx: AggregateCon
         if (sc !== undefined && d !== before[k]) scores.set(d, sc);
       });
     }
-  });
+  }
   return docs;
 }
 
@@ -132,7 +141,7 @@ function runStage(name: string, spec: unknown, docs: Doc[], ctx: AggregateContex
       return grouped.sort((a, b) => compareValues(b.count, a.count));
     }
     case '$unwind':
-      return unwind(docs, spec);
+      return [...unwound(docs, spec)];
     case '$lookup':
       return lookup(docs, spec, ctx);
     case '$unionWith': {
@@ -320,7 +329,7 @@ function makeAccumulator(op: string, arg: unknown, v: Vars): Acc {
   }
 }
 
-function group(docs: Doc[], spec: unknown, ctx: AggregateContext): Doc[] {
+function group(docs: Iterable<Doc>, spec: unknown, ctx: AggregateContext): Doc[] {
   if (!isPlainObject(spec)) throw new CommandError(15947, 'a group\'s fields must be specified in an object');
   if (!('_id' in spec)) throw new CommandError(15955, "a group specification must include an _id");
   const v = vars(ctx);
@@ -362,7 +371,8 @@ function group(docs: Doc[], spec: unknown, ctx: AggregateContext): Doc[] {
   return out;
 }
 
-function unwind(docs: Doc[], spec: unknown): Doc[] {
+/** The documents `$unwind` makes of `docs`, one at a time (its spec is checked at once, before any). */
+function unwound(docs: Iterable<Doc>, spec: unknown): Iterable<Doc> {
   const s = typeof spec === 'string' ? { path: spec } : (spec as Doc);
   const path = s.path;
   if (typeof path !== 'string' || !path.startsWith('$')) {
@@ -371,7 +381,10 @@ function unwind(docs: Doc[], spec: unknown): Doc[] {
   const parts = path.slice(1).split('.');
   const preserve = s.preserveNullAndEmptyArrays === true;
   const indexField = typeof s.includeArrayIndex === 'string' ? s.includeArrayIndex : undefined;
-  const out: Doc[] = [];
+  return unwindEach(docs, parts, preserve, indexField);
+}
+
+function* unwindEach(docs: Iterable<Doc>, parts: string[], preserve: boolean, indexField: string | undefined): Generator<Doc> {
   for (const d of docs) {
     const value = getPath(d, parts);
     if (Array.isArray(value)) {
@@ -380,29 +393,28 @@ function unwind(docs: Doc[], spec: unknown): Doc[] {
           const c = deepClone(d);
           removeAt(c, parts);
           if (indexField) c[indexField] = null;
-          out.push(c);
+          yield c;
         }
         continue;
       }
-      value.forEach((e, i) => {
+      for (let i = 0; i < value.length; i++) {
         const c = { ...d };
-        placeAt(c, parts, e);
+        placeAt(c, parts, value[i]);
         if (indexField) c[indexField] = new Int32(i);
-        out.push(c);
-      });
+        yield c;
+      }
     } else if (value === undefined || value === null) {
       if (preserve) {
         const c = { ...d };
         if (indexField) c[indexField] = null;
-        out.push(c);
+        yield c;
       }
     } else {
       const c = { ...d };
       if (indexField) c[indexField] = null;
-      out.push(c);
+      yield c;
     }
   }
-  return out;
 }
 
 function placeAt(doc: Doc, parts: string[], value: unknown): void {

@@ -231,6 +231,25 @@ describe('aggregation', () => {
     assert.deepEqual(rr, [{ n: 'Ann' }, { n: 'Bob' }]);
   });
 
+  it('$unwind straight into $group gives what the two stages give one after the other', () => {
+    const group = { $group: { _id: '$items', n: { $sum: 1 }, ids: { $push: '$_id' }, at: { $push: '$i' } } };
+    for (const unwind of [
+      '$items',
+      { path: '$items', preserveNullAndEmptyArrays: true },
+      { path: '$items', includeArrayIndex: 'i' },
+      { path: '$items', preserveNullAndEmptyArrays: true, includeArrayIndex: 'i' },
+    ]) {
+      const fused = runPipeline(orders, [{ $unwind: unwind }, group, { $sort: { _id: 1 } }]);
+      const apart = runPipeline(runPipeline(orders, [{ $unwind: unwind }]), [group, { $sort: { _id: 1 } }]);
+      assert.deepEqual(fused, apart, JSON.stringify(unwind));
+    }
+    assert.throws(
+      () => runPipeline(orders, [{ $unwind: 'items' }, { $group: { n: { $sum: 1 } } }]),
+      (e: CommandError) => e.code === 28818,
+      'the $unwind is still checked first',
+    );
+  });
+
   it('$lookup with let/pipeline, expressions ($cond, $ifNull, $concat, $toString, $dateToString, $size, $filter, $map)', () => {
     const out = runPipeline(
       [{ _id: 1, cust: 'a', when: new Date(Date.UTC(2024, 0, 2)), tags: ['x', 'y', 'z'] }],
