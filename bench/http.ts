@@ -97,21 +97,30 @@ export interface LoadResult {
   errors: number;
   /** Requests made outside the measurement (re-reads). */
   unmeasured: number;
+  /** Answers to the requests the workers sent during the warm-up, by HTTP status: not measured, but the server's state includes them. */
+  warmupStatuses: Record<string, number>;
 }
 
 /**
- * Runs `concurrency` workers for `durationMs`; `onTick(fraction)` is called about every
- * 250 ms for the progress bar. Stops early when transport errors pile up (the app died).
+ * Runs `concurrency` workers for `warmupMs` and then, without a pause, `durationMs` more:
+ * only requests sent after the warm-up are measured (`onMeasureStart` is called as that
+ * clock starts). The warm-up absorbs what the previous cell left behind — its check's
+ * whole-collection reads, a process idle for a minute (the naive app) — which otherwise
+ * landed in the first second of the cell. `onTick(fraction)` is called about every 250 ms
+ * for the progress bar. Stops early when transport errors pile up (the app died).
  */
 export async function runLoad(options: {
   baseUrl: string;
   token: string;
   concurrency: number;
   durationMs: number;
+  warmupMs?: number;
   worker: (index: number) => Step;
   onTick?: (fraction: number) => void;
+  onMeasureStart?: () => void;
 }): Promise<LoadResult> {
   const { concurrency, durationMs } = options;
+  const warmupMs = options.warmupMs ?? 0;
   // One connection per worker, as autocannon's `connections`: a worker never waits for a socket.
   const pool = new Pool(options.baseUrl, { connections: concurrency, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
   // No header at all for public routes (health), as a probe would send.
@@ -122,6 +131,7 @@ export async function runLoad(options: {
   let errors = 0;
   let unmeasured = 0;
   const statuses: Record<string, number> = {};
+  const warmupStatuses: Record<string, number> = {};
   let stop = false;
 
   const send = async (spec: RequestSpec, measure: boolean): Promise<Answer | undefined> => {
@@ -132,7 +142,8 @@ export async function runLoad(options: {
       const res = await pool.request({ method: spec.method, path: spec.path, headers, body: spec.body });
       await res.body.dump({ limit: Infinity });
       const ms = performance.now() - started;
-      if (measure) {
+      if (measure && started < cellStarted) warmupStatuses[res.statusCode] = (warmupStatuses[res.statusCode] ?? 0) + 1;
+      else if (measure) {
         if (count === latencies.length) {
           const grow = (a: Float64Array) => {
             const grown = new Float64Array(a.length * 2);
@@ -164,9 +175,11 @@ export async function runLoad(options: {
       await res?.body.dump();
     }),
   );
-  const cellStarted = performance.now();
+  const loadStarted = performance.now();
+  const cellStarted = loadStarted + warmupMs;
   const deadline = cellStarted + durationMs;
-  const ticker = setInterval(() => options.onTick?.(Math.min(1, (performance.now() - cellStarted) / durationMs)), 250);
+  const ticker = setInterval(() => options.onTick?.(Math.min(1, (performance.now() - loadStarted) / (warmupMs + durationMs))), 250);
+  const measureStart = setTimeout(() => options.onMeasureStart?.(), warmupMs);
   try {
     await Promise.all(
       Array.from({ length: concurrency }, async (_, i) => {
@@ -176,11 +189,12 @@ export async function runLoad(options: {
     );
   } finally {
     clearInterval(ticker);
+    clearTimeout(measureStart);
   }
   const elapsedS = (performance.now() - cellStarted) / 1000;
   await pool.close();
   if (errors > 0) statuses.error = errors;
-  return { requests: count, elapsedS, latenciesMs: latencies.subarray(0, count), sentAtMs: sentAt.subarray(0, count), statuses, errors, unmeasured };
+  return { requests: count, elapsedS, latenciesMs: latencies.subarray(0, count), sentAtMs: sentAt.subarray(0, count), statuses, errors, unmeasured, warmupStatuses };
 }
 
 /** Nearest-rank percentile of latencies in ms (0 when there are none). */

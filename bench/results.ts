@@ -25,6 +25,8 @@ export interface Row {
   /** Measured responses in the cell, and its wall time. */
   requests: number;
   elapsedS: number;
+  /** Answers to the requests of the unmeasured warm-up just before the cell's clock (its state changes count in `correct`). */
+  warmupRequests: number;
   /** What was checked and found, in one line. */
   detail: string;
 }

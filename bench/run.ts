@@ -34,6 +34,10 @@ const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(',').ma
 // rest of each budget is the build (when stale), start-up, the 1000 items / 100 accounts of
 // set-up, and the checks.
 const CELL_SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 3 : 10));
+// Each cell's workers also run this long unmeasured just before its clock, straight into it:
+// the first second of a cell otherwise carried what the cell before left behind (its check's
+// whole-collection reads and their garbage; the naive app, idle since its previous cell).
+const CELL_WARMUP_MS = Number(process.env.BENCH_CELL_WARMUP_MS ?? (QUICK ? 500 : 1000));
 // A first, unrecorded burst per scenario so the JIT and the connection pools are warm before
 // the 1-client cell, which would otherwise measure start-up.
 const WARMUP_SECONDS = QUICK ? 2 : 4;
@@ -95,6 +99,7 @@ function row(name: string, concurrency: number, load: LoadResult, retries: numbe
     ...(outcome.oversoldBy === undefined ? {} : { oversoldBy: outcome.oversoldBy }),
     requests: load.requests,
     elapsedS: round(load.elapsedS),
+    warmupRequests: Object.values(load.warmupStatuses).reduce((sum, n) => sum + n, 0),
     detail: outcome.detail,
   };
 }
@@ -102,7 +107,7 @@ function row(name: string, concurrency: number, load: LoadResult, retries: numbe
 /** A row for a cell that could not run (a missing or broken route): shown, never hidden. */
 function failedRow(name: string, concurrency: number, error: unknown): Row {
   const message = error instanceof Error ? error.message : String(error);
-  return { name, concurrency, rps: 0, p50Ms: 0, p99Ms: 0, p99OverP50: null, statuses: {}, retriesPerSuccess: 0, inputsPerBatch: null, serverCpuUsPerRequest: null, correct: false, requests: 0, elapsedS: 0, detail: `did not run: ${message.split('\n')[0]}` };
+  return { name, concurrency, rps: 0, p50Ms: 0, p99Ms: 0, p99OverP50: null, statuses: {}, retriesPerSuccess: 0, inputsPerBatch: null, serverCpuUsPerRequest: null, correct: false, requests: 0, elapsedS: 0, warmupRequests: 0, detail: `did not run: ${message.split('\n')[0]}` };
 }
 
 const ratio = (a: Row | undefined, b: Row | undefined): number | null => (a && b && b.rps > 0 ? round(a.rps / b.rps, 3) : null);
@@ -199,25 +204,32 @@ async function main(): Promise<void> {
       try {
         progress.update(label);
         const cell: Cell = await ready.cell();
-        const before = ready.metrics ? await scrape(ready.api) : undefined;
         const server = serverOf.get(ready.api.baseUrl);
-        const cpu0 = server && cpuSeconds(server);
+        // both sampled as the measured part starts, after the warm-up
+        let cpu0 = server && cpuSeconds(server);
+        let before: ReturnType<typeof scrape> | undefined;
         const load = await runLoad({
           baseUrl: ready.api.baseUrl,
           token: ready.token,
           concurrency,
           durationMs: CELL_SECONDS * 1000,
+          warmupMs: CELL_WARMUP_MS,
           worker: (i) => cell.worker(i),
           onTick: (f) => progress.update(label, f),
+          onMeasureStart: () => {
+            cpu0 = server && cpuSeconds(server);
+            if (ready.metrics) before = scrape(ready.api);
+          },
         });
         const cpu1 = server && cpuSeconds(server);
         if (process.env.BENCH_TRACE) writeTrace(process.env.BENCH_TRACE, scenario.name, concurrency, load);
         const after = ready.metrics ? await scrape(ready.api) : undefined;
         progress.update(`${label}: checking`, 1);
         const outcome = await cell.check(load);
-        const retries = before && after ? delta(before, after, 'transactions_retried_total') : 0;
-        const batches = before && after ? delta(before, after, 'transaction_batch_size_count') : 0;
-        const inputsPerBatch = batches > 0 ? round(delta(before!, after!, 'transaction_batch_size_sum') / batches, 1) : null;
+        const metricsBefore = await before;
+        const retries = metricsBefore && after ? delta(metricsBefore, after, 'transactions_retried_total') : 0;
+        const batches = metricsBefore && after ? delta(metricsBefore, after, 'transaction_batch_size_count') : 0;
+        const inputsPerBatch = batches > 0 ? round(delta(metricsBefore!, after!, 'transaction_batch_size_sum') / batches, 1) : null;
         const r = row(scenario.name, concurrency, load, retries, inputsPerBatch, cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined, outcome);
         rows.push(r);
         progress.complete(

@@ -114,11 +114,17 @@ async function sessions(api: Api & { email: string }, count: number): Promise<st
   return tokens;
 }
 
+/** Measured responses with `status`. */
 const count = (load: LoadResult, status: number): number => load.statuses[String(status)] ?? 0;
 
-/** Statuses other than the expected ones, for the detail line ("" when none). */
+/** Responses with `status` to every request the workers sent, warm-up included: what the state after the cell must show. */
+const served = (load: LoadResult, status: number): number => count(load, status) + (load.warmupStatuses[String(status)] ?? 0);
+
+/** Statuses other than the expected ones (measured or warm-up), for the detail line ("" when none). */
 function unexpected(load: LoadResult, expected: number[]): string {
-  const other = Object.entries(load.statuses).filter(([s]) => !expected.includes(Number(s)));
+  const all: Record<string, number> = { ...load.warmupStatuses };
+  for (const [s, n] of Object.entries(load.statuses)) all[s] = (all[s] ?? 0) + n;
+  const other = Object.entries(all).filter(([s]) => !expected.includes(Number(s)));
   return other.length ? `; other statuses ${other.map(([s, n]) => `${s}×${n}`).join(', ')}` : '';
 }
 
@@ -161,7 +167,7 @@ const floorScenario: Scenario = {
         return {
           worker: () => (c) => c.measured({ method: 'GET', path }).then(() => undefined),
           async check(load) {
-            const ok = count(load, 200) === load.requests && load.requests > 0;
+            const ok = count(load, 200) === load.requests && load.requests > 0 && !unexpected(load, [200]);
             return { correct: ok, detail: `${count(load, 200)} × 200 of ${load.requests}${unexpected(load, [200])}` };
           },
         };
@@ -183,7 +189,7 @@ const healthScenario: Scenario = {
         return {
           worker: () => (c) => c.measured({ method: 'GET', path: '/health/live' }).then(() => undefined),
           async check(load) {
-            const ok = count(load, 200) === load.requests && load.requests > 0;
+            const ok = count(load, 200) === load.requests && load.requests > 0 && !unexpected(load, [200]);
             return { correct: ok, detail: `${count(load, 200)} × 200 of ${load.requests}${unexpected(load, [200])}` };
           },
         };
@@ -214,7 +220,7 @@ const getItemScenario: Scenario = {
           async check(load) {
             const after = await getItem(api, item.id);
             const report = await consistency(api);
-            const ok200 = count(load, 200) === load.requests && load.requests > 0;
+            const ok200 = count(load, 200) === load.requests && load.requests > 0 && !unexpected(load, [200]);
             const unchanged = after.version === before.version && after.quantityAvailable === before.quantityAvailable;
             return {
               correct: ok200 && unchanged && report.ok,
@@ -261,7 +267,7 @@ function oneItemAllocation(name: 'allocate-hot' | 'allocate-naive'): Scenario {
               return (c) => c.measured({ method: 'POST', path, body }).then(() => undefined);
             },
             async check(load) {
-              const granted = count(load, 201);
+              const granted = served(load, 201);
               const after = await getItem(api, item.id);
               const moves = (await movementsTotal(api, item.id)) - movesBefore;
               const report = await consistency(api);
@@ -328,7 +334,7 @@ const allocateSpread: Scenario = {
             return (c) => c.measured({ method: 'POST', path: paths[randomInt(paths.length)], body }).then(() => undefined);
           },
           async check(load) {
-            const granted = count(load, 201);
+            const granted = served(load, 201);
             const after = await totals();
             const report = await consistency(api);
             const countsMatch = before.available - after.available === granted && after.allocated - before.allocated === granted;
@@ -399,7 +405,7 @@ const transfer: Scenario = {
             }
             return {
               correct: rec.ok && wrong === 0 && totalAfter === totalBefore,
-              detail: `${count(load, 201)} × 201; total money ${totalAfter === totalBefore ? 'unchanged' : `changed by ${totalAfter - totalBefore}`}; accounts off from the 201s: ${wrong}/${n}; reconciliation ok: ${rec.ok}${unexpected(load, [201])}`,
+              detail: `${served(load, 201)} × 201; total money ${totalAfter === totalBefore ? 'unchanged' : `changed by ${totalAfter - totalBefore}`}; accounts off from the 201s: ${wrong}/${n}; reconciliation ok: ${rec.ok}${unexpected(load, [201])}`,
             };
           },
         };
@@ -450,7 +456,7 @@ const patchIfMatch: Scenario = {
           },
           async check(load) {
             const v1 = (await api.expect<{ version: number }>(200, 'GET', path)).body.version;
-            const won = count(load, 200);
+            const won = served(load, 200);
             return {
               correct: v1 === v0 + won && duplicateWins === 0 && badSteps === 0,
               detail: `${won} × 200, ${count(load, 412)} × 412, ${load.unmeasured} re-reads; version ${v0} → ${v1} (expected ${v0 + won}); two wins from one version: ${duplicateWins}${unexpected(load, [200, 412])}`,
