@@ -218,7 +218,10 @@ async function main(): Promise<void> {
           onTick: (f) => progress.update(label, f),
           onMeasureStart: () => {
             cpu0 = server && cpuSeconds(server);
-            if (ready.metrics) before = scrape(ready.api);
+            if (!ready.metrics) return;
+            before = scrape(ready.api);
+            // awaited after the load; until then a failure must not be an unhandled rejection
+            before.catch(() => undefined);
           },
         });
         const cpu1 = server && cpuSeconds(server);
